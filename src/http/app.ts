@@ -1,0 +1,65 @@
+// createApp(services): the Hono app with every route module, auth, body limits, the error
+// mapping and the OpenAPI document. Tests call app.request(); main.ts serves it.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { AppServices } from '../app.services.js';
+import type { AppEnv } from './http.types.js';
+import { authenticate, createKeyring, requireRole } from './auth.js';
+import { errorBody, errorResponse, onError } from './errors.js';
+import { newRouter } from './router.js';
+import { usersRoutes } from './users.routes.js';
+import { ledgerRoutes } from './ledger.routes.js';
+import { docsRoutes } from './docs.js';
+import { queryOne } from '../db/sql.js';
+
+export function createApp(s: AppServices) {
+  const app = newRouter() as OpenAPIHono<AppEnv>;
+  const keyring = createKeyring({ admin: s.config.ADMIN_API_KEYS, service: s.config.SERVICE_API_KEYS });
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const logger = s.logger.child({ requestId: c.get('requestId') });
+    c.set('logger', logger);
+    const started = performance.now();
+    await next();
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const fields = { method: c.req.method, path: c.req.path, status: c.res.status, ms };
+    if (c.res.status >= 500) logger.error(fields, 'request failed');
+    else logger.debug(fields, 'request');
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: s.config.MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, 'payload_too_large', `the body is larger than ${s.config.MAX_BODY_BYTES} bytes`),
+    }),
+  );
+  app.onError(onError);
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.get('/healthz', async (c) => {
+    try {
+      await queryOne(s.em, 'select 1 as ok');
+      return c.json({ status: 'ok' }, 200);
+    } catch (err) {
+      c.get('logger').warn({ err }, 'health check failed');
+      return c.json({ status: 'unavailable' }, 503);
+    }
+  });
+
+  app.use('/v1/*', authenticate(keyring, { required: true }));
+  app.use('/v1/admin/*', requireRole('admin'));
+  app.route('/v1/users', usersRoutes(s));
+  app.route('/v1/admin', ledgerRoutes(s));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'xuefen API', version: '0.1.0', description: 'Points ledger, catalog, mall and assistant of xuefen (学分).' },
+  });
+  app.route('/docs', docsRoutes());
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

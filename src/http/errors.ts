@@ -1,0 +1,39 @@
+// The one mapping from domain error codes to HTTP: status plus
+// {"error":{"code","message","details"}}. Validation failures share the same shape.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import { DomainError, ERROR_STATUS, type ErrorCode } from '../shared/errors.js';
+import type { AppEnv } from './http.types.js';
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, details: details ?? null } };
+}
+
+export function errorResponse(c: Context, code: ErrorCode, message: string, details?: unknown) {
+  return c.json(errorBody(code, message, details), ERROR_STATUS[code] as ContentfulStatusCode);
+}
+
+export function zodDetails(error: ZodError) {
+  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+export function onError(err: Error, c: Context<AppEnv>) {
+  const log = c.get('logger');
+  if (err instanceof DomainError) {
+    log?.info({ code: err.code }, err.message);
+    return errorResponse(c, err.code, err.message, err.details);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code: ErrorCode =
+      status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'invalid_input';
+    // Hono raises a 400 HTTPException for a body that is not valid JSON.
+    const message = status === 400 ? 'the request body is not valid JSON' : err.message || 'request rejected';
+    log?.info({ status }, message);
+    return c.json(errorBody(code, message), status as ContentfulStatusCode);
+  }
+  log?.error({ err }, 'unhandled error');
+  return c.json(errorBody('internal', 'internal error'), 500);
+}

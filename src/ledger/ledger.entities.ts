@@ -1,0 +1,142 @@
+// Ledger tables. The invariants (balanced, append-only, non-negative wallets) are enforced
+// in the database by the constraints below and the triggers of the ledger migration.
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+
+const ts = (p: any) => p.datetime().columnType('timestamptz').defaultRaw('now()');
+
+export const LedgerAccount = defineEntity({
+  name: 'LedgerAccount',
+  tableName: 'ledger_account',
+  uniques: [{ name: 'ledger_account_user_kind_uq', properties: ['userId', 'kind'] }],
+  checks: [
+    { name: 'ledger_account_kind_ck', expression: "kind in ('wallet', 'pending', 'system')" },
+    {
+      name: 'ledger_account_non_negative_ck',
+      expression: "kind = 'system' or (balance >= 0 and held >= 0 and held <= balance)",
+    },
+    { name: 'ledger_account_owner_ck', expression: "(kind = 'system') = (user_id is null)" },
+  ],
+  properties: (p) => ({
+    id: p.bigint('number').primary().autoincrement(),
+    code: p.string().length(64).unique('ledger_account_code_uq'),
+    kind: p.string().length(16),
+    userId: p.bigint('number').nullable(),
+    // System accounts keep 0 here: their balance is the sum of their postings, so no single
+    // row is locked by every entry (DESIGN.md "Hot rows").
+    balance: p.bigint('number').default(0),
+    held: p.bigint('number').default(0),
+    createdAt: ts(p),
+  }),
+});
+export type ILedgerAccount = InferEntity<typeof LedgerAccount>;
+
+export const LedgerEntry = defineEntity({
+  name: 'LedgerEntry',
+  tableName: 'ledger_entry',
+  properties: (p) => ({
+    id: p.bigint('number').primary().autoincrement(),
+    idempotencyKey: p.string().length(200).unique('ledger_entry_idempotency_key_uq'),
+    kind: p.string().length(40),
+    actor: p.string().length(200),
+    reason: p.string().length(500),
+    metadata: p.json<Record<string, unknown>>().columnType('jsonb').defaultRaw(`'{}'::jsonb`),
+    reversesEntryId: p.bigint('number').nullable().unique('ledger_entry_reverses_uq'),
+    holdId: p.bigint('number').nullable(),
+    createdAt: ts(p),
+  }),
+});
+export type ILedgerEntry = InferEntity<typeof LedgerEntry>;
+
+export const LedgerPosting = defineEntity({
+  name: 'LedgerPosting',
+  tableName: 'ledger_posting',
+  indexes: [
+    { name: 'ledger_posting_entry_idx', properties: ['entryId'] },
+    { name: 'ledger_posting_account_idx', properties: ['accountId', 'id'] },
+  ],
+  checks: [{ name: 'ledger_posting_amount_ck', expression: 'amount <> 0' }],
+  properties: (p) => ({
+    id: p.bigint('number').primary().autoincrement(),
+    entryId: p.bigint('number'),
+    accountId: p.bigint('number'),
+    amount: p.bigint('number'),
+    createdAt: ts(p),
+  }),
+});
+export type ILedgerPosting = InferEntity<typeof LedgerPosting>;
+
+export const LedgerLot = defineEntity({
+  name: 'LedgerLot',
+  tableName: 'ledger_lot',
+  indexes: [{ name: 'ledger_lot_account_idx', properties: ['accountId', 'expiresAt'] }],
+  checks: [
+    { name: 'ledger_lot_amount_ck', expression: 'amount > 0' },
+    { name: 'ledger_lot_remaining_ck', expression: 'remaining >= 0 and remaining <= amount' },
+  ],
+  properties: (p) => ({
+    id: p.bigint('number').primary().autoincrement(),
+    accountId: p.bigint('number'),
+    entryId: p.bigint('number').index('ledger_lot_entry_idx'),
+    amount: p.bigint('number'),
+    remaining: p.bigint('number'),
+    expiresAt: p.datetime().columnType('timestamptz').nullable(),
+    createdAt: ts(p),
+  }),
+});
+export type ILedgerLot = InferEntity<typeof LedgerLot>;
+
+/** Which lots a debit consumed, so a reversal can give the points back to the same lots. */
+export const LedgerLotUse = defineEntity({
+  name: 'LedgerLotUse',
+  tableName: 'ledger_lot_use',
+  checks: [{ name: 'ledger_lot_use_amount_ck', expression: 'amount > 0' }],
+  properties: (p) => ({
+    id: p.bigint('number').primary().autoincrement(),
+    entryId: p.bigint('number').index('ledger_lot_use_entry_idx'),
+    lotId: p.bigint('number'),
+    amount: p.bigint('number'),
+  }),
+});
+
+export const LedgerHold = defineEntity({
+  name: 'LedgerHold',
+  tableName: 'ledger_hold',
+  indexes: [{ name: 'ledger_hold_account_status_idx', properties: ['accountId', 'status'] }],
+  checks: [
+    { name: 'ledger_hold_amount_ck', expression: 'amount > 0' },
+    { name: 'ledger_hold_status_ck', expression: "status in ('active', 'posted', 'voided', 'expired')" },
+    {
+      name: 'ledger_hold_posted_ck',
+      expression: "(status = 'posted') = (posted_amount is not null) and coalesce(posted_amount, 0) between 0 and amount",
+    },
+  ],
+  properties: (p) => ({
+    id: p.bigint('number').primary().autoincrement(),
+    accountId: p.bigint('number'),
+    amount: p.bigint('number'),
+    status: p.string().length(16).default('active'),
+    postedAmount: p.bigint('number').nullable(),
+    entryId: p.bigint('number').nullable(),
+    kind: p.string().length(40),
+    actor: p.string().length(200),
+    reason: p.string().length(500),
+    metadata: p.json<Record<string, unknown>>().columnType('jsonb').defaultRaw(`'{}'::jsonb`),
+    expiresAt: p.datetime().columnType('timestamptz'),
+    createdAt: ts(p),
+    resolvedAt: p.datetime().columnType('timestamptz').nullable(),
+  }),
+});
+export type ILedgerHold = InferEntity<typeof LedgerHold>;
+
+/** Stored outcomes of mutating requests, keyed by the caller's idempotency key. */
+export const IdempotencyRecord = defineEntity({
+  name: 'IdempotencyRecord',
+  tableName: 'idempotency_record',
+  properties: (p) => ({
+    key: p.string().length(200).primary(),
+    requestHash: p.string().length(64),
+    status: p.integer().nullable(),
+    response: p.json<unknown>().columnType('jsonb').nullable(),
+    createdAt: ts(p),
+  }),
+});

@@ -1,0 +1,229 @@
+// The ledger's application service: typed calls onto the database functions of the ledger
+// migration (one round trip per operation), plus reads. Every mutation carries an
+// idempotency key; a replay returns the first outcome, a different body is a conflict.
+import { DomainError, type ErrorCode } from '../shared/errors.js';
+import { inTransaction, query, queryOne, withRetry, type Em } from '../db/sql.js';
+import { requestHash } from './idempotency.js';
+import type { Logger } from '../shared/logger.js';
+
+export const SYSTEM_ACCOUNTS = ['issuance', 'redemption', 'breakage', 'promotions', 'refunds'] as const;
+export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
+export type UserAccountKind = 'wallet' | 'pending';
+
+export interface LedgerDeps {
+  em: Em;
+  logger: Logger;
+  expiry: { months: number; timeZone: string };
+}
+
+export interface Posting {
+  account: number;
+  amount: number;
+  /** Lot expiry for a credit; null = never; omitted = the default policy. */
+  expiresAt?: string | null;
+}
+
+export interface EntryRequest {
+  key: string;
+  kind: string;
+  actor: string;
+  reason: string;
+  metadata?: Record<string, unknown>;
+  postings: Posting[];
+}
+
+export interface AccountState {
+  balance: number;
+  held: number;
+}
+
+export interface EntryResult {
+  entryId: number;
+  accounts: Record<string, AccountState>;
+  replayed: boolean;
+}
+
+type DbResult = { status: 'ok' | 'error'; code?: string; message?: string; details?: unknown; replayed?: boolean } & Record<string, unknown>;
+
+export type LedgerService = ReturnType<typeof createLedgerService>;
+
+export function createLedgerService(deps: LedgerDeps) {
+  const expiry = { months: deps.expiry.months, tz: deps.expiry.timeZone };
+  let systemIds: Record<SystemAccount, number> | undefined;
+
+  /** Calls one ledger function; standalone calls get their own retried transaction. */
+  async function call(fn: string, payload: Record<string, unknown>, em?: Em): Promise<DbResult> {
+    const run = async (tx: Em) => {
+      const row = await queryOne<{ r: DbResult }>(tx, `select ${fn}(?::jsonb) as r`, [JSON.stringify(payload)]);
+      return row!.r;
+    };
+    const result = em ? await run(em) : await withRetry(() => run(deps.em));
+    if (result.status !== 'ok') {
+      throw new DomainError((result.code ?? 'conflict') as ErrorCode, result.message ?? 'ledger error', result.details);
+    }
+    return result;
+  }
+
+  async function systemAccountIds(em: Em = deps.em): Promise<Record<SystemAccount, number>> {
+    if (!systemIds) {
+      const rows = await query<{ id: string; code: SystemAccount }>(em, `select id, code from ledger_account where kind = 'system'`);
+      systemIds = Object.fromEntries(rows.map((r) => [r.code, Number(r.id)])) as Record<SystemAccount, number>;
+    }
+    return systemIds;
+  }
+
+  async function systemAccount(code: SystemAccount, em?: Em): Promise<number> {
+    return (await systemAccountIds(em))[code];
+  }
+
+  /** The user's account of a kind, created on first use. */
+  async function userAccount(userId: number, kind: UserAccountKind = 'wallet', em: Em = deps.em): Promise<number> {
+    const found = await queryOne<{ id: string }>(em, `select id from ledger_account where user_id = ? and kind = ?`, [userId, kind]);
+    if (found) return Number(found.id);
+    const created = await queryOne<{ id: string }>(
+      em,
+      `insert into ledger_account (code, kind, user_id) values (?, ?, ?)
+       on conflict (user_id, kind) do update set kind = excluded.kind returning id`,
+      [`${kind}:${userId}`, kind, userId],
+    );
+    return Number(created!.id);
+  }
+
+  function toEntryResult(r: DbResult): EntryResult {
+    return {
+      entryId: Number(r.entryId),
+      accounts: (r.accounts ?? {}) as Record<string, AccountState>,
+      replayed: Boolean(r.replayed),
+    };
+  }
+
+  async function postEntry(req: EntryRequest, em?: Em): Promise<EntryResult> {
+    assertPostings(req.postings);
+    const hash = requestHash('entry', { kind: req.kind, reason: req.reason, postings: req.postings, metadata: req.metadata ?? {} });
+    const r = await call('xf_transfer', { ...req, metadata: req.metadata ?? {}, hash, expiry }, em);
+    return toEntryResult(r);
+  }
+
+  interface MoveRequest {
+    key: string;
+    userId: number;
+    amount: number;
+    reason: string;
+    actor: string;
+    kind?: string;
+    metadata?: Record<string, unknown>;
+    expiresAt?: string | null;
+    /** The system account on the other side. */
+    counterpart?: SystemAccount;
+    accountKind?: UserAccountKind;
+  }
+
+  /** Credits a user's wallet from a system account (default issuance). */
+  async function credit(req: MoveRequest, em?: Em) {
+    assertAmount(req.amount);
+    const account = await userAccount(req.userId, req.accountKind ?? 'wallet', em);
+    const other = await systemAccount(req.counterpart ?? 'issuance', em);
+    const posting: Posting = { account, amount: req.amount };
+    if (req.expiresAt !== undefined) posting.expiresAt = req.expiresAt;
+    const r = await postEntry(
+      { key: req.key, kind: req.kind ?? 'grant.admin', actor: req.actor, reason: req.reason, metadata: req.metadata, postings: [{ account: other, amount: -req.amount }, posting] },
+      em,
+    );
+    return { ...r, balance: r.accounts[String(account)]?.balance ?? 0 };
+  }
+
+  /** Debits a user's wallet to a system account (default redemption). */
+  async function debit(req: MoveRequest, em?: Em) {
+    assertAmount(req.amount);
+    const account = await userAccount(req.userId, req.accountKind ?? 'wallet', em);
+    const other = await systemAccount(req.counterpart ?? 'redemption', em);
+    const r = await postEntry(
+      { key: req.key, kind: req.kind ?? 'deduct.admin', actor: req.actor, reason: req.reason, metadata: req.metadata, postings: [{ account, amount: -req.amount }, { account: other, amount: req.amount }] },
+      em,
+    );
+    return { ...r, balance: r.accounts[String(account)]?.balance ?? 0 };
+  }
+
+  async function reserve(
+    req: { key: string; userId: number; amount: number; ttlSeconds: number; reason: string; actor: string; kind?: string; metadata?: Record<string, unknown> },
+    em?: Em,
+  ) {
+    assertAmount(req.amount);
+    const account = await userAccount(req.userId, 'wallet', em);
+    const body = { account, amount: req.amount, ttlSeconds: req.ttlSeconds, kind: req.kind ?? 'deduct.hold', actor: req.actor, reason: req.reason, metadata: req.metadata ?? {} };
+    const r = await call('xf_hold_reserve', { ...body, key: req.key, hash: requestHash('hold', body) }, em);
+    return { holdId: Number(r.holdId), expiresAt: new Date(String(r.expiresAt)).toISOString(), replayed: Boolean(r.replayed) };
+  }
+
+  async function postHold(
+    req: { holdId: number; amount?: number; key?: string; kind?: string; actor?: string; reason?: string; metadata?: Record<string, unknown>; creditTo?: SystemAccount },
+    em?: Em,
+  ) {
+    if (req.amount !== undefined && (!Number.isSafeInteger(req.amount) || req.amount < 0)) {
+      throw new DomainError('invalid_input', 'amount must be a non-negative integer');
+    }
+    const creditAccount = await systemAccount(req.creditTo ?? 'redemption', em);
+    const body = { holdId: req.holdId, amount: req.amount ?? null, creditAccount, kind: req.kind, actor: req.actor, reason: req.reason, metadata: req.metadata };
+    const key = req.key ?? `hold:${req.holdId}:post`;
+    const r = await call('xf_hold_post', { ...body, key, hash: requestHash('hold.post', body), expiry }, em);
+    return { holdId: req.holdId, entryId: r.entryId == null ? null : Number(r.entryId), postedAmount: Number(r.postedAmount), replayed: Boolean(r.replayed) };
+  }
+
+  async function voidHold(req: { holdId: number; key?: string }, em?: Em) {
+    const body = { holdId: req.holdId };
+    const key = req.key ?? `hold:${req.holdId}:void`;
+    const r = await call('xf_hold_void', { ...body, key, hash: requestHash('hold.void', body) }, em);
+    return { holdId: req.holdId, replayed: Boolean(r.replayed) };
+  }
+
+  async function reverse(req: { entryId: number; key: string; actor: string; reason: string; metadata?: Record<string, unknown> }, em?: Em) {
+    const body = { entryId: req.entryId, reason: req.reason, metadata: req.metadata ?? {} };
+    const r = await call('xf_reverse', { ...body, key: req.key, actor: req.actor, hash: requestHash('reverse', body), expiry }, em);
+    return { ...toEntryResult(r), reversedEntryId: req.entryId };
+  }
+
+  /** Releases expired holds and moves expired lot remainders to breakage. Idempotent. */
+  async function runExpiry(): Promise<{ holdsReleased: number; accounts: number; points: number }> {
+    const holds = await withRetry(async () => {
+      const row = await queryOne<{ n: number }>(deps.em, `select xf_release_expired_holds(null) as n`);
+      return Number(row?.n ?? 0);
+    });
+    const breakage = await systemAccount('breakage');
+    const due = await query<{ account_id: string }>(
+      deps.em,
+      `select distinct account_id from ledger_lot where remaining > 0 and expires_at <= now() order by account_id`,
+    );
+    let points = 0;
+    let accounts = 0;
+    for (const { account_id } of due) {
+      const moved = await inTransaction(deps.em, async (tx) => {
+        const row = await queryOne<{ n: string }>(tx, `select xf_expire_account(?, ?) as n`, [Number(account_id), breakage]);
+        return Number(row?.n ?? 0);
+      });
+      if (moved > 0) {
+        accounts++;
+        points += moved;
+      }
+    }
+    if (holds || points) deps.logger.info({ holdsReleased: holds, accounts, points }, 'ledger expiry run');
+    return { holdsReleased: holds, accounts, points };
+  }
+
+  return { systemAccount, systemAccountIds, userAccount, postEntry, credit, debit, reserve, postHold, voidHold, reverse, runExpiry };
+}
+
+export function assertAmount(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    throw new DomainError('invalid_input', 'amount must be a positive integer');
+  }
+}
+
+function assertPostings(postings: Posting[]): void {
+  if (postings.length < 2) throw new Error('an entry needs at least two postings');
+  let sum = 0;
+  for (const p of postings) {
+    if (!Number.isSafeInteger(p.amount) || p.amount === 0) throw new Error(`bad posting amount ${p.amount}`);
+    sum += p.amount;
+  }
+  if (sum !== 0) throw new Error(`postings do not balance (sum ${sum})`);
+}

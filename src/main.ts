@@ -1,0 +1,67 @@
+// Composition root: config → logger → database (migrated) → services → HTTP app → jobs.
+// SIGINT/SIGTERM stop accepting connections, let in-flight requests finish, then close the DB.
+import { serve } from '@hono/node-server';
+import { ConfigError, createConfig } from './config.js';
+import { createLogger } from './shared/logger.js';
+import { createOrm, migrate } from './db/orm.js';
+import { createServices } from './app.services.js';
+import { createApp } from './http/app.js';
+import { startJobs } from './jobs.js';
+
+async function main() {
+  let config;
+  try {
+    config = createConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const target = config.DATABASE_URL
+    ? { databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX }
+    : { dataDir: config.DATA_DIR };
+  logger.info(config.DATABASE_URL ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PGlite in ${config.DATA_DIR}`);
+  const orm = await createOrm(target);
+  const applied = await migrate(orm);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  const services = createServices({ config, orm, logger });
+  const app = createApp(services);
+  if (!config.ADMIN_API_KEYS.length && !config.SERVICE_API_KEYS.length) {
+    logger.warn('no ADMIN_API_KEYS or SERVICE_API_KEYS set: every /v1 route will answer 401');
+  }
+  const jobs = startJobs(services);
+
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    logger.info(`xuefen listening on http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port} (docs at /docs)`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    jobs.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await jobs.idle();
+    await orm.close(true);
+    logger.info('stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? `xuefen failed to start: ${err.message}` : err);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+// Users and their channel identities (telegram:<id>, discord:<id>, web:<session>).
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+
+export const User = defineEntity({
+  name: 'User',
+  tableName: 'app_user',
+  properties: (p) => ({
+    id: p.bigint('number').primary().autoincrement(),
+    displayName: p.string().length(200).nullable(),
+    languageCode: p.string().length(8).default('zh'),
+    timeZone: p.string().length(64).default('Asia/Shanghai'),
+    createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+  }),
+});
+export type IUser = InferEntity<typeof User>;
+
+export const UserIdentity = defineEntity({
+  name: 'UserIdentity',
+  tableName: 'user_identity',
+  uniques: [{ name: 'user_identity_channel_external_uq', properties: ['channel', 'externalId'] }],
+  properties: (p) => ({
+    id: p.bigint('number').primary().autoincrement(),
+    user: p.manyToOne(User).index('user_identity_user_idx'),
+    channel: p.string().length(16),
+    externalId: p.string().length(128),
+    createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+  }),
+});
+export type IUserIdentity = InferEntity<typeof UserIdentity>;
