@@ -1,0 +1,128 @@
+// The NLU engine: createNlu(catalog) trains the intent model once and returns a synchronous
+// parser. The catalog is data, replaceable at runtime with updateCatalog(); the model needs no
+// retraining for new courses because catalog names reach it only as #course/#item slots.
+import type { TrainOptions } from './nlu.classifier.js';
+import { buildCatalogIndex, type CatalogIndex } from './nlu.catalog-index.js';
+import { findCatalogMatches, pickBest, type EntityMatch } from './nlu.entities.js';
+import { extractFeatures } from './nlu.features.js';
+import { trainIntentModel, vectorize, type IntentModel } from './nlu.model.js';
+import { detectLang, normalizeText } from './nlu.normalize.js';
+import { extractNumbers, extractUser } from './nlu.numbers.js';
+import { filterEntities } from './nlu.slots.js';
+import { tokenizeNormalized } from './nlu.tokenize.js';
+import { defaultTrainingExamples } from './nlu.training.js';
+import {
+  INTENT_IDS,
+  type Entities,
+  type IntentId,
+  type NluCatalog,
+  type ParseOptions,
+  type ParseResult,
+  type TrainingExample,
+} from './nlu.types.js';
+
+export interface NluOptions {
+  /** Below this top probability the message is out_of_scope. */
+  minConfidence?: number;
+  /** Below this gap between the two best intents the message is out_of_scope. */
+  minMargin?: number;
+  examples?: TrainingExample[];
+  train?: TrainOptions;
+}
+
+export interface Nlu {
+  parse(text: string, opts?: ParseOptions): ParseResult;
+  /** Full calibrated distribution over all intents (sums to 1). */
+  scores(text: string): Record<IntentId, number>;
+  updateCatalog(catalog: NluCatalog): void;
+}
+
+/** Only this much of a message is analysed; it bounds latency for pasted walls of text. */
+const MAX_INPUT = 2000;
+const OOS = INTENT_IDS.indexOf('out_of_scope');
+
+interface Analysis {
+  norm: string;
+  matches: EntityMatch[];
+  user?: string;
+  probs: Float64Array;
+  knownWords: number;
+}
+
+export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
+  const minConfidence = options.minConfidence ?? 0.4;
+  const minMargin = options.minMargin ?? 0.08;
+  let index: CatalogIndex = buildCatalogIndex(catalog);
+  const emptyKnown = new Set<string>();
+
+  const featurize = (raw: string, known: ReadonlySet<string>) => {
+    const norm = normalizeText(raw.length > MAX_INPUT ? raw.slice(0, MAX_INPUT) : raw);
+    const tokens = tokenizeNormalized(norm);
+    const matches = findCatalogMatches(norm, tokens, index, known);
+    const user = extractUser(norm);
+    return { norm, matches, user, features: extractFeatures({ norm, tokens, matches, hasUser: user !== undefined }) };
+  };
+
+  const model: IntentModel = trainIntentModel(
+    options.examples ?? defaultTrainingExamples(),
+    (t) => featurize(t, emptyKnown).features,
+    options.train,
+  );
+
+  const analyse = (text: string): Analysis => {
+    const { norm, matches, user, features } = featurize(text, model.knownWords);
+    const { vec, knownWords } = vectorize(features, model.vocab);
+    return { norm, matches, user, probs: model.classifier.predict(vec), knownWords };
+  };
+
+  const parse = (text: string, opts: ParseOptions = {}): ParseResult => {
+    const a = analyse(typeof text === 'string' ? text : String(text ?? ''));
+    const lang = detectLang(a.norm, opts.lang);
+    const order = INTENT_IDS.map((_, i) => i).sort((x, y) => a.probs[y]! - a.probs[x]!);
+    const ranking = order.slice(0, 3).map((i) => ({ intent: INTENT_IDS[i]!, score: a.probs[i]! }));
+    const top = order[0]!;
+    const p1 = a.probs[top]!;
+    const p2 = a.probs[order[1]!]!;
+    const forcedOos = a.knownWords === 0 || p1 < minConfidence || p1 - p2 < minMargin;
+    const intent: IntentId = forcedOos ? 'out_of_scope' : INTENT_IDS[top]!;
+    const confidence = forcedOos && top !== OOS ? Math.max(a.probs[OOS]!, 1 - p1) : p1;
+    const all = collectEntities(a);
+    return { intent, confidence, ranking, entities: filterEntities(intent, all, a.matches), allEntities: all.entities, lang };
+  };
+
+  return {
+    parse,
+    scores(text: string) {
+      const { probs } = analyse(text);
+      return Object.fromEntries(INTENT_IDS.map((id, i) => [id, probs[i]!])) as Record<IntentId, number>;
+    },
+    updateCatalog(next: NluCatalog) {
+      index = buildCatalogIndex(next);
+    },
+  };
+}
+
+export interface CollectedEntities {
+  entities: Entities;
+  courseMatch?: EntityMatch;
+  topicMatch?: EntityMatch;
+}
+
+function collectEntities(a: Analysis): CollectedEntities {
+  const entities: Entities = {};
+  const course = pickBest(a.matches, 'course');
+  const item = pickBest(a.matches, 'item');
+  const topic = pickBest(a.matches, 'topic');
+  if (course) entities.course = course.slug;
+  if (item) entities.item = item.slug;
+  if (topic) entities.topic = topic.slug;
+  // Blank out catalog names so digits inside them ("20元券", "Finance 101") aren't numbers.
+  let masked = a.norm.length > MAX_INPUT ? a.norm.slice(0, MAX_INPUT) : a.norm;
+  for (const m of a.matches) {
+    if (m.kind === 'topic') continue;
+    masked = masked.slice(0, m.start) + '\u0001'.repeat(m.end - m.start) + masked.slice(m.end);
+  }
+  Object.assign(entities, extractNumbers(masked));
+  if (a.user !== undefined) entities.user = a.user;
+  return { entities, courseMatch: course, topicMatch: topic };
+}

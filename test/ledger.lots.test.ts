@@ -1,0 +1,81 @@
+// Lots: default expiry, earliest-expiring first, breakage by the idempotent expiry job,
+// reversals giving points back to their lots, and holds that protect expiring points.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../src/db/sql.js';
+import { createHarness, newUser, uniqueKey, type Harness } from './support/harness.js';
+
+describe('ledger lots and expiry', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(async () => h?.close());
+  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => query<T>(h.services.em, text, params);
+  const credit = (userId: number, amount: number, expiresAt?: string | null) =>
+    h.services.ledger.credit({ key: uniqueKey('c'), userId, amount, reason: 'earn', actor: 'test', expiresAt });
+  const debit = (userId: number, amount: number) => h.services.ledger.debit({ key: uniqueKey('d'), userId, amount, reason: 'spend', actor: 'test' });
+  const lots = (userId: number) =>
+    sql<{ amount: string; remaining: string; expires_at: Date | null }>(
+      `select l.amount, l.remaining, l.expires_at from ledger_lot l join ledger_account a on a.id = l.account_id where a.user_id = ? order by l.id`,
+      [userId],
+    );
+
+  it('expires at the end of the 12th month after earning (Asia/Shanghai)', async () => {
+    const u = await newUser(h);
+    await credit(u.id, 10);
+    const [lot] = await lots(u.id);
+    const [{ expected }] = (await sql<{ expected: Date }>(
+      `select (date_trunc('month', now() at time zone 'Asia/Shanghai') + interval '13 months') at time zone 'Asia/Shanghai' as expected`,
+    )) as [{ expected: Date }];
+    expect(new Date(lot!.expires_at!).toISOString()).toBe(new Date(expected).toISOString());
+  });
+
+  it('spends the earliest-expiring lots first, never-expiring last', async () => {
+    const u = await newUser(h);
+    await credit(u.id, 100, null);
+    await credit(u.id, 100, '2030-01-01T00:00:00Z');
+    await credit(u.id, 100, '2029-01-01T00:00:00Z');
+    await debit(u.id, 150);
+    expect((await lots(u.id)).map((l) => Number(l.remaining))).toEqual([100, 50, 0]);
+  });
+
+  it('moves expired remainders to breakage once, keeping held points', async () => {
+    const u = await newUser(h);
+    const { entryId } = await credit(u.id, 300, '2030-01-01T00:00:00Z');
+    await credit(u.id, 50, null);
+    await debit(u.id, 100);
+    await h.services.ledger.reserve({ key: uniqueKey('h'), userId: u.id, amount: 220, ttlSeconds: 600, reason: 'quote', actor: 'test' });
+    await sql(`update ledger_lot set expires_at = now() - interval '1 second' where entry_id = ?`, [entryId]);
+    const run1 = await h.services.ledger.runExpiry();
+    expect(run1.points).toBeGreaterThan(0);
+    // 250 left: 200 of the expired lot, 50 never expire; the hold of 220 keeps 170 of the expired lot.
+    expect(await h.services.ledgerQueries.balance(u.id)).toMatchObject({ balance: 220, held: 220, available: 0 });
+    const run2 = await h.services.ledger.runExpiry();
+    expect(run2.points).toBe(0);
+    const [breakage] = await sql<{ s: string }>(
+      `select coalesce(sum(p.amount), 0) as s from ledger_posting p join ledger_account a on a.id = p.account_id where a.code = 'breakage'`,
+    );
+    expect(Number(breakage!.s)).toBe(30);
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
+  it('gives reversed spending back to the lots it came from', async () => {
+    const u = await newUser(h);
+    await credit(u.id, 100, '2031-01-01T00:00:00Z');
+    await credit(u.id, 100, '2032-01-01T00:00:00Z');
+    const spend = await debit(u.id, 150);
+    await h.services.ledger.reverse({ entryId: spend.entryId, key: uniqueKey('r'), actor: 'test', reason: 'refund' });
+    expect((await lots(u.id)).map((l) => Number(l.remaining))).toEqual([100, 100]);
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
+  it('releases expired holds on the database clock', async () => {
+    const u = await newUser(h, { balance: 500 });
+    const { holdId } = await h.services.ledger.reserve({ key: uniqueKey('h'), userId: u.id, amount: 500, ttlSeconds: 600, reason: 'q', actor: 'test' });
+    await sql(`update ledger_hold set expires_at = now() - interval '1 second' where id = ?`, [holdId]);
+    expect((await h.services.ledgerQueries.balance(u.id)).available).toBe(500);
+    await expect(h.services.ledger.postHold({ holdId })).rejects.toMatchObject({ code: 'hold_expired' });
+    await expect(debit(u.id, 500)).resolves.toMatchObject({ balance: 0 });
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+});

@@ -1,0 +1,46 @@
+// The database itself refuses edits to history and unbalanced entries.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../src/db/sql.js';
+import { createHarness, newUser, type Harness } from './support/harness.js';
+
+describe('ledger tampering', () => {
+  let h: Harness;
+  let entryId: number;
+  beforeAll(async () => {
+    h = await createHarness();
+    const u = await newUser(h);
+    entryId = (await h.services.ledger.credit({ key: 'tamper-seed', userId: u.id, amount: 100, reason: 'seed', actor: 'test' })).entryId;
+  });
+  afterAll(async () => h?.close());
+  const sql = (text: string, params: unknown[] = []) => query(h.services.em, text, params);
+
+  it('refuses UPDATE and DELETE of postings and entries', async () => {
+    await expect(sql(`update ledger_posting set amount = amount * 2 where entry_id = ?`, [entryId])).rejects.toThrow(/append-only/);
+    await expect(sql(`delete from ledger_posting where entry_id = ?`, [entryId])).rejects.toThrow(/append-only/);
+    await expect(sql(`update ledger_entry set reason = 'edited' where id = ?`, [entryId])).rejects.toThrow(/append-only/);
+    await expect(sql(`delete from ledger_entry where id = ?`, [entryId])).rejects.toThrow(/append-only/);
+    await expect(sql(`truncate ledger_posting cascade`)).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses an unbalanced entry inserted by SQL', async () => {
+    const attempt = h.services.em.fork().transactional(async (tx) => {
+      const [e] = await query<{ id: string }>(tx as never, `insert into ledger_entry (idempotency_key, kind, actor, reason) values ('forged', 'grant', 'x', 'x') returning id`);
+      await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (?, 1, -50), (?, 1, 40)`, [e!.id, e!.id]);
+    });
+    await expect(attempt).rejects.toThrow(/unbalanced/);
+    const single = h.services.em.fork().transactional(async (tx) => {
+      await query(tx as never, `insert into ledger_entry (idempotency_key, kind, actor, reason) values ('lonely', 'grant', 'x', 'x')`);
+    });
+    await expect(single).rejects.toThrow(/unbalanced/);
+    const extra = h.services.em.fork().transactional(async (tx) => {
+      await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (?, 1, 5)`, [entryId]);
+    });
+    await expect(extra).rejects.toThrow(/unbalanced/);
+  });
+
+  it('refuses a negative wallet even from raw SQL', async () => {
+    await expect(sql(`update ledger_account set balance = -1 where kind = 'wallet'`)).rejects.toThrow(/ledger_account_non_negative_ck/);
+    await expect(sql(`update ledger_account set held = balance + 1 where kind = 'wallet'`)).rejects.toThrow(/ledger_account_non_negative_ck/);
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+});
