@@ -66,16 +66,21 @@ begin
   return null;
 end $$;
 
-create function xf_posting_balanced() returns trigger language plpgsql as $$
+-- Postings are checked once per statement: the postings of an entry go in together.
+create function xf_postings_balanced() returns trigger language plpgsql as $$
+declare
+  v_entry bigint;
 begin
-  perform xf_assert_balanced(new.entry_id);
+  for v_entry in select distinct entry_id from inserted loop
+    perform xf_assert_balanced(v_entry);
+  end loop;
   return null;
 end $$;
 
 create constraint trigger ledger_entry_balanced after insert on ledger_entry
   deferrable initially deferred for each row execute function xf_entry_balanced();
-create constraint trigger ledger_posting_balanced after insert on ledger_posting
-  deferrable initially deferred for each row execute function xf_posting_balanced();
+create trigger ledger_posting_balanced after insert on ledger_posting
+  referencing new table as inserted for each statement execute function xf_postings_balanced();
 
 -- Idempotency: the first caller inserts the key; concurrent copies wait on the unique index
 -- and then read the committed outcome. Returns null when the caller owns the key.
@@ -106,19 +111,22 @@ begin
   return p_response;
 end $$;
 
+-- Helpers are plpgsql, not SQL functions: PostgreSQL re-plans a non-inlined SQL function on
+-- every call, while plpgsql caches its plans.
 create function xf_error(p_code text, p_message text, p_details jsonb default null) returns jsonb
-language sql immutable as $$
-  select jsonb_strip_nulls(jsonb_build_object('status', 'error', 'code', p_code,
+language plpgsql immutable as $$
+begin
+  return jsonb_strip_nulls(jsonb_build_object('status', 'error', 'code', p_code,
     'message', p_message, 'details', p_details));
-$$;
+end $$;
 
 -- End of the Nth month after the current one in the given zone (N = 0: never expires).
 create function xf_default_expiry(p_months int, p_tz text) returns timestamptz
-language sql stable as $$
-  select case when coalesce(p_months, 0) <= 0 then null
-    else (date_trunc('month', now() at time zone p_tz) + make_interval(months => p_months + 1)) at time zone p_tz
-  end;
-$$;
+language plpgsql stable as $$
+begin
+  if coalesce(p_months, 0) <= 0 then return null; end if;
+  return (date_trunc('month', now() at time zone p_tz) + make_interval(months => p_months + 1)) at time zone p_tz;
+end $$;
 
 -- Releases holds whose time is up (the database clock decides) for the given accounts.
 create function xf_release_expired_holds(p_accounts bigint[]) returns int language plpgsql as $$
@@ -141,35 +149,46 @@ begin
   return v_n;
 end $$;
 
+-- The distinct account ids of a postings array, ascending: the order every lock is taken in.
+create function xf_accounts(p_postings jsonb) returns bigint[] language plpgsql immutable as $$
+begin
+  return (select coalesce(array_agg(distinct (x->>'account')::bigint order by (x->>'account')::bigint), '{}')
+            from jsonb_array_elements(p_postings) x);
+end $$;
+
 -- Locks the user accounts touched by the postings (ascending id) and checks that every
 -- debit fits the available balance. Returns an error object, or null when funds suffice.
 create function xf_lock_and_check(p_postings jsonb) returns jsonb language plpgsql as $$
 declare
-  v_accounts bigint[];
-  r record;
+  v_accounts bigint[] := xf_accounts(p_postings);
+  v_id bigint;
+  v_kind text;
+  v_balance bigint;
+  v_held bigint;
+  v_delta bigint;
+  x jsonb;
 begin
-  select array_agg(distinct (x->>'account')::bigint) into v_accounts
-    from jsonb_array_elements(p_postings) x;
   if exists (select 1 from ledger_hold where account_id = any (v_accounts) and status = 'active' and expires_at <= now()) then
     perform xf_release_expired_holds(v_accounts);
   end if;
-  for r in
-    select a.id, a.kind, a.balance, a.held, d.delta
-      from ledger_account a
-      join (select (x->>'account')::bigint as id, sum((x->>'amount')::bigint) as delta
-              from jsonb_array_elements(p_postings) x group by 1) d on d.id = a.id
-      where a.kind <> 'system'
-      order by a.id
-      for no key update of a
-  loop
-    if r.delta < 0 and r.balance - r.held + r.delta < 0 then
+  -- One account at a time with scalar lookups: the plan stays an index scan whatever the
+  -- table size, and system accounts are read but never locked.
+  foreach v_id in array v_accounts loop
+    select kind into v_kind from ledger_account where id = v_id;
+    if not found then
+      raise exception 'posting to unknown ledger account %', v_id using errcode = '23503';
+    end if;
+    continue when v_kind = 'system';
+    select balance, held into v_balance, v_held from ledger_account where id = v_id for no key update;
+    v_delta := 0;
+    for x in select value from jsonb_array_elements(p_postings) loop
+      if (x->>'account')::bigint = v_id then v_delta := v_delta + (x->>'amount')::bigint; end if;
+    end loop;
+    if v_delta < 0 and v_balance - v_held + v_delta < 0 then
       return xf_error('insufficient_points', 'not enough points',
-        jsonb_build_object('accountId', r.id, 'available', r.balance - r.held, 'required', -r.delta));
+        jsonb_build_object('accountId', v_id, 'available', v_balance - v_held, 'required', -v_delta));
     end if;
   end loop;
-  if (select count(*) from ledger_account where id = any (v_accounts)) <> coalesce(array_length(v_accounts, 1), 0) then
-    raise exception 'posting to an unknown ledger account' using errcode = '23503';
-  end if;
   return null;
 end $$;
 
@@ -187,10 +206,11 @@ declare
   v_exp timestamptz;
   r record;
 begin
+  insert into ledger_posting (entry_id, account_id, amount)
+    select p_entry, (j->>'account')::bigint, (j->>'amount')::bigint from jsonb_array_elements(p_postings) j;
   for x in select value from jsonb_array_elements(p_postings) order by (value->>'account')::bigint loop
     v_acc := (x->>'account')::bigint;
     v_amt := (x->>'amount')::bigint;
-    insert into ledger_posting (entry_id, account_id, amount) values (p_entry, v_acc, v_amt);
     select kind into v_kind from ledger_account where id = v_acc;
     continue when v_kind = 'system';
     update ledger_account set balance = balance + v_amt where id = v_acc;
@@ -218,11 +238,20 @@ begin
       end if;
     else
       v_need := -v_amt;
-      for r in
-        select id, remaining from ledger_lot
-          where account_id = v_acc and remaining > 0
-          order by (entry_id = p_lot_source) desc nulls last, expires_at asc nulls last, id
-          for update
+      -- a reversed credit takes back its own lot first; then earliest expiry first
+      if p_lot_source is not null then
+        for r in select id, remaining from ledger_lot
+                  where entry_id = p_lot_source and account_id = v_acc and remaining > 0 order by id for update
+        loop
+          exit when v_need = 0;
+          v_take := least(v_need, r.remaining);
+          update ledger_lot set remaining = remaining - v_take where id = r.id;
+          insert into ledger_lot_use (entry_id, lot_id, amount) values (p_entry, r.id, v_take);
+          v_need := v_need - v_take;
+        end loop;
+      end if;
+      for r in select id, remaining from ledger_lot
+                where account_id = v_acc and remaining > 0 order by expires_at, id for update
       loop
         exit when v_need = 0;
         v_take := least(v_need, r.remaining);
@@ -237,11 +266,20 @@ begin
   end loop;
 end $$;
 
-create function xf_balances(p_postings jsonb) returns jsonb language sql stable as $$
-  select coalesce(jsonb_object_agg(a.id::text, jsonb_build_object('balance', a.balance, 'held', a.held)), '{}'::jsonb)
-    from ledger_account a
-    where a.kind <> 'system' and a.id in (select (x->>'account')::bigint from jsonb_array_elements(p_postings) x);
-$$;
+create function xf_balances(p_postings jsonb) returns jsonb language plpgsql stable as $$
+declare
+  v_id bigint;
+  v_out jsonb := '{}'::jsonb;
+  r record;
+begin
+  foreach v_id in array xf_accounts(p_postings) loop
+    select kind, balance, held into r from ledger_account where id = v_id;
+    if r.kind <> 'system' then
+      v_out := v_out || jsonb_build_object(v_id::text, jsonb_build_object('balance', r.balance, 'held', r.held));
+    end if;
+  end loop;
+  return v_out;
+end $$;
 
 -- A new balanced entry. p: {key, hash, kind, actor, reason, metadata, postings:[{account, amount,
 -- expiresAt (optional)}], expiry:{months, tz}}.
@@ -429,6 +467,7 @@ drop function if exists xf_transfer(jsonb);
 drop function if exists xf_balances(jsonb);
 drop function if exists xf_apply(bigint, jsonb, jsonb, bigint);
 drop function if exists xf_lock_and_check(jsonb);
+drop function if exists xf_accounts(jsonb);
 drop function if exists xf_release_expired_holds(bigint[]);
 drop function if exists xf_default_expiry(int, text);
 drop function if exists xf_error(text, text, jsonb);
@@ -436,7 +475,7 @@ drop function if exists xf_idem_finish(text, jsonb);
 drop function if exists xf_idem_begin(text, text);
 drop trigger if exists ledger_posting_balanced on ledger_posting;
 drop trigger if exists ledger_entry_balanced on ledger_entry;
-drop function if exists xf_posting_balanced();
+drop function if exists xf_postings_balanced();
 drop function if exists xf_entry_balanced();
 drop function if exists xf_assert_balanced(bigint);
 drop trigger if exists ledger_posting_no_truncate on ledger_posting;

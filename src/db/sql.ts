@@ -46,3 +46,25 @@ export async function inTransaction<T>(em: Em, fn: (tx: Em) => Promise<T>): Prom
   if (em.isInTransaction()) return fn(em);
   return withRetry(() => em.fork().transactional((tx) => fn(tx as Em)));
 }
+
+interface PgLikeClient {
+  query(config: { text: string; values: unknown[]; name?: string }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * The hot path: one statement outside any transaction, as a named prepared statement on a
+ * pooled node-postgres connection (skipping the query builder). Placeholders are $1, $2, …
+ * Falls back to the ORM connection elsewhere (e.g. PGlite).
+ */
+export async function execPrepared<T>(em: Em, name: string, sql: string, params: unknown[]): Promise<T[]> {
+  const knex = em.getConnection().getKnex() as unknown as {
+    client: { driverName: string; acquireConnection(): Promise<PgLikeClient>; releaseConnection(c: PgLikeClient): Promise<void> };
+  };
+  if (knex.client.driverName !== 'pg') return query<T>(em, sql.replace(/\$\d+/g, '?'), params);
+  const conn = await knex.client.acquireConnection();
+  try {
+    return (await conn.query({ text: sql, values: params, name })).rows as T[];
+  } finally {
+    await knex.client.releaseConnection(conn);
+  }
+}

@@ -28,9 +28,10 @@ export function onError(err: Error, c: Context<AppEnv>) {
   if (err instanceof HTTPException) {
     const status = err.status;
     const code: ErrorCode =
-      status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'invalid_input';
+      status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'invalid_input';
     // Hono raises a 400 HTTPException for a body that is not valid JSON.
-    const message = status === 400 ? 'the request body is not valid JSON' : err.message || 'request rejected';
+    const message =
+      status === 400 ? 'the request body is not valid JSON' : status === 415 ? 'send the body as application/json' : err.message || 'request rejected';
     log?.info({ status }, message);
     return c.json(errorBody(code, message), status as ContentfulStatusCode);
   }

@@ -2,7 +2,7 @@
 // migration (one round trip per operation), plus reads. Every mutation carries an
 // idempotency key; a replay returns the first outcome, a different body is a conflict.
 import { DomainError, type ErrorCode } from '../shared/errors.js';
-import { inTransaction, query, queryOne, withRetry, type Em } from '../db/sql.js';
+import { execPrepared, inTransaction, query, queryOne, withRetry, type Em } from '../db/sql.js';
 import { requestHash } from './idempotency.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -53,11 +53,10 @@ export function createLedgerService(deps: LedgerDeps) {
 
   /** Calls one ledger function; standalone calls get their own retried transaction. */
   async function call(fn: string, payload: Record<string, unknown>, em?: Em): Promise<DbResult> {
-    const run = async (tx: Em) => {
-      const row = await queryOne<{ r: DbResult }>(tx, `select ${fn}(?::jsonb) as r`, [JSON.stringify(payload)]);
-      return row!.r;
-    };
-    const result = em ? await run(em) : await withRetry(() => run(deps.em));
+    const payloadJson = JSON.stringify(payload);
+    const result = em
+      ? (await queryOne<{ r: DbResult }>(em, `select ${fn}(?::jsonb) as r`, [payloadJson]))!.r
+      : await withRetry(async () => (await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [payloadJson]))[0]!.r);
     if (result.status !== 'ok') {
       throw new DomainError((result.code ?? 'conflict') as ErrorCode, result.message ?? 'ledger error', result.details);
     }
@@ -76,17 +75,30 @@ export function createLedgerService(deps: LedgerDeps) {
     return (await systemAccountIds(em))[code];
   }
 
+  // Account ids never change once created, so they are safe to remember.
+  const accountIds = new Map<string, number>();
+
   /** The user's account of a kind, created on first use. */
   async function userAccount(userId: number, kind: UserAccountKind = 'wallet', em: Em = deps.em): Promise<number> {
+    const cacheKey = `${kind}:${userId}`;
+    const cached = accountIds.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const id = await findOrCreateAccount(userId, kind, em);
+    if (!em.isInTransaction()) accountIds.set(cacheKey, id);
+    return id;
+  }
+
+  async function findOrCreateAccount(userId: number, kind: UserAccountKind, em: Em): Promise<number> {
     const found = await queryOne<{ id: string }>(em, `select id from ledger_account where user_id = ? and kind = ?`, [userId, kind]);
     if (found) return Number(found.id);
     const created = await queryOne<{ id: string }>(
       em,
-      `insert into ledger_account (code, kind, user_id) values (?, ?, ?)
+      `insert into ledger_account (code, kind, user_id) select ?, ?, id from app_user where id = ?
        on conflict (user_id, kind) do update set kind = excluded.kind returning id`,
       [`${kind}:${userId}`, kind, userId],
     );
-    return Number(created!.id);
+    if (!created) throw new DomainError('user_not_found', `no user with id ${userId}`);
+    return Number(created.id);
   }
 
   function toEntryResult(r: DbResult): EntryResult {

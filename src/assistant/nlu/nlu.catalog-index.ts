@@ -70,6 +70,8 @@ export function buildCatalogIndex(catalog: NluCatalog): CatalogIndex {
     add(c.slug.replace(/-/g, ' '), 'course', c.slug, 'slug');
     for (const t of c.tags ?? []) add(t, 'course', c.slug, 'tag');
     for (const p of [...titlePartials(c.titleZh), ...titlePartials(c.titleEn)]) add(p, 'course', c.slug, 'partial');
+    // Latin words kept inside a Chinese title are product names ("Kubernetes 实战"), safe alone.
+    for (const w of normalizeText(c.titleZh).match(/[a-z][a-z0-9+#.]+/g) ?? []) add(w, 'course', c.slug, 'partial');
   }
   for (const it of catalog.items) {
     if (it.active === false) continue;

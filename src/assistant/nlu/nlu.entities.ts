@@ -52,7 +52,8 @@ function matchCjk(norm: string, tokens: Token[], index: CatalogIndex, out: Entit
 function wordMatches(tok: Token, k: CatalogKey, i: number, known: ReadonlySet<string>, index: CatalogIndex): 0 | 1 | 2 {
   if (tok.norm === k.stems[i] || tok.text === k.words[i]) return 1;
   const w = k.words[i]!;
-  if (tok.kind !== 'ascii' || !index.fuzzyWords.has(w) || known.has(tok.text)) return 0;
+  // Typos almost never hit the first letter; requiring it removes most accidental matches.
+  if (tok.kind !== 'ascii' || tok.text[0] !== w[0] || !index.fuzzyWords.has(w) || known.has(tok.text)) return 0;
   const max = Math.min(allowedEdits(w.length), allowedEdits(tok.text.length));
   return max > 0 && osaDistance(tok.text, w, max) <= max ? 2 : 0;
 }

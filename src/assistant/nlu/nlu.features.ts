@@ -2,10 +2,13 @@
 // model learns "兑换 #course" rather than memorising which course names appeared in which
 // training sentence; topic words stay visible because they carry meaning ("推荐数据方向").
 import type { EntityMatch } from './nlu.entities.js';
+import { conceptFeatures } from './nlu.lexicon.js';
 import { cjkNgrams, type Token } from './nlu.tokenize.js';
 
 /** Tokens beyond this carry no extra intent signal and would only cost time. */
 const MAX_TOKENS = 64;
+// Concepts pool evidence across synonyms and languages, so they earn a larger weight (CV-tuned).
+const CONCEPT_WEIGHT = 1.5;
 
 export interface FeatureInput {
   norm: string;
@@ -53,11 +56,12 @@ export function extractFeatures(input: FeatureInput): Map<string, number> {
   }
   const limit = Math.min(norm.length, 400);
   for (const g of cjkNgrams(norm.slice(0, limit), inMask)) add(g.length === 1 ? `c:${g}` : `g:${g}`, g.length === 1 ? 0.5 : 0.8);
+  for (const c of conceptFeatures(norm, tokens)) add(`k:${c}`, CONCEPT_WEIGHT);
   if (input.hasUser) add('#user');
   return f;
 }
 
 /** True for features that count as "known vocabulary" for the out-of-scope rule. */
 export function isWordFeature(name: string): boolean {
-  return name.startsWith('w:') || name === '#course' || name === '#item';
+  return name.startsWith('w:') || name.startsWith('k:') || name === '#course' || name === '#item';
 }

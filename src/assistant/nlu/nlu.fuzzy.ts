@@ -26,7 +26,7 @@ export function osaDistance(a: string, b: string, max = Infinity): number {
 
 /** Edits allowed for a word of this length: short words get none, they collide too easily. */
 export function allowedEdits(len: number): number {
-  if (len >= 8) return 2;
+  if (len >= 9) return 2;
   if (len >= 5) return 1;
   return 0;
 }

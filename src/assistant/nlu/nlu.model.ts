@@ -31,18 +31,14 @@ export function vectorize(features: Map<string, number>, vocab: Map<string, numb
 
 export function trainIntentModel(
   examples: TrainingExample[],
-  featurize: (text: string) => Map<string, number>,
+  featurize: (text: string, knownWords: ReadonlySet<string>) => Map<string, number>,
+  knownWords: Set<string>,
   opts: TrainOptions = {},
 ): IntentModel {
   const vocab = new Map<string, number>();
-  const knownWords = new Set<string>();
   const feats = examples.map((ex) => {
-    const f = featurize(ex.text);
-    for (const name of f.keys()) {
-      if (!vocab.has(name)) vocab.set(name, vocab.size);
-      if (name.startsWith('w:')) knownWords.add(name.slice(2));
-    }
-    for (const w of ex.text.toLowerCase().match(/[a-z]+/g) ?? []) knownWords.add(w);
+    const f = featurize(ex.text, knownWords);
+    for (const name of f.keys()) if (!vocab.has(name)) vocab.set(name, vocab.size);
     return f;
   });
   const classId = new Map<IntentId, number>(INTENT_IDS.map((id, i) => [id, i]));

@@ -26,6 +26,11 @@ export interface NluOptions {
   minConfidence?: number;
   /** Below this gap between the two best intents the message is out_of_scope. */
   minMargin?: number;
+  /**
+   * Stricter threshold for messages with no domain word at all (no points/course/mall/... concept
+   * and no catalog name): those are far more often chit-chat that merely resembles an intent.
+   */
+  offDomainMinConfidence?: number;
   examples?: TrainingExample[];
   train?: TrainOptions;
 }
@@ -47,13 +52,14 @@ interface Analysis {
   user?: string;
   probs: Float64Array;
   knownWords: number;
+  inDomain: boolean;
 }
 
 export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
-  const minConfidence = options.minConfidence ?? 0.4;
-  const minMargin = options.minMargin ?? 0.08;
+  const minConfidence = options.minConfidence ?? 0.3;
+  const minMargin = options.minMargin ?? 0.05;
+  const offDomainMin = options.offDomainMinConfidence ?? 0.55;
   let index: CatalogIndex = buildCatalogIndex(catalog);
-  const emptyKnown = new Set<string>();
 
   const featurize = (raw: string, known: ReadonlySet<string>) => {
     const norm = normalizeText(raw.length > MAX_INPUT ? raw.slice(0, MAX_INPUT) : raw);
@@ -63,16 +69,18 @@ export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
     return { norm, matches, user, features: extractFeatures({ norm, tokens, matches, hasUser: user !== undefined }) };
   };
 
+  const examples = options.examples ?? defaultTrainingExamples();
   const model: IntentModel = trainIntentModel(
-    options.examples ?? defaultTrainingExamples(),
-    (t) => featurize(t, emptyKnown).features,
+    examples,
+    (t, known) => featurize(t, known).features,
+    knownVocabulary(examples),
     options.train,
   );
 
   const analyse = (text: string): Analysis => {
     const { norm, matches, user, features } = featurize(text, model.knownWords);
     const { vec, knownWords } = vectorize(features, model.vocab);
-    return { norm, matches, user, probs: model.classifier.predict(vec), knownWords };
+    return { norm, matches, user, probs: model.classifier.predict(vec), knownWords, inDomain: isInDomain(features) };
   };
 
   const parse = (text: string, opts: ParseOptions = {}): ParseResult => {
@@ -83,7 +91,8 @@ export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
     const top = order[0]!;
     const p1 = a.probs[top]!;
     const p2 = a.probs[order[1]!]!;
-    const forcedOos = a.knownWords === 0 || p1 < minConfidence || p1 - p2 < minMargin;
+    const floor = a.inDomain ? minConfidence : offDomainMin;
+    const forcedOos = a.knownWords === 0 || p1 < floor || p1 - p2 < minMargin;
     const intent: IntentId = forcedOos ? 'out_of_scope' : INTENT_IDS[top]!;
     const confidence = forcedOos && top !== OOS ? Math.max(a.probs[OOS]!, 1 - p1) : p1;
     const all = collectEntities(a);
@@ -100,6 +109,30 @@ export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
       index = buildCatalogIndex(next);
     },
   };
+}
+
+/**
+ * Latin words of the training set are real vocabulary and never "corrected" into a catalog
+ * name ("waiting" is not a typo of "writing"). The training data therefore spells catalog
+ * names correctly; typo tolerance is tested, not trained.
+ */
+function knownVocabulary(examples: TrainingExample[]): Set<string> {
+  const known = new Set<string>();
+  for (const ex of examples) {
+    for (const t of tokenizeNormalized(normalizeText(ex.text))) if (t.kind === 'ascii') known.add(t.text);
+  }
+  return known;
+}
+
+const GENERIC_CONCEPTS = new Set(['k:WHAT', 'k:ME', 'k:GREET', 'k:THANKS', 'k:HELP', 'k:HUMAN']);
+
+/** Domain words: any concept of the points/course/mall world, or a catalog name. */
+function isInDomain(features: Map<string, number>): boolean {
+  for (const name of features.keys()) {
+    if (name === '#course' || name === '#item' || name === '#topic') return true;
+    if (name.startsWith('k:') && !GENERIC_CONCEPTS.has(name)) return true;
+  }
+  return false;
 }
 
 export interface CollectedEntities {

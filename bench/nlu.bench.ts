@@ -1,0 +1,63 @@
+// NLU throughput and latency over a generated mix of messages (zh/en, with catalog names,
+// quantities, typos and noise). `benchNlu()` is the pure part; the chat round trip is added
+// separately. Run directly: `tsx bench/nlu.bench.ts`.
+import { createNlu } from '../src/assistant/nlu/nlu.js';
+import { demoNluCatalog } from '../src/assistant/nlu/nlu.demo.js';
+import { DEMO_COURSES, DEMO_MALL_ITEMS } from '../src/catalog/demo-catalog.js';
+
+export interface NluBenchResult {
+  nlu_msgs_per_s: number;
+  nlu_p50_ms: number;
+  nlu_p99_ms: number;
+}
+
+const TEMPLATES = [
+  '我还有多少积分', '用积分兑换{cz}', '{cz}讲什么', '我要买{cz}', '换{n}个{iz}', '积分什么时候过期', '签到', '转人工',
+  'how many points do I have', 'redeem {ce} with points', 'tell me about {ce}', 'buy {ce}', 'get {n} {ie}', 'where is my order',
+  'show the leaderboard', 'what is the weather like', 'asdf qwer zxcv', '{ce}课多少积分', 'pls refund the {ce} course', '🙂',
+];
+
+/** Deterministic message mix so runs are comparable. */
+export function generateMessages(count: number): string[] {
+  const out: string[] = [];
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let i = 0; i < count; i++) {
+    const c = DEMO_COURSES[rnd(DEMO_COURSES.length)]!;
+    const it = DEMO_MALL_ITEMS[rnd(DEMO_MALL_ITEMS.length)]!;
+    out.push(
+      TEMPLATES[rnd(TEMPLATES.length)]!
+        .replace('{cz}', c.aliases[rnd(c.aliases.length)]!)
+        .replace('{ce}', rnd(2) ? c.titleEn : c.aliases[0]!)
+        .replace('{iz}', it.titleZh)
+        .replace('{ie}', it.titleEn)
+        .replace('{n}', String(1 + rnd(3))),
+    );
+  }
+  return out;
+}
+
+export function benchNlu(count = 5000): NluBenchResult {
+  const nlu = createNlu(demoNluCatalog());
+  const msgs = generateMessages(count);
+  for (const m of msgs.slice(0, 1000)) nlu.parse(m);
+  const times = new Float64Array(msgs.length);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < msgs.length; i++) {
+    const t0 = process.hrtime.bigint();
+    nlu.parse(msgs[i]!);
+    times[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+  }
+  const totalS = Number(process.hrtime.bigint() - start) / 1e9;
+  times.sort();
+  const pct = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  return { nlu_msgs_per_s: Math.round(msgs.length / totalS), nlu_p50_ms: r3(pct(0.5)), nlu_p99_ms: r3(pct(0.99)) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.stdout.write(`${JSON.stringify(benchNlu())}\n`);
+}
