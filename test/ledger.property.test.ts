@@ -110,7 +110,7 @@ describe('ledger model-based property', () => {
               hold.status = 'done';
               if (o.t === 'post') {
                 m.balance[hold.u]! -= postAmt;
-                const entryId = (r as { entryId: number | null }).entryId;
+                const entryId = (r as unknown as { entryId: number | null }).entryId;
                 if (postAmt > 0) m.entries.push({ id: entryId!, u: hold.u, delta: -postAmt, reversed: false, isReversal: false });
               }
               break;
