@@ -2,25 +2,32 @@
 // every test file clones; otherwise tests run on PGlite and PostgreSQL-only tests say so.
 import type { TestProject } from 'vitest/node';
 import { createOrm, migrate } from '../../src/db/orm.js';
-import { postgresReachable, TEMPLATE_DB, urlFor, withAdmin } from './pg-admin.js';
+import { postgresReachable, templateDb, urlFor, withAdmin } from './pg-admin.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgres: boolean;
+    runId: number;
   }
 }
 
 export default async function setup(project: TestProject) {
   const reachable = await postgresReachable();
   project.provide('postgres', reachable);
+  const runId = process.pid;
+  project.provide('runId', runId);
+  const TEMPLATE_DB = templateDb(runId);
   if (!reachable) {
     console.warn('[xuefen tests] PostgreSQL is not reachable at TEST_DATABASE_URL: running on PGlite; PostgreSQL-only tests will be skipped');
     return;
   }
   await withAdmin(async (c) => {
-    // Databases left by an interrupted earlier run.
-    const stale = await c.query(`select datname from pg_database where datname like 'xuefen_test_%'`);
-    for (const row of stale.rows) await c.query(`drop database if exists "${row.datname}" with (force)`);
+    // Databases left by interrupted earlier runs (their vitest process is gone).
+    const stale = await c.query(`select datname from pg_database where datname like 'xuefen\\_test\\_%'`);
+    for (const row of stale.rows) {
+      const pid = Number(/^xuefen_test_(\d+)_/.exec(row.datname)?.[1]);
+      if (pid && !isAlive(pid)) await c.query(`drop database if exists "${row.datname}" with (force)`);
+    }
     await c.query(`create database "${TEMPLATE_DB}"`);
   });
   const orm = await createOrm({ databaseUrl: urlFor(TEMPLATE_DB), poolMax: 2 });
@@ -29,4 +36,13 @@ export default async function setup(project: TestProject) {
   return async () => {
     await withAdmin((c) => c.query(`drop database if exists "${TEMPLATE_DB}" with (force)`));
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -7,7 +7,7 @@ import { createOrm, migrate, type Orm } from '../../src/db/orm.js';
 import { createServices, type AppServices } from '../../src/app.services.js';
 import { createApp, type App } from '../../src/http/app.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { TEMPLATE_DB, urlFor, withAdmin } from './pg-admin.js';
+import { templateDb, urlFor, withAdmin } from './pg-admin.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const SERVICE_KEY = 'test-service-key-0123456789';
@@ -34,7 +34,7 @@ export async function createHarness(opts: { kind?: DbKind; env?: Record<string, 
   let dbName: string | undefined;
   let orm: Orm;
   if (kind === 'postgres') {
-    dbName = `xuefen_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    dbName = `xuefen_test_${inject('runId')}_${process.pid}_${randomBytes(4).toString('hex')}`;
     await cloneTemplate(dbName);
     orm = await createOrm({ databaseUrl: urlFor(dbName), poolMax: opts.poolMax ?? 20 });
   } else {
@@ -67,7 +67,7 @@ export async function createHarness(opts: { kind?: DbKind; env?: Record<string, 
 async function cloneTemplate(name: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await withAdmin((c) => c.query(`create database "${name}" template "${TEMPLATE_DB}"`));
+      await withAdmin((c) => c.query(`create database "${name}" template "${templateDb(inject('runId'))}"`));
       return;
     } catch (err) {
       // Two files cloning at the same instant: "source database is being accessed by other users".
