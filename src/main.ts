@@ -1,6 +1,7 @@
 // Composition root: config → logger → database (migrated) → services → HTTP app → jobs.
 // SIGINT/SIGTERM stop accepting connections, let in-flight requests finish, then close the DB.
 import { serve } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
 import { ConfigError, createConfig } from './config.js';
 import { createLogger } from './shared/logger.js';
 import { createOrm, migrate } from './db/orm.js';
@@ -28,11 +29,18 @@ async function main() {
   const applied = await migrate(orm);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
+  if (!config.ADMIN_API_KEYS.length && !config.SERVICE_API_KEYS.length) {
+    if (config.NODE_ENV === 'production') {
+      logger.warn('no ADMIN_API_KEYS or SERVICE_API_KEYS set: every /v1 route will answer 401');
+    } else {
+      // A fresh clone should be usable at once: a throwaway admin key for this run only.
+      const key = `dev-${randomBytes(18).toString('base64url')}`;
+      config.ADMIN_API_KEYS.push(key);
+      logger.warn(`no ADMIN_API_KEYS set: this run's temporary admin key is ${key}`);
+    }
+  }
   const services = createServices({ config, orm, logger });
   const app = createApp(services);
-  if (!config.ADMIN_API_KEYS.length && !config.SERVICE_API_KEYS.length) {
-    logger.warn('no ADMIN_API_KEYS or SERVICE_API_KEYS set: every /v1 route will answer 401');
-  }
   const jobs = startJobs(services);
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
