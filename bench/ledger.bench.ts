@@ -29,7 +29,7 @@ async function main() {
   const started = Date.now();
   const benchDb = 'xuefen_bench';
   await recreate(benchDb);
-  const config = createConfig({ DATABASE_URL: dbUrl(benchDb), ADMIN_API_KEYS: ADMIN, LOG_LEVEL: 'warn', POINTS_EXPIRY_MONTHS: '12' });
+  const config = createConfig({ ...process.env, DATABASE_URL: dbUrl(benchDb), ADMIN_API_KEYS: ADMIN, LOG_LEVEL: 'warn', POINTS_EXPIRY_MONTHS: '12' });
   const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: 40 });
   await migrate(orm);
   const s = createServices({ config, orm, logger: createLogger({ level: 'warn', pretty: false }) });

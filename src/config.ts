@@ -46,6 +46,8 @@ export const configSchema = z
       }
     }, 'must be an IANA time zone such as Asia/Shanghai'),
   HOLD_DEFAULT_TTL_SECONDS: z.coerce.number().int().min(10).max(86400 * 30).default(600),
+  LEDGER_BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(2),
+  LEDGER_BATCH_MAX: z.coerce.number().int().min(1).max(32).default(32),
   JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86400).default(60),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),

@@ -6,13 +6,18 @@ export type Lang = 'zh' | 'en';
 
 export interface InboundUser {
   channel: Channel;
-  /** Platform user id (Telegram user id, Discord user id, web session id). */
+  /** Platform user id (Telegram user id, Discord user id, web session id). Empty only when
+   * `usernameOnly` is set. */
   externalId: string;
   displayName?: string;
   /** Platform language code (e.g. Telegram from.language_code, Discord locale); a hint only. */
   languageCode?: string;
   /** Platform username, when there is one (used to resolve @mentions). */
   username?: string;
+  /** Set on a mention the platform identifies by username alone (a Telegram `@name` mention:
+   * the Bot API cannot look up a user's id from a username). `externalId` is then '' and the
+   * assistant resolves the user by `username`. */
+  usernameOnly?: boolean;
 }
 
 export interface InboundContext {
@@ -21,6 +26,9 @@ export interface InboundContext {
   isGroup: boolean;
   /** The platform says this sender administers the community (Telegram chat admin, Discord Manage Server). */
   platformModerator?: boolean;
+  /** The sender's platform role ids in this community (Discord member roles), so a role configured
+   * as moderator through the API can be honoured. Absent where the platform has no roles. */
+  platformRoles?: string[];
   /** Users mentioned in the message, or the author of the message replied to (first). */
   mentions?: InboundUser[];
 }

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-function alive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -17,7 +17,7 @@ export function lockDataDir(dir: string): () => void {
   const file = join(dir, 'xuefen.pid');
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, 'utf8').trim());
-    if (pid && pid !== process.pid && alive(pid)) {
+    if (pid && pid !== process.pid && isProcessAlive(pid)) {
       throw new Error(`the embedded database in ${dir} is in use by process ${pid}; stop it first or set DATABASE_URL`);
     }
   }

@@ -1,6 +1,10 @@
 // Every entity the ORM knows; the migration generator diffs these against the snapshot.
 import { IdempotencyRecord, LedgerAccount, LedgerEntry, LedgerHold, LedgerLot, LedgerLotUse, LedgerPosting } from '../ledger/ledger.entities.js';
 import { User, UserIdentity } from '../membership/user.entities.js';
+import { AppSetting, AuditLog, Course, MallItem } from '../catalog/catalog.entities.js';
+import { Checkin, EarningRule, LearningEvent, ModeratorGrant, Referral, ReferralCode, RewardAward } from '../rewards/rewards.entities.js';
+import { CouponCode, Enrollment, PaymentEvent, Quote, Review, SandboxCharge, ShopOrder } from '../orders/orders.entities.js';
+import { CommunityMember, LinkCode, Membership, ModeratorRole, TierChange } from '../membership/membership.entities.js';
 
 export const entities = [
   User,
@@ -12,4 +16,27 @@ export const entities = [
   LedgerLotUse,
   LedgerHold,
   IdempotencyRecord,
+  AppSetting,
+  AuditLog,
+  Course,
+  MallItem,
+  EarningRule,
+  RewardAward,
+  Checkin,
+  LearningEvent,
+  ReferralCode,
+  Referral,
+  ModeratorGrant,
+  ShopOrder,
+  Enrollment,
+  CouponCode,
+  Quote,
+  PaymentEvent,
+  Review,
+  SandboxCharge,
+  Membership,
+  TierChange,
+  ModeratorRole,
+  CommunityMember,
+  LinkCode,
 ];

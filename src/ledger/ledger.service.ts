@@ -4,6 +4,7 @@
 import { DomainError, type ErrorCode } from '../shared/errors.js';
 import { execPrepared, inTransaction, query, queryOne, withRetry, type Em } from '../db/sql.js';
 import { requestHash } from './idempotency.js';
+import { createLedgerBatcher, type BatcherOptions } from './ledger.batcher.js';
 import type { Logger } from '../shared/logger.js';
 
 export const SYSTEM_ACCOUNTS = ['issuance', 'redemption', 'breakage', 'promotions', 'refunds'] as const;
@@ -14,6 +15,7 @@ export interface LedgerDeps {
   em: Em;
   logger: Logger;
   expiry: { months: number; timeZone: string };
+  batching?: BatcherOptions;
 }
 
 export interface Posting {
@@ -43,7 +45,7 @@ export interface EntryResult {
   replayed: boolean;
 }
 
-type DbResult = { status: 'ok' | 'error'; code?: string; message?: string; details?: unknown; replayed?: boolean } & Record<string, unknown>;
+type DbResult = { status: 'ok' | 'error' | 'failed'; code?: string; message?: string; details?: unknown; replayed?: boolean } & Record<string, unknown>;
 
 export type LedgerService = ReturnType<typeof createLedgerService>;
 
@@ -51,12 +53,26 @@ export function createLedgerService(deps: LedgerDeps) {
   const expiry = { months: deps.expiry.months, tz: deps.expiry.timeZone };
   let systemIds: Record<SystemAccount, number> | undefined;
 
+  const batcher = createLedgerBatcher<DbResult>(
+    {
+      single: (fn, payload) =>
+        withRetry(async () => (await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [payload]))[0]!.r),
+      batch: (payload) =>
+        withRetry(async () => (await execPrepared<{ r: DbResult[] }>(deps.em, 'xf_batch', `select xf_batch($1::jsonb) as r`, [payload]))[0]!.r),
+    },
+    deps.batching,
+  );
+
   /** Calls one ledger function; standalone calls get their own retried transaction. */
   async function call(fn: string, payload: Record<string, unknown>, em?: Em): Promise<DbResult> {
     const payloadJson = JSON.stringify(payload);
-    const result = em
-      ? (await queryOne<{ r: DbResult }>(em, `select ${fn}(?::jsonb) as r`, [payloadJson]))!.r
-      : await withRetry(async () => (await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [payloadJson]))[0]!.r);
+    let result: DbResult;
+    if (em) result = (await queryOne<{ r: DbResult }>(em, `select ${fn}(?::jsonb) as r`, [payloadJson]))!.r;
+    else if (fn === 'xf_transfer' || fn === 'xf_hold_reserve') result = await batcher.submit(fn, payloadJson);
+    else result = await withRetry(async () => (await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [payloadJson]))[0]!.r);
+    if (result.status === 'failed') {
+      throw new Error(`ledger operation failed in the database (${String(result.sqlstate)}): ${String(result.message)}`);
+    }
     if (result.status !== 'ok') {
       throw new DomainError((result.code ?? 'conflict') as ErrorCode, result.message ?? 'ledger error', result.details);
     }

@@ -9,6 +9,9 @@ export const User = defineEntity({
     displayName: p.string().length(200).nullable(),
     languageCode: p.string().length(8).default('zh'),
     timeZone: p.string().length(64).default('Asia/Shanghai'),
+    /** Set when this user was merged into another (identity linking); the row stays for history. */
+    mergedIntoId: p.bigint('number').nullable(),
+    mergedAt: p.datetime().columnType('timestamptz').nullable(),
     createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
   }),
 });

@@ -2,6 +2,7 @@
 // every test file clones; otherwise tests run on PGlite and PostgreSQL-only tests say so.
 import type { TestProject } from 'vitest/node';
 import { createOrm, migrate } from '../../src/db/orm.js';
+import { isProcessAlive } from '../../src/db/data-dir-lock.js';
 import { postgresReachable, templateDb, urlFor, withAdmin } from './pg-admin.js';
 
 declare module 'vitest' {
@@ -26,7 +27,7 @@ export default async function setup(project: TestProject) {
     const stale = await c.query(`select datname from pg_database where datname like 'xuefen\\_test\\_%'`);
     for (const row of stale.rows) {
       const pid = Number(/^xuefen_test_(\d+)_/.exec(row.datname)?.[1]);
-      if (pid && !isAlive(pid)) await c.query(`drop database if exists "${row.datname}" with (force)`);
+      if (pid && !isProcessAlive(pid)) await c.query(`drop database if exists "${row.datname}" with (force)`);
     }
     await c.query(`create database "${TEMPLATE_DB}"`);
   });
@@ -38,11 +39,3 @@ export default async function setup(project: TestProject) {
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
