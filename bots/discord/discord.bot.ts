@@ -2,7 +2,7 @@
 // when DISCORD_TOKEN is set and stop() on shutdown. Commands are registered apart, by
 // scripts/discord-register.ts, never on start.
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
-import type { Logger } from 'pino';
+import type { Logger } from '../../src/shared/logger.js';
 import type { Assistant } from '../../src/assistant/assistant.types.js';
 import { loadCommands } from './command.registry.js';
 import { commandModules } from './commands/index.js';

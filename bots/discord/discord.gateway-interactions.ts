@@ -10,12 +10,13 @@ import {
   type Interaction,
   type InteractionReplyOptions,
 } from 'discord.js';
-import type { Logger } from 'pino';
+import type { Logger } from '../../src/shared/logger.js';
 import type { Assistant, Reply } from '../../src/assistant/assistant.types.js';
 import type { CommandRegistry } from './command.registry.js';
 import { actionInbound, commandInbound, inputFromInteraction, interactionFacts, langOf } from './discord.inbound.js';
-import { renderReply, type RenderedMessage } from './discord.render.js';
+import { FAILED, renderReply, type RenderedMessage } from './discord.render.js';
 import type { CatalogLookup } from './discord.types.js';
+import { withDeferral } from './discord.timing.js';
 
 export interface InteractionDeps {
   assistant: Assistant;
@@ -26,19 +27,8 @@ export interface InteractionDeps {
   deferAfterMs: number;
 }
 
-const FAILED = { zh: '抱歉，出了点问题，请稍后再试。', en: 'Sorry, something went wrong. Please try again.' };
 const UNKNOWN = { zh: '这个命令已不可用。', en: 'This command is no longer available.' };
 const EMPTY: Reply = { text: '👌' };
-
-/** Resolves with the assistant's answer, calling defer() first when it is slow. */
-export async function withDeferral<T>(work: Promise<T>, afterMs: number, defer: () => Promise<unknown>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), afterMs)));
-  const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));
-  if (first !== 'late') return first as T;
-  await defer();
-  return work;
-}
 
 function body(m: RenderedMessage) {
   return { content: m.content, embeds: m.embeds, components: m.components, allowedMentions: { parse: [] } };

@@ -14,15 +14,17 @@ import {
   type APIUser,
 } from 'discord.js';
 import type { REST } from 'discord.js';
-import type { Logger } from 'pino';
+import type { Logger } from '../../src/shared/logger.js';
 import type { Assistant, Inbound, Reply } from '../../src/assistant/assistant.types.js';
 import { loadCommands } from './command.registry.js';
 import { commandModules } from './commands/index.js';
 import { actionInbound, commandInbound, inputFromApi, langOf, userFromApi } from './discord.inbound.js';
-import { messageBody, renderReply } from './discord.render.js';
+import { FAILED, messageBody, renderReply } from './discord.render.js';
 import type { CatalogLookup, Command, EventFacts } from './discord.types.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep, within } from './discord.timing.js';
+
+const OK: Reply = { text: '👌' };
 
 export type DiscordInteractionHandler = (interaction: APIInteraction) => Promise<APIInteractionResponse>;
 
@@ -56,22 +58,21 @@ export function createDiscordInteractionHandler(deps: HttpInteractionDeps): Disc
   const settleMs = deps.settleMs ?? 100;
   const log = deps.logger.child({ bot: 'discord-http' });
 
-  /** Answers in time with `now(first)` when there is one reply; otherwise defers with
-   * `deferred` and finishes with `later` once the HTTP response has had time to reach Discord
-   * (a webhook call before the response is refused as "unknown interaction"). */
+  /** Answers in the HTTP response when the assistant is fast and `now` can say it all;
+   * otherwise defers and finishes with `later` once the response has had time to reach Discord
+   * (a webhook call before it is refused as "unknown interaction"). */
   async function answer(
     inbound: Inbound,
     deferred: APIInteractionResponse,
-    now: (reply: Reply) => APIInteractionResponse,
+    now: (first: Reply) => APIInteractionResponse | null,
     later: (replies: Reply[]) => Promise<void>,
   ): Promise<APIInteractionResponse> {
     const work = deps.assistant.handle(inbound);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), deferAfterMs)));
-    const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));
-    if (first !== 'late' && first.replies.length <= 1) return now(first.replies[0] ?? { text: '👌' });
+    const first = await within(work, deferAfterMs);
+    const immediate = first !== 'late' && first.replies.length <= 1 ? now(first.replies[0] ?? OK) : null;
+    if (immediate) return immediate;
     void Promise.all([work, sleep(settleMs)])
-      .then(([result]) => later(result.replies.length ? result.replies : [{ text: '👌' }]))
+      .then(([result]) => later(result.replies.length ? result.replies : [OK]))
       .catch((err: unknown) => log.error({ err, interaction: inbound.eventId }, 'deferred interaction failed'));
     return deferred;
   }
@@ -83,6 +84,19 @@ export function createDiscordInteractionHandler(deps: HttpInteractionDeps): Disc
   }
 
   return async function handle(i: APIInteraction): Promise<APIInteractionResponse> {
+    try {
+      return await dispatch(i);
+    } catch (err) {
+      log.error({ err, interaction: i.id }, 'interaction failed');
+      if (i.type === InteractionType.ApplicationCommandAutocomplete) {
+        return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
+      }
+      const text = FAILED['locale' in i ? langOf(i.locale) : 'en'];
+      return { type: InteractionResponseType.ChannelMessageWithSource, data: { content: text, flags: MessageFlags.Ephemeral } };
+    }
+  };
+
+  async function dispatch(i: APIInteraction): Promise<APIInteractionResponse> {
     const inGuild = Boolean(i.guild_id);
     if (i.type === InteractionType.Ping) return { type: InteractionResponseType.Pong };
     if (i.type === InteractionType.ApplicationCommandAutocomplete) {
@@ -122,6 +136,7 @@ export function createDiscordInteractionHandler(deps: HttpInteractionDeps): Disc
     }
     if (i.type === InteractionType.MessageComponent && 'custom_id' in i.data) {
       const inbound = actionInbound(factsOf(i), i.data.custom_id);
+      const publicMessage = inGuild && ((i.message.flags ?? 0) & MessageFlags.Ephemeral) === 0;
       const update = (first: Reply) => {
         const { flags: _ignored, ...body } = messageBody(renderReply(first));
         return body;
@@ -129,13 +144,15 @@ export function createDiscordInteractionHandler(deps: HttpInteractionDeps): Disc
       return answer(
         inbound,
         { type: InteractionResponseType.DeferredMessageUpdate },
-        (first) => ({ type: InteractionResponseType.UpdateMessage, data: update(first) }),
-        async (replies) => {
-          await deps.rest.patch(Routes.webhookMessage(deps.applicationId, i.token, '@original'), { body: update(replies[0]!), auth: false });
-          await followUps(i, replies.slice(1), inGuild);
+        // A personal outcome on a public message needs a follow-up, hence the deferred path.
+        (first) => (publicMessage && first.private ? null : { type: InteractionResponseType.UpdateMessage, data: update(first) }),
+        async ([first, ...rest]) => {
+          const hide = publicMessage && first.private === true;
+          await deps.rest.patch(Routes.webhookMessage(deps.applicationId, i.token, '@original'), { body: hide ? { components: [] } : update(first), auth: false });
+          await followUps(i, hide ? [first, ...rest] : rest, inGuild);
         },
       );
     }
     return { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'Unsupported interaction', flags: MessageFlags.Ephemeral } };
-  };
+  }
 }

@@ -2,17 +2,16 @@
 // assistant as free text; the answer is a reply in the same channel. A personal answer to a guild
 // message is sent by DM instead (messages cannot be ephemeral) and the message gets a 📬.
 import type { Message, MessageCreateOptions } from 'discord.js';
-import type { Logger } from 'pino';
+import type { Logger } from '../../src/shared/logger.js';
 import type { Assistant, Inbound, InboundUser } from '../../src/assistant/assistant.types.js';
 import { contextOf, messageFacts } from './discord.inbound.js';
-import { renderReply } from './discord.render.js';
+import { FAILED, renderReply } from './discord.render.js';
 
 export interface MessageDeps {
   assistant: Assistant;
   logger: Logger;
 }
 
-const FAILED = { zh: '抱歉，出了点问题，请稍后再试。', en: 'Sorry, something went wrong. Please try again.' };
 
 function stripMention(content: string, botId: string): string {
   return content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').replace(/\s+/g, ' ').trim();

@@ -19,6 +19,9 @@ export interface RenderedMessage {
   dropped: string[];
 }
 
+/** The adapter's only own words: when something broke before the assistant could answer. */
+export const FAILED = { zh: '抱歉，出了点问题，请稍后再试。', en: 'Sorry, something went wrong. Please try again.' } as const;
+
 const MAX_CONTENT = 2000;
 const MAX_ROWS = 5;
 const PER_ROW = 5;

@@ -23,7 +23,7 @@ export async function ask(ctx: TelegramContext, parts: InboundParts) {
 
 export async function converse(ctx: TelegramContext, parts: InboundParts): Promise<void> {
   const result = await ask(ctx, parts);
-  await deliver(ctx, result.replies);
+  await deliver(ctx, result.replies, result.lang);
 }
 
 /** Sends rendered messages to one chat and remembers their keyboards. Returns false when
@@ -50,7 +50,8 @@ export function remember(ctx: TelegramContext, chatId: number, messageId: number
   if (ids.length) ctx.deps.keyboards.remember(chatId, messageId, ids);
 }
 
-export async function deliver(ctx: TelegramContext, replies: Reply[]): Promise<void> {
+/** `lang`: the assistant's answer language, for the adapter's own notes around the replies. */
+export async function deliver(ctx: TelegramContext, replies: Reply[], lang: string | undefined = ctx.from?.language_code): Promise<void> {
   const chat = ctx.chat;
   const from = ctx.from;
   if (!chat) return;
@@ -66,7 +67,7 @@ export async function deliver(ctx: TelegramContext, replies: Reply[]): Promise<v
         sentPrivately = true;
         continue;
       }
-      const hint = { text: t(from.language_code, 'startPrivately'), reply_markup: openChatKeyboard(ctx) };
+      const hint = { text: t(lang, 'startPrivately'), reply_markup: openChatKeyboard(ctx, lang) };
       await sendTo(ctx, chat.id, [hint], replyTo);
       sentHere = true;
       continue;
@@ -74,9 +75,9 @@ export async function deliver(ctx: TelegramContext, replies: Reply[]): Promise<v
     if (!(await sendTo(ctx, chat.id, messages, replyTo))) return;
     sentHere = true;
   }
-  if (sentPrivately && !sentHere) await sendTo(ctx, chat.id, [{ text: t(from?.language_code, 'sentPrivately') }], replyTo);
+  if (sentPrivately && !sentHere) await sendTo(ctx, chat.id, [{ text: t(lang, 'sentPrivately') }], replyTo);
 }
 
-function openChatKeyboard(ctx: TelegramContext): InlineKeyboardMarkup {
-  return { inline_keyboard: [[{ text: t(ctx.from?.language_code, 'openChat'), url: `https://t.me/${ctx.me.username}` }]] };
+function openChatKeyboard(ctx: TelegramContext, lang: string | undefined): InlineKeyboardMarkup {
+  return { inline_keyboard: [[{ text: t(lang, 'openChat'), url: `https://t.me/${ctx.me.username}` }]] };
 }

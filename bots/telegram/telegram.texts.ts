@@ -32,6 +32,8 @@ const TEXTS = {
 
 export type TextKey = keyof (typeof TEXTS)['zh'];
 
-export function t(languageCode: string | undefined, key: TextKey): string {
-  return TEXTS[langOf(languageCode)][key];
+/** By Telegram language code, or by the language the assistant answered in (better: it also
+ * reads the message). */
+export function t(lang: string | undefined, key: TextKey): string {
+  return TEXTS[lang === 'zh' || lang === 'en' ? lang : langOf(lang)][key];
 }

@@ -34,15 +34,15 @@ composer.on('callback_query:data', async (ctx) => {
 
   const [first, ...rest] = result.replies;
   const firstStaysHere = first && !(first.private && isGroupChat(ctx));
-  if (!editable) return deliver(ctx, result.replies);
+  if (!editable) return deliver(ctx, result.replies, result.lang);
   if (!firstStaysHere) {
     await edit(ctx, editable, undefined);
-    return deliver(ctx, result.replies);
+    return deliver(ctx, result.replies, result.lang);
   }
   const [head, ...more] = renderReply(first);
   await edit(ctx, editable, head);
   if (more.length) await sendTo(ctx, editable.chat.id, more);
-  await deliver(ctx, rest);
+  await deliver(ctx, rest, result.lang);
 });
 
 async function answer(ctx: TelegramContext, text?: string) {

@@ -9,6 +9,14 @@ import { cjkNgrams, type Token } from './nlu.tokenize.js';
 const MAX_TOKENS = 64;
 // Concepts pool evidence across synonyms and languages, so they earn a larger weight (CV-tuned).
 const CONCEPT_WEIGHT = 1.5;
+/**
+ * Fillers, particles and politeness carry no intent but do get memorised ("啊" in chit-chat,
+ * "please" in one intent's examples); they are dropped as unigrams and kept only in bigrams.
+ */
+const STOP = new Set([
+  '啊', '呀', '吧', '呢', '嘛', '哦', '喔', '啦', '嘞', '哇', '鸭', '滴', '呗', '哈', '么', '了', '的', '吗', '请', '请问', '麻烦', '一下', '下',
+  'the', 'a', 'an', 'pleas', 'pls', 'plz', 'kindli', 'just', 'um', 'uh', 'hmm', 'ok', 'okai', 'so', 'well', 'oh', 'now',
+]);
 
 export interface FeatureInput {
   norm: string;
@@ -41,7 +49,8 @@ export function extractFeatures(input: FeatureInput): Map<string, number> {
       prev = '#num';
       continue;
     }
-    add(`w:${t.norm}`);
+    const stop = STOP.has(t.norm);
+    if (!stop) add(`w:${t.norm}`);
     if (t.kind === 'ascii') {
       if (prev) add(`b:${prev}_${t.norm}`, 0.7);
       // Character trigrams absorb English typos ("balnce", "refnud") the stemmer can't.
@@ -55,7 +64,9 @@ export function extractFeatures(input: FeatureInput): Map<string, number> {
     }
   }
   const limit = Math.min(norm.length, 400);
-  for (const g of cjkNgrams(norm.slice(0, limit), inMask)) add(g.length === 1 ? `c:${g}` : `g:${g}`, g.length === 1 ? 0.5 : 0.8);
+  for (const g of cjkNgrams(norm.slice(0, limit), inMask)) {
+    if (g.length === 1) { if (!STOP.has(g)) add(`c:${g}`, 0.5); } else add(`g:${g}`, 0.8);
+  }
   for (const c of conceptFeatures(norm, tokens)) add(`k:${c}`, CONCEPT_WEIGHT);
   if (input.hasUser) add('#user');
   return f;

@@ -9,6 +9,8 @@ export function normalizeText(text: string): string {
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\u200b-\u200d\ufeff]/g, '')
+    // Chat elongation: "hiiii", "helloooo", "pleaseeee" → one letter (no English word has 3).
+    .replace(/([a-z])\1{2,}/g, '$1')
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -1,0 +1,52 @@
+// Per-user serialization: business transactions lock the user's row first, so per-user caps,
+// limits and streaks are checked and written without races (single-user transactions).
+import { DomainError } from '../shared/errors.js';
+import { query, queryOne, type Em } from '../db/sql.js';
+
+export interface LockedUser {
+  id: number;
+  timeZone: string;
+  languageCode: string;
+}
+
+/** Follows identity merges to the user that now owns the account. */
+export async function resolveUserId(em: Em, userId: number): Promise<number> {
+  let id = userId;
+  for (let hop = 0; hop < 8; hop++) {
+    const row = await queryOne<{ merged_into_id: string | null }>(em, `select merged_into_id from app_user where id = ?`, [id]);
+    if (!row) throw new DomainError('user_not_found', `no user with id ${userId}`);
+    if (row.merged_into_id == null) return id;
+    id = Number(row.merged_into_id);
+  }
+  throw new Error(`merge chain of user ${userId} is too long`);
+}
+
+/** Locks the (resolved) user's row for the rest of the transaction. */
+export async function lockUser(tx: Em, userId: number): Promise<LockedUser> {
+  const id = await resolveUserId(tx, userId);
+  const row = await queryOne<{ id: string; time_zone: string; language_code: string }>(
+    tx,
+    `select id, time_zone, language_code from app_user where id = ? for no key update`,
+    [id],
+  );
+  if (!row) throw new DomainError('user_not_found', `no user with id ${userId}`);
+  return { id: Number(row.id), timeZone: row.time_zone, languageCode: row.language_code };
+}
+
+/** Locks several users in ascending id order (no deadlocks between two such transactions). */
+export async function lockUsers(tx: Em, userIds: number[]): Promise<LockedUser[]> {
+  const ids = [...new Set(await Promise.all(userIds.map((u) => resolveUserId(tx, u))))].sort((a, b) => a - b);
+  const out: LockedUser[] = [];
+  for (const id of ids) out.push(await lockUser(tx, id));
+  return out;
+}
+
+export async function userInfo(em: Em, userId: number): Promise<LockedUser> {
+  const id = await resolveUserId(em, userId);
+  const row = await queryOne<{ id: string; time_zone: string; language_code: string }>(em, `select id, time_zone, language_code from app_user where id = ?`, [id]);
+  return { id: Number(row!.id), timeZone: row!.time_zone, languageCode: row!.language_code };
+}
+
+export async function exists(em: Em, userId: number): Promise<boolean> {
+  return (await query(em, `select 1 from app_user where id = ?`, [userId])).length > 0;
+}
