@@ -29,14 +29,13 @@ const client = (opts: Parameters<Emulator['client']>[1]) => emu.client(TOKEN, op
 const keyboardOf = (m: StoredBotMessage) => m.message.reply_markup?.inline_keyboard ?? [];
 
 /** Sends text (a command when it starts with "/") and returns the bot's next message to `chatId`. */
-async function say(c: Client, chatId: number, text: string, extra: Record<string, unknown> = {}, replyChat = chatId) {
-  const before = emu.botMessages(replyChat).length;
+async function say(c: Client, chatId: number, text: string, extra: Record<string, unknown> = {}) {
+  const before = emu.botMessages(chatId).length;
   const started = performance.now();
   if (text.startsWith('/')) await c.sendCommand({ ...c.makeCommand(text), ...extra } as any);
   else await c.sendMessage({ ...c.makeMessage(text), ...extra } as any);
-  const reply = await emu.nextBotMessage(replyChat, before);
+  const reply = await emu.nextBotMessage(chatId, before);
   (latencies[phase] ??= []).push(performance.now() - started);
-  void chatId;
   return reply;
 }
 
@@ -213,5 +212,16 @@ describe('telegram bot against the telegram-test-api emulator (polling)', () => 
       for (let k = 0; k < 10; k++) await say(u, 400 + i, `question ${k}`);
     }));
     expect(latencies['10 users concurrently']).toHaveLength(100);
+  });
+
+  it('stops gracefully: polling ends and later updates wait in Telegram, not lost', async () => {
+    await runtime.stop();
+    const polls = emu.callsOf('getUpdates').length;
+    const inbounds = assistant.inbounds.length;
+    const alice = client(ALICE);
+    await alice.sendMessage(alice.makeMessage('anyone there?') as any);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(emu.callsOf('getUpdates')).toHaveLength(polls);
+    expect(assistant.inbounds).toHaveLength(inbounds);
   });
 });

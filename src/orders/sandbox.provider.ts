@@ -109,7 +109,7 @@ export function createSandboxProvider(deps: { em: Em; clock: Clock; publicUrl: s
     const c = await queryOne<{ ref: string; amount_fen: string; currency: string; description: string; status: string; expires_at: Date }>(
       deps.em, `select * from sandbox_charge where ref = ?`, [ref],
     );
-    return c && { ref: c.ref, amountFen: Number(c.amount_fen), currency: c.currency, description: c.description, status: c.status, expiresAt: new Date(c.expires_at).toISOString() };
+    return c ? { ref: c.ref, amountFen: Number(c.amount_fen), currency: c.currency, description: c.description, status: c.status, expiresAt: new Date(c.expires_at).toISOString() } : null;
   }
 
   async function settle(ref: string, outcome: 'succeeded' | 'failed'): Promise<SignedWebhook> {
