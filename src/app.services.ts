@@ -1,22 +1,38 @@
 // Builds every application service from config, ORM and logger. Channels (HTTP, bots, chat)
-// receive this object and never reach past it.
+// receive this object and never reach past it. Tests may pass their own clock.
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
 import type { Em } from './db/sql.js';
 import type { Logger } from './shared/logger.js';
+import { systemClock, type Clock } from './shared/clock.js';
 import { createLedgerService } from './ledger/ledger.service.js';
 import { balanceOf, entriesOf } from './ledger/ledger.queries.js';
 import { verifyLedger } from './ledger/ledger.verify.js';
 import { createUsersService } from './membership/users.service.js';
+import { createMembershipService } from './membership/membership.service.js';
+import { createRolesService } from './membership/roles.service.js';
+import { createLinkService } from './membership/link.service.js';
+import { createAccountService } from './membership/account.service.js';
+import { createCatalogService } from './catalog/catalog.service.js';
+import { createRewardsService } from './rewards/rewards.service.js';
+import { createCheckinService } from './rewards/checkin.service.js';
+import { createEventsService } from './rewards/events.service.js';
+import { createReferralsService } from './rewards/referrals.service.js';
+import { createGrantsService } from './rewards/grants.service.js';
+import { createLeaderboardService } from './rewards/leaderboard.service.js';
+import { createOrdersService } from './orders/orders.service.js';
+import { createSandboxProvider } from './orders/sandbox.provider.js';
+import { createCheckoutService } from './orders/checkout.service.js';
+import { createReviewsService } from './orders/reviews.service.js';
 
-export function createServices(deps: { config: Config; orm: Orm; logger: Logger }) {
+export function createServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
   const { config, orm, logger } = deps;
+  const clock = deps.clock ?? systemClock;
   const em = orm.em as unknown as Em;
   const ledger = createLedgerService({
     em,
     logger: logger.child({ module: 'ledger' }),
     expiry: { months: config.POINTS_EXPIRY_MONTHS, timeZone: config.TIME_ZONE },
-    batching: { maxInFlight: config.LEDGER_BATCH_IN_FLIGHT, maxBatch: config.LEDGER_BATCH_MAX },
   });
   const users = createUsersService({ em, ledger, defaultTimeZone: config.TIME_ZONE });
   const ledgerQueries = {
@@ -24,7 +40,35 @@ export function createServices(deps: { config: Config; orm: Orm; logger: Logger 
     entries: (userId: number, opts: { limit: number; cursor?: number }) => entriesOf(em, userId, opts),
     verify: () => verifyLedger(em),
   };
-  return { config, orm, em, logger, ledger, ledgerQueries, users };
+  const membership = createMembershipService({ em, clock });
+  const roles = createRolesService({ em, clock });
+  const account = createAccountService({ em, clock });
+  const catalog = createCatalogService({ em });
+  const rewards = createRewardsService({ em, ledger, membership, clock });
+  const referrals = createReferralsService({ em, clock, rewards, publicUrl: config.PUBLIC_URL });
+  // The invitee's first interaction rewards the inviter; it runs after the user's own transaction.
+  const onInteraction = async (userId: number) => {
+    try {
+      await referrals.onInteraction(userId);
+    } catch (err) {
+      logger.warn({ err, userId }, 'referral reward deferred to the next interaction');
+    }
+  };
+  const checkins = createCheckinService({ em, clock, rewards, ledger, onInteraction });
+  const events = createEventsService({ em, clock, rewards, onInteraction });
+  const grants = createGrantsService({ em, clock, rewards, roles });
+  const leaderboard = createLeaderboardService({ em, clock, timeZone: config.TIME_ZONE });
+  const link = createLinkService({ em, clock, ledger, membership, rewards });
+  const orders = createOrdersService({ em, clock, ledger, catalog, membership, onInteraction });
+  const paymentProvider = createSandboxProvider({ em, clock, publicUrl: config.PUBLIC_URL });
+  const checkout = createCheckoutService({
+    em, clock, logger: logger.child({ module: 'payments' }), ledger, catalog, membership, rewards, referrals, orders, provider: paymentProvider,
+  });
+  const reviews = createReviewsService({ em, clock, catalog, events });
+  return {
+    config, orm, em, logger, clock, ledger, ledgerQueries, users, membership, roles, account, catalog, rewards, referrals, checkins, events,
+    grants, leaderboard, link, orders, paymentProvider, checkout, reviews,
+  };
 }
 
 export type AppServices = ReturnType<typeof createServices>;

@@ -40,6 +40,8 @@ async function main() {
     }
   }
   const services = createServices({ config, orm, logger });
+  const seed = await services.catalog.seedDemo();
+  if (seed.seeded) logger.info('demo catalog seeded (first start)');
   const app = createApp(services);
   const jobs = startJobs(services);
 

@@ -11,6 +11,11 @@ import { newRouter } from './router.js';
 import { usersRoutes } from './users.routes.js';
 import { ledgerRoutes } from './ledger.routes.js';
 import { docsRoutes } from './docs.js';
+import { catalogRoutes } from './catalog.routes.js';
+import { rewardsRoutes } from './rewards.routes.js';
+import { ordersRoutes } from './orders.routes.js';
+import { membershipRoutes } from './membership.routes.js';
+import { sandboxRoutes } from './sandbox.routes.js';
 import { queryOne } from '../db/sql.js';
 
 export function createApp(s: AppServices) {
@@ -48,10 +53,25 @@ export function createApp(s: AppServices) {
     }
   });
 
-  app.use('/v1/*', authenticate(keyring, { required: true }));
+  // Payment providers authenticate with their webhook signature, not with our API keys.
+  const auth = authenticate(keyring, { required: true });
+  app.use('/v1/*', (c, next) => (c.req.path === '/v1/payments/webhook' ? next() : auth(c, next)));
   app.use('/v1/admin/*', requireRole('admin'));
   app.route('/v1/users', usersRoutes(s));
   app.route('/v1/admin', ledgerRoutes(s));
+  const catalog = catalogRoutes(s);
+  const rewards = rewardsRoutes(s);
+  const orders = ordersRoutes(s);
+  const membership = membershipRoutes(s);
+  for (const m of [catalog, rewards, orders, membership]) {
+    app.route('/v1', m.public);
+    app.route('/v1/admin', m.admin);
+  }
+  // The sandbox provider's hosted pages deliver its signed webhooks to this same app.
+  app.route(
+    '/sandbox',
+    sandboxRoutes(s, (rawBody, headers) => Promise.resolve(app.request('/v1/payments/webhook', { method: 'POST', body: rawBody, headers }))),
+  );
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

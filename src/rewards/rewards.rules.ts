@@ -52,7 +52,7 @@ export interface EarningContext {
 
 export type DenyReason =
   | 'inactive' | 'not_started' | 'ended' | 'daily_limit' | 'monthly_limit' | 'total_limit' | 'cooldown'
-  | 'over_grant_max' | 'actor_daily_limit' | 'nothing_to_earn';
+  | 'over_grant_max' | 'actor_daily_limit' | 'nothing_to_earn' | 'already_awarded';
 
 export type Evaluation =
   | { ok: true; base: number; points: number; multiplierPermille: number }

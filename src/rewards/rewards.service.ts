@@ -136,12 +136,8 @@ export function createRewardsService(deps: { em: Em; ledger: LedgerService; memb
       `select id, points, base_points, multiplier_permille, status, entry_id from reward_award where source_key = ?`,
       [input.sourceKey],
     );
-    if (prior) {
-      return {
-        ruleCode: input.ruleCode, awarded: true, points: prior.points, basePoints: prior.base_points, multiplierPermille: prior.multiplier_permille,
-        pending: prior.status === 'pending', reason: null, retryAt: null, awardId: Number(prior.id), entryId: Number(prior.entry_id), replayed: true,
-      };
-    }
+    // This occasion already earned: nothing more (the first award stands).
+    if (prior) return none('already_awarded', { awardId: Number(prior.id), entryId: Number(prior.entry_id), replayed: true });
     const rule = await getRule(input.ruleCode, tx);
     const now = deps.clock.now();
     const today = localDate(now, input.timeZone);

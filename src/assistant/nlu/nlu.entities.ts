@@ -92,12 +92,23 @@ export function findCatalogMatches(norm: string, tokens: Token[], index: Catalog
   return out;
 }
 
-/** Best match of one kind: longest span, then strongest source, exact before fuzzy, earliest. */
+/** Tags and partial titles ("beginner", "入门") are weak evidence next to a name or alias. */
+const WEAK_RANK = SOURCE_RANK.tag;
+
+/**
+ * Best match of one kind: a name/alias/slug before a tag or partial title; then, for
+ * overlapping spans, the longest ("机器学习实战" over "机器学习"); for separate spans, the one named
+ * first ("深度学习课要会python吗" asks about deep learning); then strongest source, exact before fuzzy.
+ */
 export function pickBest(matches: EntityMatch[], kind: EntityKind): EntityMatch | undefined {
   let best: EntityMatch | undefined;
   for (const m of matches) {
     if (m.kind !== kind) continue;
     if (!best) { best = m; continue; }
+    const weak = m.rank >= WEAK_RANK, bweak = best.rank >= WEAK_RANK;
+    if (weak !== bweak) { if (!weak) best = m; continue; }
+    const overlap = m.start < best.end && best.start < m.end;
+    if (!overlap) { if (m.start < best.start) best = m; continue; }
     const len = m.end - m.start;
     const blen = best.end - best.start;
     if (len !== blen) { if (len > blen) best = m; continue; }

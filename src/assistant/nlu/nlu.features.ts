@@ -8,8 +8,7 @@ import { cjkNgrams, type Token } from './nlu.tokenize.js';
 /** Tokens beyond this carry no extra intent signal and would only cost time. */
 const MAX_TOKENS = 64;
 // Concepts pool evidence across synonyms and languages, so they earn a larger weight (CV-tuned).
-const E = (k: string, d: number) => Number(process.env[k] ?? d);
-const CONCEPT_WEIGHT = E('CW', 1.5);
+const CONCEPT_WEIGHT = 1.5;
 /**
  * Fillers, particles and politeness carry no intent but do get memorised ("啊" in chit-chat,
  * "please" in one intent's examples); they are dropped as unigrams and kept only in bigrams.
@@ -53,11 +52,11 @@ export function extractFeatures(input: FeatureInput): Map<string, number> {
     const stop = STOP.has(t.norm);
     if (!stop) add(`w:${t.norm}`);
     if (t.kind === 'ascii') {
-      if (prev) add(`b:${prev}_${t.norm}`, E('BW', 0.7));
+      if (prev) add(`b:${prev}_${t.norm}`, 0.7);
       // Character trigrams absorb English typos ("balnce", "refnud") the stemmer can't.
       if (t.text.length >= 4) {
         const w = `<${t.text}>`;
-        for (let i = 0; i + 3 <= w.length; i++) add(`t:${w.slice(i, i + 3)}`, E('TW', 0.25));
+        for (let i = 0; i + 3 <= w.length; i++) add(`t:${w.slice(i, i + 3)}`, 0.25);
       }
       prev = t.norm;
     } else {
@@ -66,7 +65,7 @@ export function extractFeatures(input: FeatureInput): Map<string, number> {
   }
   const limit = Math.min(norm.length, 400);
   for (const g of cjkNgrams(norm.slice(0, limit), inMask)) {
-    if (g.length === 1) { if (!STOP.has(g)) add(`c:${g}`, E('CU', 0.5)); } else add(`g:${g}`, E('GB', 0.8));
+    if (g.length === 1) { if (!STOP.has(g)) add(`c:${g}`, 0.5); } else add(`g:${g}`, 0.8);
   }
   for (const c of conceptFeatures(norm, tokens)) add(`k:${c}`, CONCEPT_WEIGHT);
   if (input.hasUser) add('#user');

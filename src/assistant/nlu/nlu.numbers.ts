@@ -53,7 +53,7 @@ const QTY_ZH = new RegExp(`(?<![第\\d.])${NUM}\\s*(?:${MEASURE})`, 'g');
 const QTY_X = /(?:^|[^a-z0-9])[x×*]\s*(\d{1,4})(?![\d.])|(?<![\d.])(\d{1,4})\s*[x×](?![a-z0-9])/g;
 const QTY_EN = /\b(\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of|a pair of)\s+(?:more\s+|extra\s+|of\s+(?:the|those|these)\s+|(?:copies|pieces|pcs|units|items|packs)\b)/g;
 const AMOUNT = new RegExp(`(\\d{1,9}|${ZH_NUM})\\s*(?:个)?\\s*(?:积分|分(?![钟钱])|points?\\b|pts?\\b)`, 'g');
-const AMOUNT_VERB = /(?:\b(?:grant|give|award|send|reward|add|deduct|transfer)\b|赠送|奖励|给|送|加|扣)\s*(?:<@!?\d+>\s*|@[a-z0-9_.]+\s*)?(\d{1,9})(?![\d.]|\s*(?:个|本|张|件|份|元|块|天|x\b))/g;
+const AMOUNT_VERB = /(?:\b(?:grant|give|award|send|reward|add|deduct|transfer)\b|赠送|奖励|(?:少|多|扣|减|掉|加|涨|丢)了|给|送|加|扣)\s*(?:<@!?\d+>\s*|@[a-z0-9_.]+\s*)?(\d{1,9})(?![\d.]|\s*(?:个|本|张|件|份|元|块|天|x\b))/g;
 
 export interface NumberEntities {
   quantity?: number;

@@ -24,7 +24,7 @@ import {
 export interface NluOptions {
   /** Below this top probability the message is out_of_scope. */
   minConfidence?: number;
-  /** Below this gap between the two best intents the message is out_of_scope. */
+  /** Below this gap between the two best intents a message with no domain word is out_of_scope. */
   minMargin?: number;
   /**
    * Stricter threshold for messages with no domain word at all (no points/course/mall/... concept
@@ -92,7 +92,9 @@ export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
     const p1 = a.probs[top]!;
     const p2 = a.probs[order[1]!]!;
     const floor = a.inDomain ? minConfidence : offDomainMin;
-    const forcedOos = a.knownWords === 0 || p1 < floor || p1 - p2 < minMargin;
+    // A near-tie between two domain intents is still a domain question: picking the better
+    // of the two beats a certain miss. The margin rule only guards off-domain messages.
+    const forcedOos = a.knownWords === 0 || p1 < floor || (!a.inDomain && p1 - p2 < minMargin);
     const intent: IntentId = forcedOos ? 'out_of_scope' : INTENT_IDS[top]!;
     const confidence = forcedOos && top !== OOS ? Math.max(a.probs[OOS]!, 1 - p1) : p1;
     const all = collectEntities(a);
@@ -124,7 +126,7 @@ function knownVocabulary(examples: TrainingExample[]): Set<string> {
   return known;
 }
 
-const GENERIC_CONCEPTS = new Set(['k:WHAT', 'k:ME', 'k:GREET', 'k:THANKS', 'k:HELP', 'k:HUMAN']);
+const GENERIC_CONCEPTS = new Set(['k:WHAT', 'k:ME', 'k:GREET', 'k:THANKS', 'k:HELP', 'k:HUMAN', 'k:RECOMMEND', 'k:BUY']);
 
 /** Domain words: any concept of the points/course/mall world, or a catalog name. */
 function isInDomain(features: Map<string, number>): boolean {
