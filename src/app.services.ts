@@ -33,6 +33,7 @@ export function createServices(deps: { config: Config; orm: Orm; logger: Logger;
     em,
     logger: logger.child({ module: 'ledger' }),
     expiry: { months: config.POINTS_EXPIRY_MONTHS, timeZone: config.TIME_ZONE },
+    batching: { maxInFlight: config.LEDGER_BATCH_IN_FLIGHT, maxBatch: config.LEDGER_BATCH_MAX },
   });
   const users = createUsersService({ em, ledger, defaultTimeZone: config.TIME_ZONE });
   const ledgerQueries = {

@@ -157,6 +157,8 @@ export function createOrdersService(deps: {
       withIdempotency(tx, scopedKey(`redeem:${userId}`, input.key), hash, async (): Promise<RedeemResult> => {
         const user = await lockUser(tx, userId);
         const now = deps.clock.now();
+        const item = input.kind === 'item' ? await deps.catalog.getItem(input.slug, tx) : undefined;
+        if (item?.kind === 'physical' && !input.address) throw new DomainError('invalid_input', 'a physical item needs a shipping address', { field: 'address' });
         const p = await price(tx, user.id, input.kind, input.slug, quantity);
         if (!p.ok) throw refuse(p);
         const unitPoints = input.quoteId ? await takeQuote(tx, input.quoteId, user.id, input, quantity) : p.unitPoints;
@@ -167,10 +169,7 @@ export function createOrdersService(deps: {
             required: total, available: w.available, shortBy: total - w.available,
           });
         }
-        let item: Awaited<ReturnType<CatalogService['getItem']>> | undefined;
-        if (input.kind === 'item') {
-          item = await deps.catalog.getItem(input.slug, tx);
-          if (item.kind === 'physical' && !input.address) throw new DomainError('invalid_input', 'a physical item needs a shipping address', { field: 'address' });
+        if (item) {
           if (item.stock != null) {
             const left = await query(tx, `update mall_item set stock = stock - ? where id = ? and stock >= ? returning stock`, [quantity, item.id, quantity]);
             if (!left.length) throw new DomainError('out_of_stock', `${item.slug} is out of stock`, { available: 0 });
