@@ -24,8 +24,10 @@ import { createOrdersService } from './orders/orders.service.js';
 import { createSandboxProvider } from './orders/sandbox.provider.js';
 import { createCheckoutService } from './orders/checkout.service.js';
 import { createReviewsService } from './orders/reviews.service.js';
+import { createSupportService } from './assistant/support.service.js';
+import { createAssistant } from './assistant/assistant.service.js';
 
-export function createServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
+export function createCoreServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
   const { config, orm, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const em = orm.em as unknown as Em;
@@ -70,6 +72,14 @@ export function createServices(deps: { config: Config; orm: Orm; logger: Logger;
     config, orm, em, logger, clock, ledger, ledgerQueries, users, membership, roles, account, catalog, rewards, referrals, checkins, events,
     grants, leaderboard, link, orders, paymentProvider, checkout, reviews,
   };
+}
+
+/** Every service, plus the assistant that every chat channel talks to. */
+export function createServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
+  const core = createCoreServices(deps);
+  const support = createSupportService({ em: core.em });
+  const assistant = createAssistant({ s: core, support, logger: core.logger.child({ module: 'assistant' }) });
+  return { ...core, support, assistant };
 }
 
 export type AppServices = ReturnType<typeof createServices>;

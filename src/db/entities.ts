@@ -4,6 +4,7 @@ import { User, UserIdentity } from '../membership/user.entities.js';
 import { AppSetting, AuditLog, Course, MallItem } from '../catalog/catalog.entities.js';
 import { Checkin, EarningRule, LearningEvent, ModeratorGrant, Referral, ReferralCode, RewardAward } from '../rewards/rewards.entities.js';
 import { CouponCode, Enrollment, PaymentEvent, Quote, Review, SandboxCharge, ShopOrder } from '../orders/orders.entities.js';
+import { AssistantSession, FaqEntryRow, SupportTicket } from '../assistant/assistant.entities.js';
 import { CommunityMember, LinkCode, Membership, ModeratorRole, TierChange } from '../membership/membership.entities.js';
 
 export const entities = [
@@ -39,4 +40,7 @@ export const entities = [
   ModeratorRole,
   CommunityMember,
   LinkCode,
+  AssistantSession,
+  FaqEntryRow,
+  SupportTicket,
 ];

@@ -26,6 +26,8 @@ export const UserIdentity = defineEntity({
     user: p.manyToOne(User).index('user_identity_user_idx'),
     channel: p.string().length(16),
     externalId: p.string().length(128),
+    /** Platform username (lower case, no @), so a "@name" mention can be resolved. */
+    username: p.string().length(64).nullable().index('user_identity_username_idx'),
     createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
   }),
 });

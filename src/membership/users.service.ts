@@ -57,9 +57,20 @@ export function createUsersService(deps: UsersDeps) {
   }
 
   /** Finds the user behind a channel identity, creating user, identity and wallet on first sight. */
-  async function upsert(input: { channel: Channel; externalId: string; displayName?: string; languageCode?: string }) {
+  async function upsert(input: { channel: Channel; externalId: string; displayName?: string; languageCode?: string; username?: string }) {
+    const username = input.username ? input.username.replace(/^@/, '').toLowerCase().slice(0, 64) : null;
     const existing = await findByIdentity(input.channel, input.externalId);
-    if (existing) return { user: await get(existing), created: false };
+    if (existing) {
+      if (username) {
+        // Usernames change on the platforms; keep the latest so @mentions resolve.
+        await query(
+          deps.em,
+          `update user_identity set username = ? where channel = ? and external_id = ? and username is distinct from ?`,
+          [username, input.channel, input.externalId, username],
+        );
+      }
+      return { user: await get(existing), created: false };
+    }
     try {
       const id = await inTransaction(deps.em, async (tx) => {
         const user = await queryOne<{ id: string }>(
@@ -70,9 +81,9 @@ export function createUsersService(deps: UsersDeps) {
         const userId = Number(user!.id);
         const identity = await query(
           tx,
-          `insert into user_identity (user_id, channel, external_id) values (?, ?, ?)
+          `insert into user_identity (user_id, channel, external_id, username) values (?, ?, ?, ?)
            on conflict (channel, external_id) do nothing returning id`,
-          [userId, input.channel, input.externalId],
+          [userId, input.channel, input.externalId, username],
         );
         if (!identity.length) throw new IdentityTaken();
         await deps.ledger.userAccount(userId, 'wallet', tx);

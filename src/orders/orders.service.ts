@@ -36,6 +36,9 @@ export interface RedeemInput {
   quantity?: number;
   address?: Address;
   quoteId?: string;
+  /** A ledger hold placed when the user was quoted (chat two-step redemption): it is posted
+   * instead of a fresh debit, so the points reserved at the prompt are the points spent. */
+  holdId?: number;
 }
 
 export interface RedeemResult {
@@ -149,10 +152,25 @@ export function createOrdersService(deps: {
     return Number(q.unit_points);
   }
 
+  /** The points of an active hold of this user's wallet that covers `total`. */
+  async function holdFor(tx: Em, holdId: number, userId: number, total: number): Promise<number> {
+    const h = await queryOne<{ amount: string; status: string; expires_at: Date }>(
+      tx,
+      `select h.amount, h.status, h.expires_at from ledger_hold h join ledger_account a on a.id = h.account_id
+        where h.id = ? and a.user_id = ? and a.kind = 'wallet' for update of h`,
+      [holdId, userId],
+    );
+    if (!h) throw new DomainError('hold_not_found', 'no such hold for this user');
+    if (h.status !== 'active') throw new DomainError('hold_not_active', `this hold is already ${h.status}`, { status: h.status });
+    if (new Date(h.expires_at).getTime() <= Date.now()) throw new DomainError('hold_expired', 'the points hold expired; ask for a new quote');
+    if (Number(h.amount) < total) throw new DomainError('hold_amount_exceeded', 'the hold does not cover this redemption', { held: Number(h.amount), required: total });
+    return Number(h.amount);
+  }
+
   async function redeem(input: RedeemInput): Promise<RedeemResult & { replayed: boolean }> {
     const quantity = input.quantity ?? 1;
     const userId = await resolveUserId(deps.em, input.userId);
-    const hash = requestHash('redeem', { userId, kind: input.kind, slug: input.slug, quantity, address: input.address ?? null, quoteId: input.quoteId ?? null });
+    const hash = requestHash('redeem', { userId, kind: input.kind, slug: input.slug, quantity, address: input.address ?? null, quoteId: input.quoteId ?? null, holdId: input.holdId ?? null });
     const { value, replayed } = await inTransaction(deps.em, (tx) =>
       withIdempotency(tx, scopedKey(`redeem:${userId}`, input.key), hash, async (): Promise<RedeemResult> => {
         const user = await lockUser(tx, userId);
@@ -164,7 +182,8 @@ export function createOrdersService(deps: {
         const unitPoints = input.quoteId ? await takeQuote(tx, input.quoteId, user.id, input, quantity) : p.unitPoints;
         const total = unitPoints * quantity;
         const w = await wallet(tx, user.id);
-        if (w.available < total) {
+        const held = input.holdId ? await holdFor(tx, input.holdId, user.id, total) : 0;
+        if (w.available + held < total) {
           throw new DomainError('insufficient_points', `this costs ${total} points; you have ${w.available} available`, {
             required: total, available: w.available, shortBy: total - w.available,
           });
@@ -187,7 +206,17 @@ export function createOrdersService(deps: {
         );
         const orderId = Number(order!.id);
         let balance = w.balance;
-        if (total > 0) {
+        if (input.holdId && total > 0) {
+          const posted = await deps.ledger.postHold(
+            { holdId: input.holdId, amount: total, key: `order:${orderId}:redeem`, actor: `user:${user.id}`, reason: `redeemed ${input.slug}${quantity > 1 ? ` × ${quantity}` : ''}`,
+              kind: input.kind === 'course' ? 'redeem.course' : 'redeem.item', metadata: { orderId, slug: input.slug, quantity } },
+            tx,
+          );
+          balance = (await wallet(tx, user.id)).balance;
+          await query(tx, `update shop_order set entry_id = ? where id = ?`, [posted.entryId, orderId]);
+        } else if (input.holdId) {
+          await deps.ledger.voidHold({ holdId: input.holdId, key: `order:${orderId}:void-hold` }, tx);
+        } else if (total > 0) {
           const d = await deps.ledger.debit(
             { key: `order:${orderId}:redeem`, userId: user.id, amount: total, reason: `redeemed ${input.slug}${quantity > 1 ? ` × ${quantity}` : ''}`,
               actor: `user:${user.id}`, kind: input.kind === 'course' ? 'redeem.course' : 'redeem.item', metadata: { orderId, slug: input.slug, quantity } },

@@ -6,6 +6,8 @@ const df = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', year: '
 const num = (n: number) => nf.format(n);
 const money = (fen: number) => `¥${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}`;
 const date = (iso: string) => df.format(new Date(iso));
+// Lots expire at midnight starting the next month; people count the last valid day.
+const lastDay = (iso: string) => df.format(new Date(new Date(iso).getTime() - 1000));
 const pts = (n: number) => `${num(n)} point${n === 1 ? '' : 's'}`;
 
 const TIERS: Record<string, string> = { normal: 'Normal', advanced: 'Advanced', vip: 'VIP' };
@@ -36,7 +38,7 @@ export const en: Templates = {
     if (b.held) lines.push(`${pts(b.held)} are reserved for a redemption awaiting confirmation.`);
     if (b.pending) lines.push(`${pts(b.pending)} from purchases become spendable when the refund window closes.`);
     const soon = b.expiring.slice(0, 2);
-    if (soon.length) lines.push(`Expiring: ${soon.map((e) => `${pts(e.amount)} on ${date(e.expiresAt)}`).join('; ')}.`);
+    if (soon.length) lines.push(`Expiring: ${soon.map((e) => `${pts(e.amount)} on ${lastDay(e.expiresAt)}`).join('; ')}.`);
     return lines.join('\n');
   },
   history: (entries) =>
@@ -86,7 +88,7 @@ export const en: Templates = {
       : "You're already VIP — the top tier 👑",
   tierName: (t) => TIERS[t] ?? t,
   expiry: (e) =>
-    [`Points expire at the end of the ${e.months}th month after you earn them; the oldest are spent first.`, e.expiring.length ? `Expiring soon: ${e.expiring.slice(0, 3).map((x) => `${pts(x.amount)} on ${date(x.expiresAt)}`).join('; ')}` : 'None of your points expire soon.'].join('\n'),
+    [`Points expire at the end of the ${e.months}th month after you earn them; the oldest are spent first.`, e.expiring.length ? `Expiring soon: ${e.expiring.slice(0, 3).map((x) => `${pts(x.amount)} on ${lastDay(x.expiresAt)}`).join('; ')}` : 'None of your points expire soon.'].join('\n'),
   leaderboard: (r) =>
     r.rows.length
       ? [`Leaderboard (${r.period === 'week' ? 'this week' : r.period === 'month' ? 'this month' : 'all time'}):`, ...r.rows.map((x) => `${x.rank}. ${x.name} — ${num(x.points)}${x.me ? ' ← you' : ''}`)].join('\n')

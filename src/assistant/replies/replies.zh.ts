@@ -6,6 +6,8 @@ const df = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: '
 const num = (n: number) => nf.format(n);
 const money = (fen: number) => `¥${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}`;
 const date = (iso: string) => df.format(new Date(iso));
+// Lots expire at midnight starting the next month; people count the last valid day.
+const lastDay = (iso: string) => df.format(new Date(new Date(iso).getTime() - 1000));
 
 const TIERS: Record<string, string> = { normal: '普通会员', advanced: '高级会员', vip: 'VIP 会员' };
 const KINDS: Record<string, string> = {
@@ -35,7 +37,7 @@ export const zh: Templates = {
     if (b.held) lines.push(`其中 ${num(b.held)} 分正在兑换确认中。`);
     if (b.pending) lines.push(`另有 ${num(b.pending)} 分购课积分待到账（退款期结束后可用）。`);
     const soon = b.expiring.slice(0, 2);
-    if (soon.length) lines.push(`即将过期：${soon.map((e) => `${num(e.amount)} 分将于 ${date(e.expiresAt)} 到期`).join('；')}。`);
+    if (soon.length) lines.push(`即将过期：${soon.map((e) => `${num(e.amount)} 分将于 ${lastDay(e.expiresAt)} 到期`).join('；')}。`);
     return lines.join('\n');
   },
   history: (entries) =>
@@ -85,7 +87,7 @@ export const zh: Templates = {
       : '你已经是 VIP 会员，享受最高权益 👑',
   tierName: (t) => TIERS[t] ?? t,
   expiry: (e) =>
-    [`积分在获得后第 ${e.months} 个月的月底过期，先到期的先使用。`, e.expiring.length ? `你即将过期的积分：${e.expiring.slice(0, 3).map((x) => `${num(x.amount)} 分（${date(x.expiresAt)}）`).join('；')}` : '你目前没有即将过期的积分。'].join('\n'),
+    [`积分在获得后第 ${e.months} 个月的月底过期，先到期的先使用。`, e.expiring.length ? `你即将过期的积分：${e.expiring.slice(0, 3).map((x) => `${num(x.amount)} 分（${lastDay(x.expiresAt)}）`).join('；')}` : '你目前没有即将过期的积分。'].join('\n'),
   leaderboard: (r) =>
     r.rows.length
       ? [`积分排行榜（${r.period === 'week' ? '本周' : r.period === 'month' ? '本月' : '总榜'}）：`, ...r.rows.map((x) => `${x.rank}. ${x.name} — ${num(x.points)} 分${x.me ? ' ← 你' : ''}`)].join('\n')

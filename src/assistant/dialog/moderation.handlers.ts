@@ -1,0 +1,69 @@
+// Moderator commands through the assistant: grant task points to a mentioned user (or the
+// author of the replied-to message) with a reason, and undo one's own last grant. The rules
+// (caps, audit, roles) live in the grants service; this only resolves who and how much.
+import { DomainError } from '../../shared/errors.js';
+import { query } from '../../db/sql.js';
+import type { InboundUser, Reply } from '../assistant.types.js';
+import type { DialogContext } from './dialog.types.js';
+
+async function isModerator(ctx: DialogContext): Promise<boolean> {
+  const community = ctx.inbound.context?.community;
+  if (!community) return false;
+  if (ctx.inbound.context?.platformModerator) return true;
+  return ctx.s.roles.isModerator(ctx.userId, community);
+}
+
+async function resolveTarget(ctx: DialogContext, who: InboundUser): Promise<{ userId: number; name: string } | undefined> {
+  const name = who.displayName ?? (who.username ? `@${who.username}` : who.externalId);
+  if (who.externalId && !who.usernameOnly) {
+    const { user } = await ctx.s.users.upsert({ channel: who.channel, externalId: who.externalId, displayName: who.displayName, username: who.username });
+    return { userId: user.id, name };
+  }
+  if (!who.username) return undefined;
+  const rows = await query<{ user_id: string }>(
+    ctx.s.em,
+    `select user_id from user_identity where channel = ? and username = ? order by id desc limit 1`,
+    [who.channel, who.username.replace(/^@/, '').toLowerCase()],
+  );
+  return rows[0] ? { userId: Number(rows[0].user_id), name } : undefined;
+}
+
+export async function grant(ctx: DialogContext): Promise<Reply[]> {
+  const { s, t, lang, inbound } = ctx;
+  if (!(await isModerator(ctx))) return [{ text: t.notModerator(), private: true }];
+  const args = inbound.command?.args ?? {};
+  const rest = ctx.text.replace(/<@!?\d+>|@\S+/g, ' ').trim();
+  const amountMatch = /^(\d{1,7})\b\s*(.*)$/s.exec(rest);
+  const amount = Number(args.amount ?? amountMatch?.[1] ?? ctx.entities.amount);
+  const reason = String(args.reason ?? amountMatch?.[2] ?? '').trim();
+  const who = inbound.context?.mentions?.[0];
+  if (!who || !Number.isSafeInteger(amount) || amount <= 0 || !reason) return [{ text: t.grantUsage(), private: true }];
+  const target = await resolveTarget(ctx, who);
+  if (!target) {
+    return [{ text: lang === 'zh' ? `我还不认识 ${who.username ? `@${who.username}` : '这位用户'}：请对方先和我说句话，或回复对方的消息发放。` : `I don't know ${who.username ? `@${who.username}` : 'that user'} yet: ask them to message me first, or reply to their message.`, private: true }];
+  }
+  try {
+    const g = await s.grants.grant({ key: `chat:${inbound.eventId}:grant`, community: inbound.context!.community!, moderatorUserId: ctx.userId, userId: target.userId, points: amount, reason });
+    ctx.session.lastGrantId = g.grantId;
+    const b = await s.account.balance(target.userId);
+    return [{ text: t.granted({ amount: g.points, user: target.name, reason, balance: b.balance }) }];
+  } catch (err) {
+    if (err instanceof DomainError) return [{ text: t.error(err.code, err.message), private: true }];
+    throw err;
+  }
+}
+
+export async function undo(ctx: DialogContext): Promise<Reply[]> {
+  const { s, t, lang, inbound } = ctx;
+  if (!(await isModerator(ctx))) return [{ text: t.notModerator(), private: true }];
+  const [last] = await s.grants.list({ community: inbound.context!.community!, moderatorUserId: ctx.userId, limit: 5 }).then((l) => l.filter((g) => !g.undone));
+  if (!last) return [{ text: lang === 'zh' ? '没有可以撤销的发放。' : 'There is no grant of yours to undo.', private: true }];
+  try {
+    const g = await s.grants.undo(last.grantId, `user:${ctx.userId}`, 'undone by the moderator');
+    const target = await s.users.get(g.userId);
+    return [{ text: t.grantUndone({ amount: g.points, user: target.displayName ?? `#${g.userId}` }) }];
+  } catch (err) {
+    if (err instanceof DomainError) return [{ text: t.error(err.code, err.message), private: true }];
+    throw err;
+  }
+}
