@@ -1,5 +1,6 @@
-// Composition root: config → logger → database (migrated) → services → HTTP app → jobs.
-// SIGINT/SIGTERM stop accepting connections, let in-flight requests finish, then close the DB.
+// Composition root: config → logger → database (migrated) → services → HTTP app → bots → jobs.
+// SIGINT/SIGTERM stop the bots and stop accepting connections, let in-flight requests and
+// updates finish, then close the DB.
 import { serve } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, createConfig } from './config.js';
@@ -8,6 +9,7 @@ import { createOrm, migrate } from './db/orm.js';
 import { createServices } from './app.services.js';
 import { createApp } from './http/app.js';
 import { startJobs } from './jobs.js';
+import { startBots } from './bots.js';
 
 async function main() {
   let config;
@@ -42,7 +44,10 @@ async function main() {
   const services = createServices({ config, orm, logger });
   const seed = await services.catalog.seedDemo();
   if (seed.seeded) logger.info('demo catalog seeded (first start)');
+  await services.support.seedFaq();
   const app = createApp(services);
+  // Before serve(): the bots mount their HTTP routes (Telegram webhook, Discord interactions).
+  const bots = startBots({ config, services, app, logger });
   const jobs = startJobs(services);
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
@@ -60,7 +65,8 @@ async function main() {
     }, config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     jobs.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Bots stop taking updates and finish those under way while the server drains its requests.
+    await Promise.all([bots.stop(), new Promise<void>((resolve) => server.close(() => resolve()))]);
     await jobs.idle();
     await orm.close(true);
     logger.info('stopped');

@@ -6,3 +6,4 @@ export { registerCommands, type RegisterOptions } from './discord.register.js';
 export { loadCommands, type CommandRegistry } from './command.registry.js';
 export { commandModules } from './commands/index.js';
 export type { CatalogLookup, CatalogEntry, Command } from './discord.types.js';
+export { createCatalogLookup } from './discord.catalog.js';

@@ -2,6 +2,7 @@
 // across chats, ordered within one) or by webhook (setWebhook with the secret; the Hono app
 // serves telegramWebhookRoutes). Returns stop() for the composition root's graceful shutdown.
 import { run, type RunnerHandle } from '@grammyjs/runner';
+import { Api } from 'grammy';
 import type { Logger } from '../../src/shared/logger.js';
 import type { TelegramBot } from './telegram.bot.js';
 import { registerCommands } from './telegram.commands.js';
@@ -31,8 +32,11 @@ export interface TelegramRuntime {
 
 export async function startTelegram(opts: StartTelegramOptions): Promise<TelegramRuntime> {
   const { bot, logger } = opts;
-  // getMe: a wrong token fails here, loudly, before anything else is set up.
-  await bot.init();
+  // getMe: a wrong token or an unreachable Bot API fails here, loudly, before anything else is
+  // set up. bot.init() would retry a network failure forever and silently (grammY's own retries
+  // and auto-retry), so the first call goes out once, without the bot's transformers; the caller
+  // decides whether to try again.
+  if (!bot.isInited()) bot.botInfo = await new Api(bot.api.token, bot.api.options).getMe();
   const username = bot.botInfo.username;
   if (opts.registerCommands !== false) await registerCommands(bot.api, logger);
 

@@ -34,7 +34,14 @@ export interface AssistantDeps {
   s: AppServicesCore;
   support: SupportService;
   logger: Logger;
+  /** How long the catalog seen by entity matching is cached (default 15 s). */
+  catalogTtlMs?: number;
 }
+
+/** A message the NLU is unsure about (below this confidence) and that names no course or item
+ * is answered from the FAQ when the knowledge base matches it at least this well. */
+const FAQ_OVERRIDE_BELOW = 0.9;
+const FAQ_OVERRIDE_SCORE = 0.55;
 
 type Turn = { intent: string; confidence: number; entities: Entities; replies: Reply[] };
 
@@ -49,14 +56,15 @@ export function textLanguage(text: string, current?: Lang): Lang | undefined {
 
 const platformLanguage = (code?: string): Lang | undefined => (code ? (code.toLowerCase().startsWith('zh') ? 'zh' : 'en') : undefined);
 
-export function createAssistant(deps: AssistantDeps): Assistant {
+export function createAssistant(deps: AssistantDeps): Assistant & { refreshCatalog(): void } {
   const { s, logger } = deps;
+  const catalogTtlMs = deps.catalogTtlMs ?? CATALOG_TTL_MS;
   let catalogLoadedAt = 0;
 
   /** The NLU with the live catalog, so a new course is recognised without a code change. */
   async function understand(): Promise<ReturnType<typeof sharedNlu>> {
     const nlu = sharedNlu();
-    if (Date.now() - catalogLoadedAt > CATALOG_TTL_MS) {
+    if (Date.now() - catalogLoadedAt >= catalogTtlMs) {
       const [courses, items] = await Promise.all([s.catalog.listCourses(), s.catalog.listItems()]);
       const cat: NluCatalog = {
         courses,
@@ -253,6 +261,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       ctx.session.slot = undefined;
     }
     if (!parsed) return { intent: 'out_of_scope', confidence: 1, entities: {}, replies: await runIntent(ctx, 'out_of_scope') };
+    // A domain question outside the fixed intents ("积分抵扣最多能用多少") often lands on some
+    // intent with middling confidence; a strong FAQ match is the better answer then.
+    if (parsed.intent !== 'out_of_scope' && parsed.confidence < FAQ_OVERRIDE_BELOW && !parsed.allEntities.course && !parsed.allEntities.item) {
+      const hit = (await deps.support.faqIndex()).search(ctx.text, ctx.lang, FAQ_OVERRIDE_SCORE);
+      if (hit) return { intent: 'out_of_scope', confidence: parsed.confidence, entities: { faq: hit.entry.id } as Entities, replies: [{ text: ctx.t.faq(hit.answer) }] };
+    }
     ctx.entities = parsed.entities;
     const replies = await runIntent(ctx, parsed.intent);
     return { intent: parsed.intent, confidence: parsed.confidence, entities: parsed.entities, replies };
@@ -289,5 +303,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return { intent: turn.intent, confidence: Math.round(turn.confidence * 1000) / 1000, entities: { ...turn.entities }, lang, replies: turn.replies };
   }
 
-  return { handle };
+  return {
+    handle,
+    /** The next turn reloads the catalog (a course was just added or changed). */
+    refreshCatalog() {
+      catalogLoadedAt = 0;
+    },
+  };
 }

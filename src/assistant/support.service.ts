@@ -34,8 +34,21 @@ const toTicket = (r: TicketRow): TicketView => ({
   createdAt: new Date(r.created_at).toISOString(), closedAt: r.closed_at ? new Date(r.closed_at).toISOString() : null,
 });
 
+/** Other instances may edit the FAQ too: the index is rebuilt at least this often. */
+const INDEX_TTL_MS = 30_000;
+
 export function createSupportService(deps: { em: Em }) {
   let index: FaqIndex | undefined;
+  let indexBuiltAt = 0;
+  let seeded: Promise<void> | undefined;
+
+  /** The built-in entries on first use of a database that was never seeded (seedFaq is a no-op
+   * once the `faq.seeded` marker exists, so entries an admin deleted stay deleted). */
+  const ensureSeeded = () =>
+    (seeded ??= seedFaq().catch((err) => {
+      seeded = undefined;
+      throw err;
+    }));
 
   async function seedFaq(): Promise<void> {
     await inTransaction(deps.em, async (tx) => {
@@ -53,17 +66,23 @@ export function createSupportService(deps: { em: Em }) {
   }
 
   async function listFaq(opts: { includeInactive?: boolean } = {}): Promise<FaqView[]> {
+    await ensureSeeded();
     const rows = await query<FaqRow>(deps.em, `select * from faq_entry ${opts.includeInactive ? '' : 'where active'} order by id`);
     return rows.map(toFaq);
   }
 
   /** The retrieval index over the active entries, rebuilt after any change. */
   async function faqIndex(): Promise<FaqIndex> {
-    if (!index) index = createFaqIndex(await listFaq());
+    if (!index || Date.now() - indexBuiltAt > INDEX_TTL_MS) {
+      const entries = await listFaq();
+      index = createFaqIndex(entries);
+      indexBuiltAt = Date.now();
+    }
     return index;
   }
 
   async function upsertFaq(e: FaqEntry & { active?: boolean }): Promise<FaqView> {
+    await ensureSeeded();
     const row = await queryOne<FaqRow>(
       deps.em,
       `insert into faq_entry (id, questions_zh, questions_en, answer_zh, answer_en, active, updated_at)
@@ -78,6 +97,7 @@ export function createSupportService(deps: { em: Em }) {
   }
 
   async function deleteFaq(id: string): Promise<void> {
+    await ensureSeeded();
     const rows = await query(deps.em, `update faq_entry set active = false, updated_at = now() where id = ? returning id`, [id]);
     if (!rows.length) throw new DomainError('not_found', `no FAQ entry ${id}`);
     index = undefined;

@@ -16,6 +16,9 @@ import { rewardsRoutes } from './rewards.routes.js';
 import { ordersRoutes } from './orders.routes.js';
 import { membershipRoutes } from './membership.routes.js';
 import { sandboxRoutes } from './sandbox.routes.js';
+import { chatRoutes } from './chat.routes.js';
+import { supportRoutes } from './support.routes.js';
+import { CHAT_PAGE } from '../web/chat.page.js';
 import { queryOne } from '../db/sql.js';
 
 export function createApp(s: AppServices) {
@@ -53,12 +56,21 @@ export function createApp(s: AppServices) {
     }
   });
 
+  // The web chat page: static HTML that talks to POST /v1/chat with its session cookie.
+  app.get('/', (c) => c.html(CHAT_PAGE));
+
   // Payment providers authenticate with their webhook signature, not with our API keys.
+  // /v1/chat works without a key (as the caller's web session) but still honours one if sent.
   const auth = authenticate(keyring, { required: true });
-  app.use('/v1/*', (c, next) => (c.req.path === '/v1/payments/webhook' ? next() : auth(c, next)));
+  const optionalAuth = authenticate(keyring, { required: false });
+  app.use('/v1/*', (c, next) =>
+    c.req.path === '/v1/payments/webhook' ? next() : c.req.path === '/v1/chat' ? optionalAuth(c, next) : auth(c, next),
+  );
   app.use('/v1/admin/*', requireRole('admin'));
   app.route('/v1/users', usersRoutes(s));
   app.route('/v1/admin', ledgerRoutes(s));
+  app.route('/v1', chatRoutes(s));
+  app.route('/v1/admin', supportRoutes(s));
   const catalog = catalogRoutes(s);
   const rewards = rewardsRoutes(s);
   const orders = ordersRoutes(s);

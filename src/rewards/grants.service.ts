@@ -17,6 +17,10 @@ export interface GrantInput {
   userId: number;
   points: number;
   reason: string;
+  /** The chat platform itself vouches that the moderator administers this community (a Telegram
+   * chat admin, a Discord member with Manage Server): no role configured through the API is
+   * needed. Set only by the assistant from its channel's facts; the HTTP route cannot set it. */
+  platformModerator?: boolean;
 }
 
 export interface GrantView {
@@ -64,7 +68,7 @@ export function createGrantsService(deps: { em: Em; clock: Clock; rewards: Rewar
         }
         return view(prior, Math.max(0, (rule.actorDailyMax ?? Infinity) - (await given())), true);
       }
-      if (!(await deps.roles.isModerator(moderatorId, input.community, tx))) {
+      if (!input.platformModerator && !(await deps.roles.isModerator(moderatorId, input.community, tx))) {
         throw new DomainError('not_moderator', `user ${input.moderatorUserId} is not a moderator of ${input.community}`);
       }
       if (moderatorId === userId) throw new DomainError('forbidden', 'moderators cannot grant points to themselves');

@@ -28,6 +28,19 @@ async function resolveTarget(ctx: DialogContext, who: InboundUser): Promise<{ us
   return rows[0] ? { userId: Number(rows[0].user_id), name } : undefined;
 }
 
+/** The grants service's caps, said as such (the generic limit_reached text is about mall items). */
+function grantLimitText({ t, lang }: DialogContext, details: unknown): string {
+  const d = (details ?? {}) as { reason?: string; maxPerGrant?: number; dailyMax?: number; givenToday?: number };
+  if (d.reason === 'over_grant_max' && d.maxPerGrant != null) {
+    return lang === 'zh' ? `每次最多发放 ${t.num(d.maxPerGrant)} 积分。` : `A grant can be at most ${t.num(d.maxPerGrant)} points.`;
+  }
+  if (d.reason === 'actor_daily_limit' && d.dailyMax != null) {
+    const left = t.num(Math.max(0, d.dailyMax - (d.givenToday ?? 0)));
+    return lang === 'zh' ? `每位管理员每天最多发放 ${t.num(d.dailyMax)} 积分，今天还可以发放 ${left} 分。` : `A moderator can grant at most ${t.num(d.dailyMax)} points a day; ${left} left today.`;
+  }
+  return lang === 'zh' ? '现在不能发放积分。' : 'Points cannot be granted right now.';
+}
+
 export async function grant(ctx: DialogContext): Promise<Reply[]> {
   const { s, t, lang, inbound } = ctx;
   if (!(await isModerator(ctx))) return [{ text: t.notModerator(), private: true }];
@@ -43,11 +56,14 @@ export async function grant(ctx: DialogContext): Promise<Reply[]> {
     return [{ text: lang === 'zh' ? `我还不认识 ${who.username ? `@${who.username}` : '这位用户'}：请对方先和我说句话，或回复对方的消息发放。` : `I don't know ${who.username ? `@${who.username}` : 'that user'} yet: ask them to message me first, or reply to their message.`, private: true }];
   }
   try {
-    const g = await s.grants.grant({ key: `chat:${inbound.eventId}:grant`, community: inbound.context!.community!, moderatorUserId: ctx.userId, userId: target.userId, points: amount, reason });
+    const g = await s.grants.grant({ key: `chat:${inbound.eventId}:grant`, community: inbound.context!.community!, moderatorUserId: ctx.userId, userId: target.userId, points: amount, reason,
+      platformModerator: inbound.context?.platformModerator === true,
+    });
     ctx.session.lastGrantId = g.grantId;
     const b = await s.account.balance(target.userId);
     return [{ text: t.granted({ amount: g.points, user: target.name, reason, balance: b.balance }) }];
   } catch (err) {
+    if (err instanceof DomainError && err.code === 'limit_reached') return [{ text: grantLimitText(ctx, err.details), private: true }];
     if (err instanceof DomainError) return [{ text: t.error(err.code, err.message), private: true }];
     throw err;
   }

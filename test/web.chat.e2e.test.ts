@@ -1,0 +1,72 @@
+// The web chat page in a real headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core): greet, press a button, ask for the balance, keep a screenshot.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createHarness, type Harness } from './support/harness.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+const SCREENSHOT = 'test-results/web-chat.png';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`[web.chat.e2e] skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+
+let h: Harness;
+let server: ServerType | undefined;
+let base = '';
+let context: BrowserContext | undefined;
+let profile: string | undefined;
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  h = await createHarness();
+  await h.services.catalog.seedDemo();
+  const s = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
+  server = s;
+  await new Promise<void>((resolve) => (s.listening ? resolve() : s.once('listening', () => resolve())));
+  base = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  profile = mkdtempSync(join(tmpdir(), 'xuefen-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, locale: 'zh-CN', viewport: { width: 900, height: 900 } });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await h?.close();
+});
+
+it.skipIf(!haveChromium)('chats on the web page: text, a button, the balance, a screenshot', async () => {
+  const page = await context!.newPage();
+  await page.goto(`${base}/`);
+  await expect.poll(() => page.locator('.msg.bot').count()).toBe(1);
+
+  await page.fill('#text', '你好');
+  await page.press('#text', 'Enter');
+  const courses = page.locator('.msg.bot button', { hasText: '看课程' });
+  await courses.first().waitFor({ timeout: 15_000 });
+  expect(await page.locator('.msg.me').first().textContent()).toBe('你好');
+
+  await courses.first().click();
+  await page.locator('.msg.bot', { hasText: '全部课程' }).first().waitFor({ timeout: 15_000 });
+  expect(await page.locator('.card').count()).toBeGreaterThan(0);
+  expect(await page.locator('.msg.bot', { hasText: 'Python 编程入门' }).count()).toBeGreaterThan(0);
+
+  await page.fill('#text', '我有多少积分');
+  await page.press('#text', 'Enter');
+  await page.locator('.msg.bot', { hasText: '你的积分余额' }).first().waitFor({ timeout: 15_000 });
+
+  // The browser holds the signed HttpOnly session cookie; the page never sees it.
+  const cookies = await context!.cookies(base);
+  expect(cookies.find((c) => c.name === 'xf_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+  expect(await page.evaluate(() => document.cookie)).not.toContain('xf_session');
+
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  expect(statSync(SCREENSHOT).size).toBeGreaterThan(1000);
+  expect(readFileSync(SCREENSHOT).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+});
