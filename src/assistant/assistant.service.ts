@@ -49,7 +49,8 @@ type Turn = { intent: string; confidence: number; entities: Entities; replies: R
  * Latin word ("pandas", "ok") does not switch a conversation that already has a language. */
 export function textLanguage(text: string, current?: Lang): Lang | undefined {
   if (/[\u3400-\u9fff]/.test(text)) return 'zh';
-  const words = text.match(/[A-Za-z]{2,}/g) ?? [];
+  // Catalog slugs (python-basics) and @mentions say nothing about the language.
+  const words = text.replace(/\b[a-z0-9]+(?:-[a-z0-9]+)+\b|@\S+|<@!?\d+>/g, ' ').match(/[A-Za-z]{2,}/g) ?? [];
   if (words.length >= 2 || (words.length === 1 && !current)) return 'en';
   return undefined;
 }

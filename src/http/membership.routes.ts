@@ -103,6 +103,31 @@ export function membershipRoutes(s: AppServices) {
       return c.json(await s.roles.revokeModerator(b.userId, b.community, actor(c)), 200);
     },
   );
+  const PlatformRoles = z.object({ roleIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).max(50) }).strict();
+  admin.openapi(
+    createRoute({
+      method: 'put', path: '/communities/{community}/moderator-roles', tags: ['admin'], security,
+      summary: 'Platform roles (e.g. Discord role ids) whose members moderate the community',
+      request: { params: z.object({ community: Community }), body: jsonBody(PlatformRoles) },
+      responses: { 200: json(z.object({ community: z.string(), roleIds: z.array(z.string()) })), ...errorResponses },
+    }),
+    async (c) => {
+      const { community } = c.req.valid('param');
+      const roleIds = await s.roles.setModeratorPlatformRoles(community, c.req.valid('json').roleIds, actor(c));
+      return c.json({ community, roleIds }, 200);
+    },
+  );
+  admin.openapi(
+    createRoute({
+      method: 'get', path: '/communities/{community}/moderator-roles', tags: ['admin'], security,
+      request: { params: z.object({ community: Community }) },
+      responses: { 200: json(z.object({ community: z.string(), roleIds: z.array(z.string()) })), ...errorResponses },
+    }),
+    async (c) => {
+      const { community } = c.req.valid('param');
+      return c.json({ community, roleIds: await s.roles.moderatorPlatformRoles(community) }, 200);
+    },
+  );
   admin.openapi(
     createRoute({
       method: 'get', path: '/audit', tags: ['admin'], security, summary: 'Audit trail of a subject (user:<id>, order:<id>, rule:<code>, course:<slug>, item:<slug>)',

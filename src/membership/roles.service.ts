@@ -27,6 +27,34 @@ export function createRolesService(deps: { em: Em; clock: Clock }) {
     return !!(await queryOne(em, `select 1 from moderator_role where user_id = ? and community = ? and revoked_at is null`, [userId, community]));
   }
 
+  /** Platform roles (e.g. Discord role ids) whose holders moderate a community, set by admins. */
+  async function moderatorPlatformRoles(community: string, em: Em = deps.em): Promise<string[]> {
+    const row = await queryOne<{ value: string[] }>(em, `select value from app_setting where key = ?`, [`community.moderator_roles:${community}`]);
+    return Array.isArray(row?.value) ? row!.value.map(String) : [];
+  }
+
+  async function setModeratorPlatformRoles(community: string, roleIds: string[], actor: string): Promise<string[]> {
+    assertCommunity(community);
+    const ids = [...new Set(roleIds.map(String))].sort();
+    return inTransaction(deps.em, async (tx) => {
+      await query(
+        tx,
+        `insert into app_setting (key, value) values (?, ?::jsonb) on conflict (key) do update set value = excluded.value`,
+        [`community.moderator_roles:${community}`, JSON.stringify(ids)],
+      );
+      await audit(tx, { actor, action: 'role.platform_roles', subject: `community:${community}`, details: { roleIds: ids } });
+      return ids;
+    });
+  }
+
+  /** A moderator through the API, or through a platform role the admins configured. */
+  async function mayModerate(userId: number, community: string, platformRoles: string[] = []): Promise<boolean> {
+    if (await isModerator(userId, community)) return true;
+    if (!platformRoles.length) return false;
+    const configured = new Set(await moderatorPlatformRoles(community));
+    return platformRoles.some((r) => configured.has(r));
+  }
+
   async function grantModerator(userId: number, community: string, actor: string): Promise<{ role: RoleView; created: boolean }> {
     assertCommunity(community);
     return inTransaction(deps.em, async (tx) => {
@@ -40,7 +68,7 @@ export function createRolesService(deps: { em: Em; clock: Clock }) {
       await query(tx, `insert into community_member (community, user_id) values (?, ?) on conflict do nothing`, [community, id]);
       if (inserted.length) await audit(tx, { actor, action: 'role.grant', subject: `user:${id}`, details: { role: 'moderator', community } });
       const row = (await roles(id, tx)).find((r) => r.community === community)!;
-      return { role: row, created: inserted.length > 0 };
+          return { role: row, created: inserted.length > 0 };
     });
   }
 
@@ -83,5 +111,5 @@ export function createRolesService(deps: { em: Em; clock: Clock }) {
     ]);
   }
 
-  return { isModerator, grantModerator, revokeModerator, roles, moderators, join, assertCommunity };
+  return { isModerator, mayModerate, moderatorPlatformRoles, setModeratorPlatformRoles, grantModerator, revokeModerator, roles, moderators, join, assertCommunity };
 }

@@ -6,11 +6,15 @@ import { query } from '../../db/sql.js';
 import type { InboundUser, Reply } from '../assistant.types.js';
 import type { DialogContext } from './dialog.types.js';
 
-async function isModerator(ctx: DialogContext): Promise<boolean> {
+/** Who may moderate here: a platform admin (chat admin, Manage Server), a holder of a platform
+ * role the admins configured, or a moderator granted over the API. */
+async function moderatorVia(ctx: DialogContext): Promise<'platform' | 'api' | null> {
   const community = ctx.inbound.context?.community;
-  if (!community) return false;
-  if (ctx.inbound.context?.platformModerator) return true;
-  return ctx.s.roles.isModerator(ctx.userId, community);
+  if (!community) return null;
+  if (ctx.inbound.context?.platformModerator) return 'platform';
+  if (await ctx.s.roles.isModerator(ctx.userId, community)) return 'api';
+  const roles = ctx.inbound.context?.platformRoles ?? [];
+  return (await ctx.s.roles.mayModerate(ctx.userId, community, roles)) ? 'platform' : null;
 }
 
 async function resolveTarget(ctx: DialogContext, who: InboundUser): Promise<{ userId: number; name: string } | undefined> {
@@ -43,7 +47,8 @@ function grantLimitText({ t, lang }: DialogContext, details: unknown): string {
 
 export async function grant(ctx: DialogContext): Promise<Reply[]> {
   const { s, t, lang, inbound } = ctx;
-  if (!(await isModerator(ctx))) return [{ text: t.notModerator(), private: true }];
+  const via = await moderatorVia(ctx);
+  if (!via) return [{ text: t.notModerator(), private: true }];
   const args = inbound.command?.args ?? {};
   const rest = ctx.text.replace(/<@!?\d+>|@\S+/g, ' ').trim();
   const amountMatch = /^(\d{1,7})\b\s*(.*)$/s.exec(rest);
@@ -57,7 +62,7 @@ export async function grant(ctx: DialogContext): Promise<Reply[]> {
   }
   try {
     const g = await s.grants.grant({ key: `chat:${inbound.eventId}:grant`, community: inbound.context!.community!, moderatorUserId: ctx.userId, userId: target.userId, points: amount, reason,
-      platformModerator: inbound.context?.platformModerator === true,
+      platformModerator: via === 'platform',
     });
     ctx.session.lastGrantId = g.grantId;
     const b = await s.account.balance(target.userId);
@@ -71,7 +76,7 @@ export async function grant(ctx: DialogContext): Promise<Reply[]> {
 
 export async function undo(ctx: DialogContext): Promise<Reply[]> {
   const { s, t, lang, inbound } = ctx;
-  if (!(await isModerator(ctx))) return [{ text: t.notModerator(), private: true }];
+  if (!(await moderatorVia(ctx))) return [{ text: t.notModerator(), private: true }];
   const [last] = await s.grants.list({ community: inbound.context!.community!, moderatorUserId: ctx.userId, limit: 5 }).then((l) => l.filter((g) => !g.undone));
   if (!last) return [{ text: lang === 'zh' ? '没有可以撤销的发放。' : 'There is no grant of yours to undo.', private: true }];
   try {
