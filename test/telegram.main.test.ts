@@ -59,8 +59,14 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     const out = p.output();
-    expect(out.indexOf('telegram polling stopped')).toBeGreaterThan(-1);
-    expect(out.indexOf('telegram polling stopped')).toBeLessThan(out.indexOf('"stopped"'));
+    // Order by the log records' own timestamps: the child's stdout chunks may arrive reordered.
+    const timeOf = (msg: string) =>
+      out.split('\n').flatMap((l) => { try { const r = JSON.parse(l); return r.msg === msg ? [r.time as number] : []; } catch { return []; } })[0];
+    const botStopped = timeOf('telegram polling stopped');
+    const serviceStopped = timeOf('stopped');
+    expect(botStopped, out).toBeDefined();
+    expect(serviceStopped, out).toBeDefined();
+    expect(botStopped!, out).toBeLessThanOrEqual(serviceStopped!);
     expect(out).toContain('DISCORD_TOKEN not set: Discord bot not started');
   });
 
