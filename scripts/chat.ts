@@ -10,32 +10,41 @@ await withServices(async (s) => {
   const user = { channel: 'web' as const, externalId: `terminal-${userInfo().username}`, displayName: userInfo().username, languageCode: process.env.LANG?.startsWith('zh') ? 'zh' : 'en' };
   let choices: Button[] = [];
   let seq = 0;
+  // Same first-start data as the service, so a fresh data directory has courses to talk about.
+  await s.catalog.seedDemo();
+  await s.support.seedFaq();
   console.log('xuefen assistant — type a message (Ctrl+D or "/quit" to leave)');
-  for (;;) {
-    let line: string;
-    try {
-      line = (await rl.question('> ')).trim();
-    } catch {
-      break; // stdin closed
-    }
+  rl.setPrompt('> ');
+  rl.prompt();
+  // Iterating the interface (rather than question()) keeps lines that arrive while a turn is
+  // still being answered, e.g. when input is piped in.
+  for await (const raw of rl) {
+    const line = raw.trim();
     if (line === '/quit' || line === '/exit') break;
-    if (!line) continue;
+    if (!line) {
+      rl.prompt();
+      continue;
+    }
     const pick = /^\d+$/.test(line) ? choices[Number(line) - 1] : undefined;
     const inbound: Inbound = { user, eventId: `terminal-${process.pid}-${Date.now()}-${++seq}`, ...(pick ? { action: pick.id } : { text: line }) };
     const result = await s.assistant.handle(inbound);
     choices = [];
     for (const reply of result.replies) {
       console.log(reply.text);
-      const buttons = [...(reply.buttons ?? []), ...(reply.cards ?? []).flatMap((c) => c.buttons ?? [])];
-      for (const b of buttons) {
+      const labelled = [
+        ...(reply.buttons ?? []).map((b) => ({ b, label: b.label })),
+        ...(reply.cards ?? []).flatMap((c) => (c.buttons ?? []).map((b) => ({ b, label: `${b.label} · ${c.title}` }))),
+      ];
+      for (const { b, label } of labelled) {
         if (b.url) {
-          console.log(`   ${b.label}: ${b.url}`);
+          console.log(`   ${label}: ${b.url}`);
           continue;
         }
         choices.push(b);
-        console.log(`   [${choices.length}] ${b.label}`);
+        console.log(`   [${choices.length}] ${label}`);
       }
     }
+    rl.prompt();
   }
   rl.close();
   return 0;
