@@ -117,7 +117,7 @@ describe('webhook security', () => {
     const tampered = hook.rawBody.replace('"amountFen":6930', '"amountFen":1');
     for (const attempt of [
       { rawBody: tampered, headers: hook.headers },
-      { rawBody: hook.rawBody, headers: { ...hook.headers, 'x-sandbox-signature': hook.headers['x-sandbox-signature']!.replace(/v1=./, 'v1=0') } },
+      { rawBody: hook.rawBody, headers: { ...hook.headers, 'x-sandbox-signature': hook.headers['x-sandbox-signature']!.replace(/v1=(.)/, (_m, c: string) => `v1=${c === '0' ? '1' : '0'}`) } },
       { rawBody: hook.rawBody, headers: { 'content-type': 'application/json' } },
     ]) {
       const res = await st.api('POST', '/v1/payments/webhook', { ...attempt, key: null });
