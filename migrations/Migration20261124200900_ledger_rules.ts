@@ -26,6 +26,11 @@ alter table ledger_hold add constraint ledger_hold_account_fk foreign key (accou
 alter table ledger_account add constraint ledger_account_user_fk foreign key (user_id) references app_user (id);
 alter table ledger_entry add constraint ledger_entry_reverses_fk foreign key (reverses_entry_id) references ledger_entry (id);
 create index ledger_lot_open_idx on ledger_lot (account_id, expires_at, id) where remaining > 0;
+-- Every entry would otherwise add a NULL to these indexes: only reversals need the uniqueness,
+-- and the open-lot index above serves every lookup of an account's lots.
+alter table ledger_entry drop constraint ledger_entry_reverses_uq;
+create unique index ledger_entry_reverses_uq on ledger_entry (reverses_entry_id) where reverses_entry_id is not null;
+drop index ledger_lot_account_idx;
 create index ledger_hold_active_idx on ledger_hold (expires_at) where status = 'active';
 
 insert into ledger_account (code, kind) values
@@ -215,13 +220,16 @@ end $$;
 
 -- Applies postings of a new entry: balances of user accounts (already locked), lots, and the
 -- postings themselves. p_lot_source is the reversed entry: its lots are the first to give back.
+-- Returns the new balance and held amount of each user account it touched.
 create function xf_apply(p_entry bigint, p_postings jsonb, p_expiry jsonb, p_lot_source bigint)
-returns void language plpgsql as $$
+returns jsonb language plpgsql as $$
 declare
   x jsonb;
   v_acc bigint;
   v_amt bigint;
-  v_kind text;
+  v_balance bigint;
+  v_held bigint;
+  v_out jsonb := '{}'::jsonb;
   v_need bigint;
   v_take bigint;
   v_exp timestamptz;
@@ -232,9 +240,11 @@ begin
   for x in select value from jsonb_array_elements(p_postings) order by (value->>'account')::bigint loop
     v_acc := (x->>'account')::bigint;
     v_amt := (x->>'amount')::bigint;
-    select kind into v_kind from ledger_account where id = v_acc;
-    continue when v_kind = 'system';
-    update ledger_account set balance = balance + v_amt where id = v_acc;
+    -- System accounts keep no cached balance: the update finds no row for them.
+    update ledger_account set balance = balance + v_amt where id = v_acc and kind <> 'system'
+      returning balance, held into v_balance, v_held;
+    continue when not found;
+    v_out := v_out || jsonb_build_object(v_acc::text, jsonb_build_object('balance', v_balance, 'held', v_held));
     if v_amt > 0 then
       v_need := v_amt;
       if p_lot_source is not null then
@@ -269,6 +279,7 @@ begin
       end if;
     end if;
   end loop;
+  return v_out;
 end $$;
 
 create function xf_balances(p_postings jsonb) returns jsonb language plpgsql stable as $$
@@ -301,9 +312,8 @@ begin
   insert into ledger_entry (idempotency_key, kind, actor, reason, metadata)
     values (p->>'key', p->>'kind', p->>'actor', p->>'reason', coalesce(p->'metadata', '{}'::jsonb))
     returning id into v_entry;
-  perform xf_apply(v_entry, p->'postings', p->'expiry', null);
   return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'entryId', v_entry,
-    'accounts', xf_balances(p->'postings')));
+    'accounts', xf_apply(v_entry, p->'postings', p->'expiry', null)));
 end $$;
 
 -- p: {key, hash, entryId, actor, reason, expiry}
@@ -335,9 +345,8 @@ begin
     values (p->>'key', 'reverse', p->>'actor', p->>'reason',
             coalesce(p->'metadata', '{}'::jsonb) || jsonb_build_object('reversedKind', v_orig.kind), v_orig.id)
     returning id into v_entry;
-  perform xf_apply(v_entry, v_postings, p->'expiry', v_orig.id);
   return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'entryId', v_entry,
-    'reversedEntryId', v_orig.id, 'accounts', xf_balances(v_postings)));
+    'reversedEntryId', v_orig.id, 'accounts', xf_apply(v_entry, v_postings, p->'expiry', v_orig.id)));
 end $$;
 
 -- p: {key, hash, account, amount, ttlSeconds, kind, actor, reason, metadata}
@@ -532,6 +541,9 @@ drop function if exists xf_forbid_change();
 delete from ledger_account where kind = 'system';
 drop index if exists ledger_hold_active_idx;
 drop index if exists ledger_lot_open_idx;
+create index if not exists ledger_lot_account_idx on ledger_lot (account_id, expires_at);
+drop index if exists ledger_entry_reverses_uq;
+alter table ledger_entry add constraint ledger_entry_reverses_uq unique (reverses_entry_id);
 alter table ledger_entry drop constraint if exists ledger_entry_reverses_fk;
 alter table ledger_account drop constraint if exists ledger_account_user_fk;
 alter table ledger_hold drop constraint if exists ledger_hold_account_fk;
