@@ -49,6 +49,8 @@ async function main() {
   };
 
   const results: Record<string, LoadResult> = {};
+  // A short unmeasured run first, so neither side is measured while its JIT warms up.
+  await closedLoop(8, 1500, serviceOp(false));
   for (const clients of CLIENTS) {
     for (const hot of [false, true]) {
       const r = await closedLoop(clients, SECONDS * 1000, serviceOp(hot));
@@ -84,6 +86,7 @@ async function main() {
     });
   const httpOp = (hot: boolean) => (_c: number, i: number) =>
     post(i % 2 ? '/v1/admin/deductions' : '/v1/admin/grants', { userId: pick(hot), amount: 10, reason: 'bench' }, `http-${++seq}`);
+  await closedLoop(8, 1500, httpOp(false));
   for (const clients of CLIENTS) {
     for (const hot of [false, true]) {
       const r = await closedLoop(clients, SECONDS * 1000, httpOp(hot));

@@ -1,7 +1,7 @@
 // createApp(services): the Hono app with every route module, auth, body limits, the error
 // mapping and the OpenAPI document. Tests call app.request(); main.ts serves it.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from './body-limit.js';
 import { requestId } from 'hono/request-id';
 import type { AppServices } from '../app.services.js';
 import type { AppEnv } from './http.types.js';
@@ -38,10 +38,7 @@ export function createApp(s: AppServices) {
   });
   app.use(
     '*',
-    bodyLimit({
-      maxSize: s.config.MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, 'payload_too_large', `the body is larger than ${s.config.MAX_BODY_BYTES} bytes`),
-    }),
+    limitBody(s.config.MAX_BODY_BYTES),
   );
   app.onError(onError);
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
