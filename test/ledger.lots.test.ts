@@ -59,6 +59,20 @@ describe('ledger lots and expiry', () => {
     expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
   });
 
+  it('expires points a hold protected once the hold is released', async () => {
+    const u = await newUser(h);
+    const { entryId } = await credit(u.id, 100, '2030-01-01T00:00:00Z');
+    const { holdId } = await h.services.ledger.reserve({ key: uniqueKey('h'), userId: u.id, amount: 60, ttlSeconds: 600, reason: 'quote', actor: 'test' });
+    await sql(`update ledger_lot set expires_at = now() - interval '1 second' where entry_id = ?`, [entryId]);
+    await h.services.ledger.runExpiry();
+    expect(await h.services.ledgerQueries.balance(u.id)).toMatchObject({ balance: 60, held: 60 });
+    await h.services.ledger.voidHold({ holdId });
+    const run = await h.services.ledger.runExpiry();
+    expect(run.points).toBe(60);
+    expect(await h.services.ledgerQueries.balance(u.id)).toMatchObject({ balance: 0, held: 0 });
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
   it('gives reversed spending back to the lots it came from', async () => {
     const u = await newUser(h);
     await credit(u.id, 100, '2031-01-01T00:00:00Z');

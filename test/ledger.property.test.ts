@@ -138,6 +138,10 @@ describe('ledger model-based property', () => {
               break;
             }
             case 'expireLots': {
+              // With an active hold, expired points stay until the hold resolves and expire at a
+              // later run; that path has its own test (ledger.lots.test.ts). Here expiry runs only
+              // on accounts without holds, so the model needs no lot bookkeeping.
+              if (m.held[o.u]! > 0) break;
               const account = await ledger.userAccount(ids[o.u]!);
               await sql(`update ledger_lot set expires_at = now() - interval '1 second' where account_id = ? and remaining > 0`, [account]);
               await ledger.runExpiry();
