@@ -8,6 +8,7 @@ import { createNlu, type NluOptions } from '../src/assistant/nlu/nlu.js';
 import { demoNluCatalog } from '../src/assistant/nlu/nlu.demo.js';
 import { defaultTrainingExamples } from '../src/assistant/nlu/nlu.training.js';
 import { INTENT_IDS, type TrainingExample } from '../src/assistant/nlu/nlu.types.js';
+import { mulberry32 } from '../src/assistant/nlu/nlu.classifier.js';
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -24,17 +25,6 @@ for (let i = 0; i < argv.length; i++) {
   if (!name || v === undefined) continue;
   if (name.startsWith('train.')) (opts.train ??= {})[name.slice(6) as 'epochs'] = Number(v);
   else (opts as Record<string, number>)[name] = Number(v);
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const all = defaultTrainingExamples();

@@ -15,7 +15,7 @@ export interface TrainOptions {
 }
 
 /** Deterministic PRNG so the trained model is reproducible run to run. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

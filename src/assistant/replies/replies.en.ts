@@ -1,13 +1,8 @@
 // English reply templates. Numbers and dates in en-US format.
 import type { Templates } from './replies.types.js';
+import { formatters } from './replies.format.js';
 
-const nf = new Intl.NumberFormat('en-US');
-const df = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric' });
-const num = (n: number) => nf.format(n);
-const money = (fen: number) => `¥${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}`;
-const date = (iso: string) => df.format(new Date(iso));
-// Lots expire at midnight starting the next month; people count the last valid day.
-const lastDay = (iso: string) => df.format(new Date(new Date(iso).getTime() - 1000));
+const { num, money, date, lastDay } = formatters('en-US', 'short');
 const pts = (n: number) => `${num(n)} point${n === 1 ? '' : 's'}`;
 
 const TIERS: Record<string, string> = { normal: 'Normal', advanced: 'Advanced', vip: 'VIP' };

@@ -1,13 +1,8 @@
 // 中文回复模板。数字与日期按 zh-CN 格式化。
 import type { Templates } from './replies.types.js';
+import { formatters } from './replies.format.js';
 
-const nf = new Intl.NumberFormat('zh-CN');
-const df = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
-const num = (n: number) => nf.format(n);
-const money = (fen: number) => `¥${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}`;
-const date = (iso: string) => df.format(new Date(iso));
-// Lots expire at midnight starting the next month; people count the last valid day.
-const lastDay = (iso: string) => df.format(new Date(new Date(iso).getTime() - 1000));
+const { num, money, date, lastDay } = formatters('zh-CN', 'long');
 
 const TIERS: Record<string, string> = { normal: '普通会员', advanced: '高级会员', vip: 'VIP 会员' };
 const KINDS: Record<string, string> = {
