@@ -9,7 +9,7 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261124200900_ledger_rules extends Migration {
   override async up(): Promise<void> {
-    this.addSql(UP);
+    this.addSql(LEDGER_RULES_SQL);
   }
 
   override async down(): Promise<void> {
@@ -17,7 +17,8 @@ export class Migration20261124200900_ledger_rules extends Migration {
   }
 }
 
-const UP = /* sql */ `
+/** Exported so a later migration's down() can restore the functions it replaced. */
+export const LEDGER_RULES_SQL = /* sql */ `
 alter table ledger_posting add constraint ledger_posting_entry_fk foreign key (entry_id) references ledger_entry (id);
 alter table ledger_lot add constraint ledger_lot_account_fk foreign key (account_id) references ledger_account (id);
 alter table ledger_lot add constraint ledger_lot_entry_fk foreign key (entry_id) references ledger_entry (id);

@@ -3,10 +3,12 @@ import { Migration20261124200413_initial } from './Migration20261124200413_initi
 import { Migration20261124200900_ledger_rules } from './Migration20261124200900_ledger_rules.js';
 import { Migration20261124203139_business_rules } from './Migration20261124203139_business_rules.js';
 import { Migration20261124205358_assistant } from './Migration20261124205358_assistant.js';
+import { Migration20261124222423_ledger_fast_path } from './Migration20261124222423_ledger_fast_path.js';
 
 export const migrationsList = [
   { name: 'Migration20261124200413_initial', class: Migration20261124200413_initial },
   { name: 'Migration20261124200900_ledger_rules', class: Migration20261124200900_ledger_rules },
   { name: 'Migration20261124203139_business_rules', class: Migration20261124203139_business_rules },
   { name: 'Migration20261124205358_assistant', class: Migration20261124205358_assistant },
+  { name: 'Migration20261124222423_ledger_fast_path', class: Migration20261124222423_ledger_fast_path },
 ];

@@ -36,6 +36,10 @@ describe('ledger tampering', () => {
       await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (?, 1, 5)`, [entryId]);
     });
     await expect(extra).rejects.toThrow(/unbalanced/);
+    const orphans = h.services.em.fork().transactional(async (tx) => {
+      await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (987654321, 1, -5), (987654321, 2, 5)`);
+    });
+    await expect(orphans).rejects.toThrow(/does not exist/);
   });
 
   it('refuses a negative wallet even from raw SQL', async () => {

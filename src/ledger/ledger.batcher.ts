@@ -1,7 +1,9 @@
 // Groups concurrent ledger calls into one database round trip and one commit (xf_batch).
-// Nothing waits for a batch to fill: a call goes out at once when a connection slot is free,
-// and calls that arrive meanwhile ride together in the next batch. Under load this removes
-// most per-transaction cost (commit, round trip); at low load it adds nothing.
+// Nothing waits for a batch to fill: calls go out on the next turn of the event loop when a
+// connection slot is free (so callers woken by the same reply ride together instead of the
+// first one going alone), and calls that arrive meanwhile ride in the next batch. The queue
+// is shared evenly among the free slots, so batches stay pipelined. Under load this removes
+// most per-transaction cost (commit, round trip); at low load it adds a tick.
 
 export type BatchableFn = 'xf_transfer' | 'xf_hold_reserve';
 
@@ -42,9 +44,18 @@ export function createLedgerBatcher<R>(exec: BatchExecutor<R>, opts: BatcherOpti
     }
   }
 
+  let scheduled = false;
   function pump(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(drain);
+  }
+
+  function drain(): void {
+    scheduled = false;
     while (inFlight < opts.maxInFlight && queue.length) {
-      const items = queue.splice(0, opts.maxBatch);
+      const share = Math.ceil(queue.length / (opts.maxInFlight - inFlight));
+      const items = queue.splice(0, Math.min(opts.maxBatch, share));
       inFlight++;
       void run(items).finally(() => {
         inFlight--;
