@@ -3,9 +3,9 @@ import { LEDGER_RULES_SQL } from './Migration20261124200900_ledger_rules.js';
 
 /**
  * The ledger's hot path, measured with npm run bench:ledger: a batch of plain transfers is
- * applied set-based (xf_batch_fast) instead of one function call per transfer, the postings
- * trigger checks all entries of a statement at once (replacing the row-by-row foreign key to
- * the entry), and lots are consumed one at a time. Hand-written, like the ledger_rules migration.
+ * applied set-based (xf_batch_fast) instead of one function call per transfer, the balance
+ * check of an entry also checks that it exists (replacing the row-by-row foreign key from its
+ * postings), and lots are consumed one at a time. Hand-written, like the ledger_rules migration.
  */
 export class Migration20261124222423_ledger_fast_path extends Migration {
   override async up(): Promise<void> {
@@ -41,34 +41,30 @@ begin
 end $$;
 
 alter table ledger_posting drop constraint ledger_posting_entry_fk;
--- Postings go in after their entry (entries are never deleted, so one that exists now always
--- will): one statement checks every entry of the inserted postings, replacing a foreign key
--- checked row by row. The settings keep this to index lookups on any table size.
-create or replace function xf_postings_balanced() returns trigger language plpgsql
-set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off as $$
+-- The balance check of every new entry (run once per postings statement and at commit) also
+-- checks that the entry exists, replacing a foreign key checked posting by posting. Entries are
+-- never deleted, so one that exists now always will.
+create or replace function xf_assert_balanced(p_entry bigint) returns void language plpgsql as $$
 declare
-  v_bad record;
+  v_sum bigint;
+  v_n int;
+  v_exists boolean;
 begin
-  select i.entry_id, s.total, s.n, s.has_entry into v_bad
-    from (select distinct entry_id from inserted) i
-   cross join lateral (
-     select coalesce(sum(p.amount), 0) as total, count(*) as n,
-            exists (select 1 from ledger_entry e where e.id = i.entry_id) as has_entry
-       from ledger_posting p where p.entry_id = i.entry_id) s
-   where s.total <> 0 or s.n < 2 or not s.has_entry
-   limit 1;
-  if not found then return null; end if;
-  if not v_bad.has_entry then
-    raise exception 'postings refer to ledger entry %, which does not exist', v_bad.entry_id using errcode = '23503';
+  select coalesce(sum(amount), 0), count(*), exists (select 1 from ledger_entry where id = p_entry)
+    into v_sum, v_n, v_exists from ledger_posting where entry_id = p_entry;
+  if v_sum <> 0 or v_n < 2 then
+    raise exception 'ledger entry % is unbalanced (% postings summing to %)', p_entry, v_n, v_sum
+      using errcode = '23514';
   end if;
-  raise exception 'ledger entry % is unbalanced (% postings summing to %)', v_bad.entry_id, v_bad.n, v_bad.total
-    using errcode = '23514';
+  if not v_exists then
+    raise exception 'postings refer to ledger entry %, which does not exist', p_entry using errcode = '23503';
+  end if;
 end $$;
 
 -- A batch of plain transfers, set-based: a handful of statements for the whole batch instead of
--- some twenty per transfer. Returns null, having written nothing, unless the batch is clean:
--- transfers only, distinct new keys, known accounts, each user account in one posting of the
--- batch, every debit covered. Anything else (replays, refusals, the same user twice) takes the
+-- some twenty per transfer. Returns null, having written nothing (it may have locked the
+-- batch's accounts), unless the batch is clean: transfers only, distinct new keys, known
+-- accounts, each user account in one posting of the batch, every debit covered. Anything else (replays, refusals, the same user twice) takes the
 -- per-operation path. Nested loops over index scans only: on a small table the planner would
 -- otherwise pick sequential scans and hash joins, and keep those plans.
 create or replace function xf_batch_fast(p_ops jsonb) returns jsonb language plpgsql
@@ -98,15 +94,23 @@ begin
     into v_n, v_keys, v_hashes, v_ok
     from jsonb_array_elements(p_ops) with ordinality t(o, ord);
   if not v_ok then return null; end if;
+  -- The user accounts of the batch, locked in ascending id like every other path.
+  perform 1 from ledger_account
+   where id = any (array(select (x->>'account')::bigint
+                           from jsonb_array_elements(p_ops) o, jsonb_array_elements(o->'p'->'postings') x))
+     and kind <> 'system'
+   order by id
+     for no key update;
   if exists (select 1 from idempotency_record where key = any (v_keys)) then return null; end if;
-  -- Every posting with its account's state (accounts are locked by the caller).
+  -- Every posting with its account's state.
   select array_agg(s.ord order by s.ord, s.pn), array_agg(s.acc order by s.ord, s.pn), array_agg(s.amt order by s.ord, s.pn),
          array_agg(s.kind <> 'system' order by s.ord, s.pn), array_agg(s.exp order by s.ord, s.pn),
          array_agg(s.balance order by s.ord, s.pn), array_agg(s.held order by s.ord, s.pn), bool_and(s.kind is not null)
     into v_pord, v_pacc, v_pamt, v_puser, v_pexp, v_pbal, v_pheld, v_ok
     from (select t.ord, x.pn, (x.j->>'account')::bigint as acc, (x.j->>'amount')::bigint as amt, a.kind, a.balance, a.held,
+                 -- only a credit opens a lot, so only a credit needs its expiry
                  case when x.j ? 'expiresAt' then (x.j->>'expiresAt')::timestamptz
-                      else xf_default_expiry((t.o->'p'->'expiry'->>'months')::int, coalesce(t.o->'p'->'expiry'->>'tz', 'UTC')) end as exp
+                      when (x.j->>'amount')::bigint > 0 then xf_default_expiry((t.o->'p'->'expiry'->>'months')::int, coalesce(t.o->'p'->'expiry'->>'tz', 'UTC')) end as exp
             from jsonb_array_elements(p_ops) with ordinality t(o, ord)
            cross join lateral jsonb_array_elements(t.o->'p'->'postings') with ordinality x(j, pn)
             left join lateral (select kind, balance, held from ledger_account where id = (x.j->>'account')::bigint) a on true) s;
@@ -155,53 +159,28 @@ begin
   return to_jsonb(v_resp);
 end $$;
 
-create or replace function xf_batch(p_ops jsonb) returns jsonb language plpgsql as $$
+-- The batch function of ledger_rules stays as the per-operation path; xf_batch tries the
+-- set-based path first. A copy of one of these requests committed meanwhile by another
+-- transaction makes the set-based attempt fail on a key: the per-operation path replays it.
+alter function xf_batch(jsonb) rename to xf_batch_each;
+create function xf_batch(p_ops jsonb) returns jsonb language plpgsql as $$
 declare
-  v_all jsonb := '[]'::jsonb;
-  v_id bigint;
-  v_out jsonb := '[]'::jsonb;
-  v_res jsonb;
-  op jsonb;
+  v_out jsonb;
 begin
-  for op in select value from jsonb_array_elements(p_ops) loop
-    if op->>'fn' = 'xf_transfer' then
-      v_all := v_all || (op->'p'->'postings');
-    elsif op->>'fn' = 'xf_hold_reserve' then
-      v_all := v_all || jsonb_build_array(jsonb_build_object('account', op->'p'->'account'));
-    end if;
-  end loop;
-  foreach v_id in array xf_accounts(v_all) loop
-    perform 1 from ledger_account where id = v_id and kind <> 'system' for no key update;
-  end loop;
-  -- A copy of one of these requests committed meanwhile by another transaction: the
-  -- per-operation path replays it.
   begin
     v_out := xf_batch_fast(p_ops);
   exception
     when unique_violation then v_out := null;
   end;
-  if v_out is not null then return v_out; end if;
-  v_out := '[]'::jsonb;
-  for op in select value from jsonb_array_elements(p_ops) loop
-    begin
-      v_res := case op->>'fn'
-        when 'xf_transfer' then xf_transfer(op->'p')
-        when 'xf_hold_reserve' then xf_hold_reserve(op->'p')
-        else xf_error('invalid_input', 'unknown batch operation') end;
-    exception
-      when serialization_failure or deadlock_detected then raise;
-      when others then
-        v_res := jsonb_build_object('status', 'failed', 'sqlstate', sqlstate, 'message', sqlerrm);
-    end;
-    v_out := v_out || jsonb_build_array(v_res);
-  end loop;
-  return v_out;
+  return coalesce(v_out, xf_batch_each(p_ops));
 end $$;
 `;
 
 const DOWN = /* sql */ `
+drop function xf_batch(jsonb);
+alter function xf_batch_each(jsonb) rename to xf_batch;
 drop function if exists xf_batch_fast(jsonb);
-${legacyFunctions(['xf_take_lots', 'xf_postings_balanced', 'xf_batch'])}
+${legacyFunctions(['xf_take_lots', 'xf_assert_balanced'])}
 alter table ledger_posting add constraint ledger_posting_entry_fk foreign key (entry_id) references ledger_entry (id);
 `;
 
