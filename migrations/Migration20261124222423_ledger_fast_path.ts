@@ -9,7 +9,7 @@ import { LEDGER_RULES_SQL } from './Migration20261124200900_ledger_rules.js';
  */
 export class Migration20261124222423_ledger_fast_path extends Migration {
   override async up(): Promise<void> {
-    this.addSql(UP);
+    this.addSql(FAST_PATH_SQL);
   }
 
   override async down(): Promise<void> {
@@ -17,7 +17,8 @@ export class Migration20261124222423_ledger_fast_path extends Migration {
   }
 }
 
-const UP = /* sql */ `
+/** Exported for the next migration's down(), which restores this xf_batch_fast. */
+export const FAST_PATH_SQL = /* sql */ `
 -- One lot at a time (LIMIT 1): the ordered index scan stops at the first lot, where a cursor
 -- over all open lots made the planner read and sort every one of them.
 create or replace function xf_take_lots(p_entry bigint, p_account bigint, p_need bigint, p_from_entry bigint)

@@ -4,6 +4,7 @@ import { Migration20261124200900_ledger_rules } from './Migration20261124200900_
 import { Migration20261124203139_business_rules } from './Migration20261124203139_business_rules.js';
 import { Migration20261124205358_assistant } from './Migration20261124205358_assistant.js';
 import { Migration20261124222423_ledger_fast_path } from './Migration20261124222423_ledger_fast_path.js';
+import { Migration20261125000000_ledger_batch_debits } from './Migration20261125000000_ledger_batch_debits.js';
 
 export const migrationsList = [
   { name: 'Migration20261124200413_initial', class: Migration20261124200413_initial },
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261124203139_business_rules', class: Migration20261124203139_business_rules },
   { name: 'Migration20261124205358_assistant', class: Migration20261124205358_assistant },
   { name: 'Migration20261124222423_ledger_fast_path', class: Migration20261124222423_ledger_fast_path },
+  { name: 'Migration20261125000000_ledger_batch_debits', class: Migration20261125000000_ledger_batch_debits },
 ];
