@@ -2,8 +2,10 @@
 // Nothing waits for a batch to fill: calls go out on the next turn of the event loop when a
 // connection slot is free (so callers woken by the same reply ride together instead of the
 // first one going alone), and calls that arrive meanwhile ride in the next batch. The queue
-// is shared evenly among the free slots, so batches stay pipelined. Under load this removes
-// most per-transaction cost (commit, round trip); at low load it adds a tick.
+// is shared evenly among the free slots, so batches stay pipelined. A batch beside one already
+// in flight goes out only when enough calls wait for it: a transaction costs the database about
+// as much as three transfers, so a lone call is better off joining the next batch. Under load
+// this removes most per-transaction cost (commit, round trip); at low load it adds a tick.
 
 export type BatchableFn = 'xf_transfer' | 'xf_hold_reserve';
 
@@ -12,6 +14,8 @@ export interface BatcherOptions {
   maxInFlight: number;
   /** Operations per batch; at most 32 (each runs in a subtransaction). */
   maxBatch: number;
+  /** Calls that must be waiting before a batch goes out beside one in flight (default 4). */
+  minExtraBatch?: number;
 }
 
 export interface BatchExecutor<R> {
@@ -53,9 +57,11 @@ export function createLedgerBatcher<R>(exec: BatchExecutor<R>, opts: BatcherOpti
 
   function drain(): void {
     scheduled = false;
-    while (inFlight < opts.maxInFlight && queue.length) {
-      const share = Math.ceil(queue.length / (opts.maxInFlight - inFlight));
-      const items = queue.splice(0, Math.min(opts.maxBatch, share));
+    const minExtra = opts.minExtraBatch ?? 4;
+    while (inFlight < opts.maxInFlight && queue.length && (inFlight === 0 || queue.length >= minExtra)) {
+      // As many batches as free slots, as long as each beyond the first gets minExtra calls.
+      const batches = Math.max(1, Math.min(opts.maxInFlight - inFlight, Math.floor(queue.length / minExtra)));
+      const items = queue.splice(0, Math.min(opts.maxBatch, Math.ceil(queue.length / batches)));
       inFlight++;
       void run(items).finally(() => {
         inFlight--;
