@@ -1,11 +1,11 @@
 // Bearer API keys: admin keys may do everything, service keys act for users but cannot grant,
 // deduct, reverse or change rules. Keys are compared in constant time.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, Role } from './http.types.js';
 import { errorResponse } from './errors.js';
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+const digest = (s: string) => hash('sha256', s, 'buffer');
 
 export function createKeyring(keys: { admin: string[]; service: string[] }) {
   const entries = [
