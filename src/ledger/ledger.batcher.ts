@@ -59,7 +59,7 @@ export function createLedgerBatcher<R>(exec: BatchExecutor<R>, opts: BatcherOpti
     scheduled = false;
     const minExtra = opts.minExtraBatch ?? 4;
     while (inFlight < opts.maxInFlight && queue.length && (inFlight === 0 || queue.length >= minExtra)) {
-      // As many batches as free slots, as long as each beyond the first gets minExtra calls.
+      // As many batches as the free slots allow while each still gets minExtra calls (at least one).
       const batches = Math.max(1, Math.min(opts.maxInFlight - inFlight, Math.floor(queue.length / minExtra)));
       const items = queue.splice(0, Math.min(opts.maxBatch, Math.ceil(queue.length / batches)));
       inFlight++;
