@@ -20,7 +20,7 @@ describe('ledger batches', () => {
   afterAll(async () => h?.close());
 
   const sql = <T>(text: string, params: unknown[] = []) => query<T>(h.services.em, text, params);
-  const transfer = (key: string, postings: { account: number; amount: number }[]): Op => ({
+  const transfer = (key: string, postings: { account: number; amount: number; expiresAt?: string }[]): Op => ({
     fn: 'xf_transfer',
     p: { key, hash: `hash-${key}`, kind: 'grant.admin', actor: 'test', reason: 'batch', metadata: {}, postings, expiry: { months: 12, tz: 'Asia/Shanghai' } },
   });
@@ -55,6 +55,26 @@ describe('ledger batches', () => {
     // Sent again, the batch is a replay of each operation (per-operation path).
     const again = await batch(ops);
     expect(again.map((r) => [r.entryId, r.replayed])).toEqual(results!.map((r) => [r.entryId, true]));
+    await verify();
+  });
+
+  it('takes a debit lot by lot, earliest expiry first, when its first lot does not cover it', async () => {
+    const [a, b] = [await wallet(50), await wallet(10)];
+    const soon = new Date(Date.now() + 86_400_000).toISOString();
+    const early = transfer(uniqueKey('g'), [{ account: issuance, amount: -40 }, { account: a, amount: 40, expiresAt: soon }]);
+    expect(await fast([early])).not.toBeNull();
+    const results = await fast([deduct(a, 70), deduct(b, 10)]);
+    expect(results!.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(results![0]!.accounts).toEqual({ [a]: { balance: 20, held: 0 } });
+    const uses = await sql<{ amount: string; expires_at: Date }>(
+      `select u.amount, l.expires_at from ledger_lot_use u join ledger_lot l on l.id = u.lot_id where u.entry_id = ? order by u.id`,
+      [results![0]!.entryId],
+    );
+    // The lot expiring tomorrow goes first, the rest comes from the older, later-expiring one.
+    expect(uses.map((u) => Number(u.amount))).toEqual([40, 30]);
+    expect(new Date(uses[0]!.expires_at).toISOString()).toBe(soon);
+    const open = await sql<{ remaining: string }>(`select remaining from ledger_lot where account_id = ? order by expires_at, id`, [a]);
+    expect(open.map((l) => Number(l.remaining))).toEqual([0, 20]);
     await verify();
   });
 
