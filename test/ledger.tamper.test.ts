@@ -40,6 +40,17 @@ describe('ledger tampering', () => {
       await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (987654321, 1, -5), (987654321, 2, 5)`);
     });
     await expect(orphans).rejects.toThrow(/does not exist/);
+    // One statement, two entries: the balanced one does not hide the other.
+    const mixed = h.services.em.fork().transactional(async (tx) => {
+      const ids = await query<{ id: string }>(
+        tx as never,
+        `insert into ledger_entry (idempotency_key, kind, actor, reason) values ('pair-a', 'grant', 'x', 'x'), ('pair-b', 'grant', 'x', 'x') returning id`,
+      );
+      const [a, b] = ids.map((r) => r.id);
+      await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (?, 1, -5), (?, 2, 5), (?, 1, -5), (?, 2, 4)`, [a, a, b, b]);
+    });
+    await expect(mixed).rejects.toThrow(/unbalanced \(2 postings summing to -1\)/);
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
   });
 
   it('refuses a negative wallet even from raw SQL', async () => {
