@@ -20,7 +20,7 @@ export function zodDetails(error: ZodError) {
 }
 
 export function onError(err: Error, c: Context<AppEnv>) {
-  const log = c.get('logger');
+  const log = c.get('log')?.();
   if (err instanceof DomainError) {
     log?.info({ code: err.code }, err.message);
     return errorResponse(c, err.code, err.message, err.details);

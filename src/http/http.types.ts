@@ -5,8 +5,8 @@ export type Role = 'admin' | 'service';
 
 export interface AppEnv {
   Variables: {
-    requestId: string;
-    logger: Logger;
+    /** The request's logger, made on first use. */
+    log: () => Logger;
     role?: Role;
   };
 }
