@@ -3,7 +3,7 @@
 // same server. The last line is one JSON object for machines.
 import { execFileSync, spawn } from 'node:child_process';
 import pg from 'pg';
-import { Pool } from 'undici';
+import { Client } from 'undici';
 import { createConfig } from '../src/config.js';
 import { createOrm, migrate } from '../src/db/orm.js';
 import { createServices } from '../src/app.services.js';
@@ -70,19 +70,20 @@ async function main() {
     });
     server.on('exit', (code) => reject(new Error(`bench server exited (${code})`)));
   });
-  // undici's pool: a keep-alive connection per client and little work per request, so the load
-  // generator takes as little of the machine as pgbench's own client does.
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 64, pipelining: 1 });
-  const post = async (path: string, body: unknown, key: string) => {
-    const res = await pool.request({
+  // One undici Client (one keep-alive connection) per simulated client, as pgbench gives each of
+  // its clients its own connection: less work per request than a shared Pool, and the load
+  // generator shares the machine's two cores with the server and PostgreSQL.
+  const connections = Array.from({ length: Math.max(...CLIENTS) }, () => new Client(`http://127.0.0.1:${port}`, { pipelining: 1 }));
+  const post = async (client: number, path: string, body: unknown, key: string) => {
+    const res = await connections[client]!.request({
       path, method: 'POST', body: JSON.stringify(body),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}`, 'idempotency-key': key },
     });
     await res.body.dump();
     if (res.statusCode !== 201) throw new Error(`HTTP ${res.statusCode}`);
   };
-  const httpOp = (hot: boolean) => (_c: number, i: number) =>
-    post(i % 2 ? '/v1/admin/deductions' : '/v1/admin/grants', { userId: pick(hot), amount: 10, reason: 'bench' }, `http-${++seq}`);
+  const httpOp = (hot: boolean) => (client: number, i: number) =>
+    post(client, i % 2 ? '/v1/admin/deductions' : '/v1/admin/grants', { userId: pick(hot), amount: 10, reason: 'bench' }, `http-${++seq}`);
   await closedLoop(8, 1500, httpOp(false));
   for (const clients of CLIENTS) {
     for (const hot of [false, true]) {
@@ -92,7 +93,7 @@ async function main() {
     }
   }
   server.kill('SIGTERM');
-  await pool.close();
+  await Promise.all(connections.map((c) => c.close()));
 
   const pgbenchTps: Record<number, number> = {};
   const hasPgbench = (() => {
