@@ -1,5 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { LEDGER_RULES_SQL } from './Migration20261124200900_ledger_rules.js';
+import { functionSource } from './function-source.js';
 
 /**
  * The ledger's hot path, measured with npm run bench:ledger: a batch of plain transfers is
@@ -181,17 +182,6 @@ const DOWN = /* sql */ `
 drop function xf_batch(jsonb);
 alter function xf_batch_each(jsonb) rename to xf_batch;
 drop function if exists xf_batch_fast(jsonb);
-${legacyFunctions(['xf_take_lots', 'xf_assert_balanced'])}
+${['xf_take_lots', 'xf_assert_balanced'].map((name) => functionSource(LEDGER_RULES_SQL, name)).join('\n\n')}
 alter table ledger_posting add constraint ledger_posting_entry_fk foreign key (entry_id) references ledger_entry (id);
 `;
-
-/** The bodies these functions had in the ledger_rules migration. */
-function legacyFunctions(names: string[]): string {
-  return names
-    .map((name) => {
-      const m = new RegExp(`create function ${name}\\([\\s\\S]*?end \\$\\$;`).exec(LEDGER_RULES_SQL);
-      if (!m) throw new Error(`the ledger_rules migration has no function ${name}`);
-      return m[0].replace('create function', 'create or replace function');
-    })
-    .join('\n\n');
-}

@@ -1,5 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { FAST_PATH_SQL } from './Migration20261124222423_ledger_fast_path.js';
+import { functionSource } from './function-source.js';
 
 /**
  * The set-based batch path, cheaper per batch (npm run bench:ledger): it reads the batch and
@@ -17,9 +18,7 @@ export class Migration20261125000000_ledger_batch_debits extends Migration {
   }
 
   override async down(): Promise<void> {
-    const previous = /create or replace function xf_batch_fast[\s\S]*?end \$\$;/.exec(FAST_PATH_SQL);
-    if (!previous) throw new Error('the ledger_fast_path migration has no xf_batch_fast');
-    this.addSql(previous[0]);
+    this.addSql(functionSource(FAST_PATH_SQL, 'xf_batch_fast'));
   }
 }
 

@@ -1,6 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 import { LEDGER_RULES_SQL } from './Migration20261124200900_ledger_rules.js';
 import { FAST_PATH_SQL } from './Migration20261124222423_ledger_fast_path.js';
+import { functionSource } from './function-source.js';
 
 /**
  * Cheaper balance checks, same guarantees (callgrind on a single-user backend running 300
@@ -21,21 +22,12 @@ export class Migration20261125010000_ledger_balance_checks extends Migration {
   override async down(): Promise<void> {
     this.addSql(
       [
-        functionFrom(FAST_PATH_SQL, 'create or replace function xf_assert_balanced'),
-        functionFrom(LEDGER_RULES_SQL, 'create function xf_entry_balanced'),
-        functionFrom(LEDGER_RULES_SQL, 'create function xf_postings_balanced'),
-      ]
-        .map((sql) => sql.replace(/^create function/, 'create or replace function'))
-        .join('\n\n'),
+        functionSource(FAST_PATH_SQL, 'xf_assert_balanced'),
+        functionSource(LEDGER_RULES_SQL, 'xf_entry_balanced'),
+        functionSource(LEDGER_RULES_SQL, 'xf_postings_balanced'),
+      ].join('\n\n'),
     );
   }
-}
-
-function functionFrom(sql: string, head: string): string {
-  const at = sql.indexOf(head);
-  const end = sql.indexOf('end $$;', at);
-  if (at < 0 || end < 0) throw new Error(`no "${head}" in the migration it restores`);
-  return sql.slice(at, end + 'end $$;'.length);
 }
 
 // A session keeps the plans it made for these checks, and a plan made while the ledger was
