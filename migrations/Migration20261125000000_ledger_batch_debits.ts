@@ -14,7 +14,7 @@ import { functionSource } from './function-source.js';
  */
 export class Migration20261125000000_ledger_batch_debits extends Migration {
   override async up(): Promise<void> {
-    this.addSql(UP);
+    this.addSql(BATCH_DEBITS_SQL);
   }
 
   override async down(): Promise<void> {
@@ -22,7 +22,7 @@ export class Migration20261125000000_ledger_batch_debits extends Migration {
   }
 }
 
-const UP = /* sql */ `
+export const BATCH_DEBITS_SQL = /* sql */ `
 create or replace function xf_batch_fast(p_ops jsonb) returns jsonb language plpgsql
 set plan_cache_mode = force_generic_plan set jit = off set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off as $$
 declare

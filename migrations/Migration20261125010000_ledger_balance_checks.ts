@@ -16,7 +16,7 @@ import { functionSource } from './function-source.js';
  */
 export class Migration20261125010000_ledger_balance_checks extends Migration {
   override async up(): Promise<void> {
-    this.addSql(UP);
+    this.addSql(BALANCE_CHECKS_SQL);
   }
 
   override async down(): Promise<void> {
@@ -33,9 +33,9 @@ export class Migration20261125010000_ledger_balance_checks extends Migration {
 // A session keeps the plans it made for these checks, and a plan made while the ledger was
 // nearly empty scanned whole tables: seen in the benchmark, where a pool opened on a fresh
 // database slowed to a fifth as the ledger grew. The checks always use their indexes.
-const INDEX_PLANS = 'set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off set jit = off';
+export const INDEX_PLANS = 'set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off set jit = off';
 
-const UP = /* sql */ `
+export const BALANCE_CHECKS_SQL = /* sql */ `
 create or replace function xf_postings_balanced() returns trigger language plpgsql
 ${INDEX_PLANS} as $$
 declare

@@ -6,6 +6,7 @@ import { Migration20261124205358_assistant } from './Migration20261124205358_ass
 import { Migration20261124222423_ledger_fast_path } from './Migration20261124222423_ledger_fast_path.js';
 import { Migration20261125000000_ledger_batch_debits } from './Migration20261125000000_ledger_batch_debits.js';
 import { Migration20261125010000_ledger_balance_checks } from './Migration20261125010000_ledger_balance_checks.js';
+import { Migration20261125020000_ledger_entry_with_postings } from './Migration20261125020000_ledger_entry_with_postings.js';
 
 export const migrationsList = [
   { name: 'Migration20261124200413_initial', class: Migration20261124200413_initial },
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261124222423_ledger_fast_path', class: Migration20261124222423_ledger_fast_path },
   { name: 'Migration20261125000000_ledger_batch_debits', class: Migration20261125000000_ledger_batch_debits },
   { name: 'Migration20261125010000_ledger_balance_checks', class: Migration20261125010000_ledger_balance_checks },
+  { name: 'Migration20261125020000_ledger_entry_with_postings', class: Migration20261125020000_ledger_entry_with_postings },
 ];

@@ -40,16 +40,28 @@ describe('ledger tampering', () => {
       await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (987654321, 1, -5), (987654321, 2, 5)`);
     });
     await expect(orphans).rejects.toThrow(/does not exist/);
-    // One statement, two entries: the balanced one does not hide the other.
-    const mixed = h.services.em.fork().transactional(async (tx) => {
-      const ids = await query<{ id: string }>(
-        tx as never,
-        `insert into ledger_entry (idempotency_key, kind, actor, reason) values ('pair-a', 'grant', 'x', 'x'), ('pair-b', 'grant', 'x', 'x') returning id`,
-      );
-      const [a, b] = ids.map((r) => r.id);
-      await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (?, 1, -5), (?, 2, 5), (?, 1, -5), (?, 2, 4)`, [a, a, b, b]);
-    });
+    // One statement, two entries with their postings: the balanced one does not hide the other.
+    const mixed = sql(
+      `with e as (insert into ledger_entry (idempotency_key, kind, actor, reason)
+                    values ('pair-a', 'grant', 'x', 'x'), ('pair-b', 'grant', 'x', 'x') returning id, idempotency_key as k)
+       insert into ledger_posting (entry_id, account_id, amount)
+         select e.id, p.account, case when e.k = 'pair-b' and p.account = 2 then 4 else p.amount end
+           from e cross join (values (1, -5), (2, 5)) p(account, amount)`,
+    );
     await expect(mixed).rejects.toThrow(/unbalanced \(2 postings summing to -1\)/);
+    // An entry whose postings come in a later statement is refused at its own statement.
+    const later = h.services.em.fork().transactional(async (tx) => {
+      const [e] = await query<{ id: string }>(tx as never, `insert into ledger_entry (idempotency_key, kind, actor, reason) values ('later', 'grant', 'x', 'x') returning id`);
+      await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (?, 1, -5), (?, 2, 5)`, [e!.id, e!.id]);
+    });
+    await expect(later).rejects.toThrow(/ledger entry \d+ is unbalanced \(no postings\)/);
+    // Entry and postings in one statement, balanced: accepted.
+    const whole = await sql(
+      `with e as (insert into ledger_entry (idempotency_key, kind, actor, reason) values ('whole', 'adjust', 'x', 'x') returning id)
+       insert into ledger_posting (entry_id, account_id, amount) select e.id, p.account, p.amount from e cross join (values (1, -5), (2, 5)) p(account, amount)
+       returning entry_id`,
+    );
+    expect(whole).toHaveLength(2);
     expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
   });
 
