@@ -7,6 +7,8 @@ export interface LoadResult {
   tps: number;
   p50: number;
   p99: number;
+  /** Every latency in ms, sorted: what combine() needs. */
+  samples: number[];
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -32,7 +34,10 @@ export async function closedLoop(clients: number, durationMs: number, op: (clien
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  return summarize(latencies, errors, (performance.now() - started) / 1000);
+}
+
+function summarize(latencies: number[], errors: number, seconds: number): LoadResult {
   latencies.sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
@@ -42,7 +47,17 @@ export async function closedLoop(clients: number, durationMs: number, op: (clien
     tps: Math.round(latencies.length / seconds),
     p50: round(percentile(latencies, 50)),
     p99: round(percentile(latencies, 99)),
+    samples: latencies,
   };
+}
+
+/** Several runs of one load as if they were one: all their operations over all their seconds. */
+export function combine(runs: LoadResult[]): LoadResult {
+  return summarize(
+    runs.flatMap((r) => r.samples),
+    runs.reduce((n, r) => n + r.errors, 0),
+    runs.reduce((n, r) => n + r.seconds, 0),
+  );
 }
 
 export const fmt = (r: LoadResult) =>

@@ -3,15 +3,16 @@
 // same server. The last line is one JSON object for machines.
 import { execFileSync, spawn } from 'node:child_process';
 import pg from 'pg';
-import { Client } from 'undici';
 import { createConfig } from '../src/config.js';
 import { createOrm, migrate } from '../src/db/orm.js';
 import { createServices } from '../src/app.services.js';
 import { createLogger } from '../src/shared/logger.js';
-import { closedLoop, fmt, type LoadResult } from './bench-kit.js';
+import { closedLoop, combine, fmt, type LoadResult } from './bench-kit.js';
+import type { HttpLoadRun, HttpLoadSetup } from './http-load.js';
 
 const BASE = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS || 6);
+const ROUNDS = 3;
 const CLIENTS = [8, 32];
 const USERS = 1000;
 const ADMIN = 'bench-admin-key-0123456789';
@@ -39,7 +40,7 @@ async function main() {
     await s.ledger.credit({ key: `seed-${i}`, userId: user.id, amount: 1_000_000, reason: 'seed', actor: 'bench' });
     userIds.push(user.id);
   }
-  console.log(`xuefen ledger benchmark: ${SECONDS}s per run, ${USERS} users, PostgreSQL ${BASE.replace(/\/\/.*@/, '//…@')}`);
+  console.log(`xuefen ledger benchmark: ${SECONDS}s per figure (uniform users: ${ROUNDS} rounds side by side with pgbench), ${USERS} users, PostgreSQL ${BASE.replace(/\/\/.*@/, '//…@')}`);
   let seq = 0;
   const pick = (hot: boolean) => (hot ? userIds[0]! : userIds[Math.floor(Math.random() * USERS)]!);
   // Alternate grants and deductions so balances stay put.
@@ -47,17 +48,6 @@ async function main() {
     const req = { key: `svc-${++seq}`, userId: pick(hot), amount: 10, reason: 'bench', actor: 'bench' };
     return i % 2 ? s.ledger.debit(req) : s.ledger.credit(req);
   };
-
-  const results: Record<string, LoadResult> = {};
-  // A short unmeasured run first, so neither side is measured while its JIT warms up.
-  await closedLoop(8, 1500, serviceOp(false));
-  for (const clients of CLIENTS) {
-    for (const hot of [false, true]) {
-      const r = await closedLoop(clients, SECONDS * 1000, serviceOp(hot));
-      results[`service-${clients}-${hot ? 'hot' : 'uniform'}`] = r;
-      console.log(`service  ${String(clients).padStart(2)} clients ${hot ? 'hot user' : 'uniform '}: ${fmt(r)}`);
-    }
-  }
 
   const server = spawn(process.execPath, ['--import', 'tsx', 'bench/bench-server.ts'], {
     env: { ...process.env, DATABASE_URL: config.DATABASE_URL, ADMIN_API_KEYS: ADMIN, DATABASE_POOL_MAX: '40' },
@@ -70,32 +60,19 @@ async function main() {
     });
     server.on('exit', (code) => reject(new Error(`bench server exited (${code})`)));
   });
-  // One undici Client (one keep-alive connection) per simulated client, as pgbench gives each of
-  // its clients its own connection: less work per request than a shared Pool, and the load
-  // generator shares the machine's two cores with the server and PostgreSQL.
-  const connections = Array.from({ length: Math.max(...CLIENTS) }, () => new Client(`http://127.0.0.1:${port}`, { pipelining: 1 }));
-  const post = async (client: number, path: string, body: unknown, key: string) => {
-    const res = await connections[client]!.request({
-      path, method: 'POST', body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}`, 'idempotency-key': key },
+  // The HTTP load comes from a process of its own (bench/http-load.ts), as pgbench's client is one.
+  const setup: HttpLoadSetup = { port, adminKey: ADMIN, userIds, maxClients: Math.max(...CLIENTS) };
+  const loader = spawn(process.execPath, ['--import', 'tsx', 'bench/http-load.ts', JSON.stringify(setup)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise((resolve, reject) => {
+    loader.once('message', resolve);
+    loader.once('exit', (code) => reject(new Error(`HTTP load generator exited (${code})`)));
+  });
+  const httpLoad = (clients: number, ms: number, hot: boolean) =>
+    new Promise<LoadResult>((resolve) => {
+      loader.once('message', (result) => resolve(result as LoadResult));
+      loader.send({ clients, ms, hot } satisfies HttpLoadRun);
     });
-    await res.body.dump();
-    if (res.statusCode !== 201) throw new Error(`HTTP ${res.statusCode}`);
-  };
-  const httpOp = (hot: boolean) => (client: number, i: number) =>
-    post(client, i % 2 ? '/v1/admin/deductions' : '/v1/admin/grants', { userId: pick(hot), amount: 10, reason: 'bench' }, `http-${++seq}`);
-  await closedLoop(8, 1500, httpOp(false));
-  for (const clients of CLIENTS) {
-    for (const hot of [false, true]) {
-      const r = await closedLoop(clients, SECONDS * 1000, httpOp(hot));
-      results[`http-${clients}-${hot ? 'hot' : 'uniform'}`] = r;
-      console.log(`http     ${String(clients).padStart(2)} clients ${hot ? 'hot user' : 'uniform '}: ${fmt(r)}`);
-    }
-  }
-  server.kill('SIGTERM');
-  await Promise.all(connections.map((c) => c.close()));
 
-  const pgbenchTps: Record<number, number> = {};
   const hasPgbench = (() => {
     try {
       execFileSync('pgbench', ['--version'], { stdio: 'ignore' });
@@ -104,20 +81,54 @@ async function main() {
       return false;
     }
   })();
+  const pgbDb = 'xuefen_pgbench';
   if (hasPgbench) {
-    const pgbDb = 'xuefen_pgbench';
     await recreate(pgbDb);
     execFileSync('pgbench', ['-i', '-s', '10', '-q', dbUrl(pgbDb)], { stdio: 'ignore' });
-    for (const clients of CLIENTS) {
-      const out = execFileSync('pgbench', ['-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(SECONDS), dbUrl(pgbDb)], { encoding: 'utf8' });
-      const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0);
-      pgbenchTps[clients] = Math.round(tps);
-      console.log(`pgbench  ${String(clients).padStart(2)} clients tpcb-like -s 10 -M prepared: ${pgbenchTps[clients]} tps`);
-    }
-    await recreate(pgbDb);
   } else {
     console.log('pgbench is not on the PATH: ratios are not computed');
   }
+  const pgbench = (clients: number, seconds: number) => {
+    const out = execFileSync('pgbench', ['-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), dbUrl(pgbDb)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0);
+  };
+
+  // Short unmeasured runs first, so nothing is measured while its JIT warms up.
+  await closedLoop(8, 1500, serviceOp(false));
+  await httpLoad(8, 1500, false);
+
+  // The machine's speed drifts by tens of per cent within a minute (other tenants), so the
+  // figures that are compared (uniform users: service, HTTP, pgbench) are taken in rounds of
+  // SECONDS/ROUNDS each, side by side, rather than one after another a minute apart.
+  const results: Record<string, LoadResult> = {};
+  const pgbenchTps: Record<number, number> = {};
+  for (const clients of CLIENTS) {
+    const slice = (SECONDS * 1000) / ROUNDS;
+    const service: LoadResult[] = [];
+    const http: LoadResult[] = [];
+    const pgb: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      service.push(await closedLoop(clients, slice, serviceOp(false)));
+      http.push(await httpLoad(clients, slice, false));
+      if (hasPgbench) pgb.push(pgbench(clients, Math.max(1, Math.round(slice / 1000))));
+    }
+    results[`service-${clients}-uniform`] = combine(service);
+    results[`http-${clients}-uniform`] = combine(http);
+    results[`service-${clients}-hot`] = await closedLoop(clients, SECONDS * 1000, serviceOp(true));
+    results[`http-${clients}-hot`] = await httpLoad(clients, SECONDS * 1000, true);
+    for (const [kind, label] of [['service', 'service'], ['http', 'http   ']] as const) {
+      for (const load of ['uniform', 'hot'] as const) {
+        console.log(`${label}  ${String(clients).padStart(2)} clients ${load === 'hot' ? 'hot user' : 'uniform '}: ${fmt(results[`${kind}-${clients}-${load}`]!)}`);
+      }
+    }
+    if (hasPgbench) {
+      pgbenchTps[clients] = Math.round(pgb.reduce((a, b) => a + b, 0) / pgb.length);
+      console.log(`pgbench  ${String(clients).padStart(2)} clients tpcb-like -s 10 -M prepared: ${pgbenchTps[clients]} tps (rounds: ${pgb.map(Math.round).join(', ')})`);
+    }
+  }
+  server.kill('SIGTERM');
+  loader.disconnect();
+  if (hasPgbench) await recreate(pgbDb);
   await orm.close(true);
 
   for (const clients of CLIENTS) {
