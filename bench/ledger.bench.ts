@@ -63,15 +63,17 @@ async function main() {
   // The HTTP load comes from a process of its own (bench/http-load.ts), as pgbench's client is one.
   const setup: HttpLoadSetup = { port, adminKey: ADMIN, userIds, maxClients: Math.max(...CLIENTS) };
   const loader = spawn(process.execPath, ['--import', 'tsx', 'bench/http-load.ts', JSON.stringify(setup)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await new Promise((resolve, reject) => {
-    loader.once('message', resolve);
-    loader.once('exit', (code) => reject(new Error(`HTTP load generator exited (${code})`)));
-  });
+  const loaderGone = new Promise<never>((_, reject) => loader.once('exit', (code) => reject(new Error(`HTTP load generator exited (${code})`))));
+  loaderGone.catch(() => {});
+  await Promise.race([new Promise((resolve) => loader.once('message', resolve)), loaderGone]);
   const httpLoad = (clients: number, ms: number, hot: boolean) =>
-    new Promise<LoadResult>((resolve) => {
-      loader.once('message', (result) => resolve(result as LoadResult));
-      loader.send({ clients, ms, hot } satisfies HttpLoadRun);
-    });
+    Promise.race([
+      new Promise<LoadResult>((resolve) => {
+        loader.once('message', (result) => resolve(result as LoadResult));
+        loader.send({ clients, ms, hot } satisfies HttpLoadRun);
+      }),
+      loaderGone,
+    ]);
 
   const hasPgbench = (() => {
     try {
