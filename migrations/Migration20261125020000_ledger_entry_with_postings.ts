@@ -16,6 +16,7 @@ import { functionSource } from './function-source.js';
  *   the batch goes operation by operation.
  * - The deferred per-entry trigger becomes a statement-level one. An entry inserted without
  *   postings in the same statement is now refused at once rather than at commit.
+ * - Wallet rows get room on their pages (fillfactor 50) for their in-place updates.
  */
 export class Migration20261125020000_ledger_entry_with_postings extends Migration {
   override async up(): Promise<void> {
@@ -28,6 +29,7 @@ export class Migration20261125020000_ledger_entry_with_postings extends Migratio
         ...['xf_apply', 'xf_transfer', 'xf_reverse', 'xf_hold_post', 'xf_expire_account'].map((f) => functionSource(LEDGER_RULES_SQL, f)),
         functionSource(BATCH_DEBITS_SQL, 'xf_batch_fast'),
         'drop function xf_insert_entry(text, text, text, text, jsonb, jsonb, bigint, bigint);',
+        'alter table ledger_account reset (fillfactor);',
         'drop trigger ledger_entry_balanced on ledger_entry;',
         'drop function xf_entries_posted();',
         functionSource(BALANCE_CHECKS_SQL, 'xf_entry_balanced'),
@@ -355,4 +357,9 @@ drop trigger ledger_entry_balanced on ledger_entry;
 drop function xf_entry_balanced();
 create trigger ledger_entry_balanced after insert on ledger_entry
   referencing new table as inserted for each statement execute function xf_entries_posted();
+
+-- Every transfer updates its wallets in place; room on their pages keeps those updates on the
+-- page (HOT) and makes pruning rarer (1 % fewer instructions per batch). Pages written before
+-- keep their layout until rewritten.
+alter table ledger_account set (fillfactor = 50);
 `;
