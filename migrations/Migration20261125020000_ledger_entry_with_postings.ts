@@ -226,6 +226,7 @@ create or replace function xf_batch_fast(p_ops jsonb) returns jsonb language plp
 set plan_cache_mode = force_generic_plan set jit = off set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off as $$
 declare
   v_n int;
+  v_nacc int;
   v_ok boolean;
   v_keys text[];
   v_hashes text[];
@@ -256,13 +257,13 @@ begin
          array_agg(t.o->'p'->>'hash' order by t.ord) filter (where x.pn = 1),
          bool_and(t.o->>'fn' = 'xf_transfer') and count(distinct t.o->'p'->>'key') = count(distinct t.ord),
          array_agg(t.ord order by t.ord, x.pn), array_agg((x.j->>'account')::bigint order by t.ord, x.pn),
-         array_agg((x.j->>'amount')::bigint order by t.ord, x.pn),
+         array_agg((x.j->>'amount')::bigint order by t.ord, x.pn), count(distinct (x.j->>'account')::bigint),
          -- only a credit opens a lot, so only a credit needs its expiry
          array_agg(case when x.j ? 'expiresAt' then (x.j->>'expiresAt')::timestamptz
                         when (x.j->>'amount')::bigint > 0
                         then xf_default_expiry((t.o->'p'->'expiry'->>'months')::int, coalesce(t.o->'p'->'expiry'->>'tz', 'UTC')) end
                    order by t.ord, x.pn)
-    into v_n, v_keys, v_hashes, v_ok, v_pord, v_pacc, v_pamt, v_pexp
+    into v_n, v_keys, v_hashes, v_ok, v_pord, v_pacc, v_pamt, v_nacc, v_pexp
     from jsonb_array_elements(p_ops) with ordinality t(o, ord)
    cross join lateral jsonb_array_elements(t.o->'p'->'postings') with ordinality x(j, pn);
   if not v_ok or v_n <> jsonb_array_length(p_ops) then return null; end if;
@@ -270,9 +271,9 @@ begin
   -- balance and are never locked.
   select array_agg(a.id), array_agg(a.balance), array_agg(a.held) into v_uacc, v_ubal, v_uheld
     from (select id, balance, held from ledger_account where id = any (v_pacc) and kind <> 'system' order by id for no key update) a;
-  select (select count(*) from ledger_account where id = any (v_pacc) and kind = 'system') + coalesce(cardinality(v_uacc), 0)
-           = (select count(distinct a) from unnest(v_pacc) a)
-    into v_ok;
+  -- Every account exists: the ones not locked above are system accounts.
+  select count(*) + coalesce(cardinality(v_uacc), 0) = v_nacc into v_ok
+    from ledger_account where id = any (v_pacc) and kind = 'system';
   if not v_ok then return null; end if;
   -- Each user account in one posting of the batch only, and every debit covered.
   v_puser := array_fill(false, array[cardinality(v_pacc)]);
