@@ -13,7 +13,7 @@ import type { HttpLoadRun, HttpLoadSetup } from './http-load.js';
 const BASE = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS || 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
-const CLIENTS = process.env.BENCH_CLIENTS ? process.env.BENCH_CLIENTS.split(",").map(Number) : [8, 32];
+const CLIENTS = process.env.BENCH_CLIENTS ? process.env.BENCH_CLIENTS.split(',').map(Number) : [8, 32];
 const USERS = 1000;
 const ADMIN = 'bench-admin-key-0123456789';
 const dbUrl = (name: string) => Object.assign(new URL(BASE), { pathname: `/${name}` }).toString();
@@ -164,12 +164,14 @@ async function main() {
     console.log(`ratios at ${clients} clients (uniform users): service ${(svc / base).toFixed(2)}× pgbench, http ${(web / base).toFixed(2)}× pgbench`);
   }
   console.log(`total time ${Math.round((Date.now() - started) / 1000)}s`);
-  const svc8 = results['service-8-uniform']!;
-  const http8 = results['http-8-uniform']!;
-  const base8 = pgbenchTps[8] ?? null;
-  const ratio = (n: number) => (base8 ? Math.round((n / base8) * 100) / 100 : null);
+  // The machine-readable line is for 8 clients (or the first count asked for).
+  const n = CLIENTS.includes(8) ? 8 : CLIENTS[0]!;
+  const svcN = results[`service-${n}-uniform`]!;
+  const httpN = results[`http-${n}-uniform`]!;
+  const baseN = pgbenchTps[n] ?? null;
+  const ratio = (tps: number) => (baseN ? Math.round((tps / baseN) * 100) / 100 : null);
   console.log(
-    JSON.stringify({ clients: 8, service_tps: svc8.tps, http_tps: http8.tps, pgbench_tps: base8, service_ratio: ratio(svc8.tps), http_ratio: ratio(http8.tps), http_p99_ms: http8.p99 }),
+    JSON.stringify({ clients: n, service_tps: svcN.tps, http_tps: httpN.tps, pgbench_tps: baseN, service_ratio: ratio(svcN.tps), http_ratio: ratio(httpN.tps), http_p99_ms: httpN.p99 }),
   );
 }
 
