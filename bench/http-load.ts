@@ -24,9 +24,9 @@ const connections = Array.from({ length: setup.maxClients }, () => new Client(`h
 const tag = `http-${process.pid}`;
 let seq = 0;
 
-// dispatch() is undici's lowest-level call: no response object or body stream per request, which
-// took half of this process's CPU (about 40 µs a request against 27) on a machine the server and
-// PostgreSQL share with it.
+// dispatch() is undici's lowest-level call: no response object or body stream per request. Those
+// took about a third of this process's CPU (40 µs a request against 27), on a machine the server
+// and PostgreSQL share with it.
 function post(client: number, path: string, body: unknown) {
   return new Promise<void>((resolve, reject) => {
     let status = 0;
