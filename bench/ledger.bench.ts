@@ -14,6 +14,12 @@ const BASE = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:54
 const SECONDS = Number(process.env.BENCH_SECONDS || 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const CLIENTS = process.env.BENCH_CLIENTS ? process.env.BENCH_CLIENTS.split(',').map(Number) : [8, 32];
+for (const [name, value] of [['BENCH_SECONDS', SECONDS], ['BENCH_ROUNDS', ROUNDS], ...CLIENTS.map((c) => ['BENCH_CLIENTS', c] as const)] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be ${name === 'BENCH_CLIENTS' ? 'a comma-separated list of positive whole numbers' : 'a positive whole number'}`);
+    process.exit(2);
+  }
+}
 const USERS = 1000;
 const ADMIN = 'bench-admin-key-0123456789';
 const dbUrl = (name: string) => Object.assign(new URL(BASE), { pathname: `/${name}` }).toString();
