@@ -85,7 +85,7 @@ describe('ledger batches', () => {
     const used = grant(a, 1);
     expect(await fast([used])).not.toBeNull();
     const declined: Op[][] = [
-      [grant(a, 5), used], // a key seen before
+      [grant(a, 5), used], // a key seen before, but declined for its account twice (the key alone: below)
       [grant(a, 5), deduct(a, 5)], // one user account twice
       [grant(a, 5), deduct(b, 1000)], // a debit not covered
       [grant(a, 5), grant(987654321, 5)], // an unknown account
