@@ -60,6 +60,23 @@ describe('bad input on the ledger routes', () => {
     ['empty externalId', 'POST', '/v1/users', { body: { channel: 'web', externalId: '' } }, 400],
     ['unicode user', 'POST', '/v1/users', { body: { channel: 'web', externalId: '\u0000\uFFFF😀'.repeat(100) } }, 400],
     ['no route', 'GET', '/v1/nothing', {}, 404],
+    ['wrong method on a route', 'DELETE', '/v1/admin/grants', { headers: idem }, 405],
+    // Ids are JSON numbers in bodies and decimal digits in paths and queries: nothing coerced.
+    ['userId as boolean', 'POST', '/v1/admin/grants', { body: { userId: true, amount: 5, reason: 'x' }, headers: idem }, 400],
+    ['userId as string', 'POST', '/v1/admin/grants', { body: { userId: '1', amount: 5, reason: 'x' }, headers: idem }, 400],
+    ['userId as array', 'POST', '/v1/admin/holds', { body: { userId: [1], amount: 5, reason: 'x' }, headers: idem }, 400],
+    ['hold id in hex', 'POST', '/v1/admin/holds/0xHOLD/void', {}, 400],
+    ['entry id with spaces', 'POST', '/v1/admin/entries/%20ENTRY%20/reverse', { headers: idem }, 400],
+    ['limit with spaces', 'GET', '/v1/users/1/entries?limit=%205', {}, 400],
+    ['cursor in exponent form', 'GET', '/v1/users/1/entries?cursor=1e3', {}, 400],
+    ['post of nothing', 'POST', '/v1/admin/holds/HOLD/post', { body: { amount: 0 } }, 400],
+    // Text PostgreSQL cannot store is refused up front, not by the database as a 500.
+    ['NUL in a grant reason', 'POST', '/v1/admin/grants', { body: { userId: 1, amount: 5, reason: 'a\u0000b' }, headers: idem }, 400],
+    ['unpaired surrogate in a grant reason', 'POST', '/v1/admin/grants', { body: { userId: 1, amount: 5, reason: 'a\ud800b' }, headers: idem }, 400],
+    ['unpaired low surrogate in a hold reason', 'POST', '/v1/admin/holds', { body: { userId: 1, amount: 5, reason: '\udfff' }, headers: idem }, 400],
+    ['NUL in a reversal reason', 'POST', '/v1/admin/entries/ENTRY/reverse', { body: { reason: '\u0000' }, headers: idem }, 400],
+    ['NUL in an externalId', 'POST', '/v1/users', { body: { channel: 'web', externalId: '\u0000nul' } }, 400],
+    ['unpaired surrogate in a displayName', 'POST', '/v1/users', { body: { channel: 'web', externalId: 'surrogate', displayName: '\ud800' } }, 400],
   ];
 
   it.each(cases)('%s', async (_name, method, path, opts, status) => {
@@ -97,5 +114,25 @@ describe('bad input on the ledger routes', () => {
       { numRuns: 150 },
     );
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('takes any text in well-formed requests without a 500: stored, or refused with a 400', async () => {
+    // Whole code points, lone surrogate halves and NUL included.
+    const text = fc.oneof(fc.string({ unit: 'binary', minLength: 1 }), fc.constantFrom('\u0000', 'a\ud800', '\udfffb', '\ud83d\ude00'));
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          text.map((reason) => ['/v1/admin/grants', { userId, amount: 1, reason }] as const),
+          fc.tuple(text, text).map(([externalId, displayName]) => ['/v1/users', { channel: 'web', externalId, displayName }] as const),
+        ),
+        async ([route, body]) => {
+          const res = await api('POST', route, { body, headers: { 'idempotency-key': `text-fuzz-${++run}` } });
+          expect([200, 201, 400], res.text.slice(0, 300)).toContain(res.status);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    await snapshot();
   });
 });

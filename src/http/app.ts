@@ -1,13 +1,15 @@
 // createApp(services): the Hono app with every route module, auth, body limits, the error
 // mapping and the OpenAPI document. Tests call app.request(); main.ts serves it.
 import { randomUUID } from 'node:crypto';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { limitBody } from './body-limit.js';
 import type { AppServices } from '../app.services.js';
 import type { AppEnv } from './http.types.js';
 import { authenticate, createKeyring, requireRole } from './auth.js';
 import { errorBody, errorResponse, onError } from './errors.js';
 import { newRouter } from './router.js';
+import { allowedMethods } from './allowed-methods.js';
+import { json } from './common.schemas.js';
 import { usersRoutes } from './users.routes.js';
 import { ledgerRoutes } from './ledger.routes.js';
 import { docsRoutes } from './docs.js';
@@ -50,17 +52,32 @@ export function createApp(s: AppServices) {
     limitBody(s.config.MAX_BODY_BYTES),
   );
   app.onError(onError);
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
-
-  app.get('/healthz', async (c) => {
-    try {
-      await queryOne(s.em, 'select 1 as ok');
-      return c.json({ status: 'ok' }, 200);
-    } catch (err) {
-      c.get('log')().warn({ err }, 'health check failed');
-      return c.json({ status: 'unavailable' }, 503);
-    }
+  const methodsFor = allowedMethods(app.routes);
+  app.notFound((c) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length === 0) return c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404);
+    c.header('Allow', allowed.join(', '));
+    return errorResponse(c, 'method_not_allowed', `${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(', ')}`, { allowed });
   });
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/healthz', tags: ['health'], summary: 'Whether the service and its database answer',
+      responses: {
+        200: json(z.object({ status: z.literal('ok') }), 'The database answers'),
+        503: json(z.object({ status: z.literal('unavailable') }), 'The database does not answer'),
+      },
+    }),
+    async (c) => {
+      try {
+        await queryOne(s.em, 'select 1 as ok');
+        return c.json({ status: 'ok' as const }, 200);
+      } catch (err) {
+        c.get('log')().warn({ err }, 'health check failed');
+        return c.json({ status: 'unavailable' as const }, 503);
+      }
+    },
+  );
 
   // The web chat page: static HTML that talks to POST /v1/chat with its session cookie.
   app.get('/', (c) => c.html(CHAT_PAGE));

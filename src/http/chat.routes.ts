@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newRouter } from './router.js';
+import { storableText } from './text-guard.js';
 import { errorResponses, json, jsonBody, security } from './common.schemas.js';
 import { DomainError } from '../shared/errors.js';
 import { createSessionSigner, SESSION_COOKIE, type SessionSigner } from './web-session.js';
@@ -29,7 +30,8 @@ const ChatUser = z
 const ChatRequest = z
   .object({
     user: ChatUser,
-    text: z.string().max(MAX_CHAT_TEXT).optional(),
+    // Whatever a person types gets an answer: text the database cannot store is cleaned, not refused.
+    text: z.string().max(MAX_CHAT_TEXT).transform(storableText).optional(),
     action: z.string().min(1).max(200).optional().openapi({ description: 'Id of a button from a previous reply' }),
     messageId: z
       .string()

@@ -16,10 +16,29 @@ export const errorResponses = {
   422: { description: 'Not enough points', content: { 'application/json': { schema: ErrorSchema } } },
 } as const;
 
-export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** What any route with a request body may also answer, before its own validation runs. */
+export const bodyErrorResponses = {
+  413: { description: 'The body is larger than MAX_BODY_BYTES', content: { 'application/json': { schema: ErrorSchema } } },
+  415: { description: 'The body is not sent as application/json', content: { 'application/json': { schema: ErrorSchema } } },
+} as const;
+
+/** An id in a JSON body: a JSON number, never a string, boolean or array coerced into one. */
+export const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A whole number written in a path or query string: decimal digits only. Number() alone would
+ * also take " 1 ", "0x1" or "1e3".
+ */
+const decimal = (v: unknown) => (typeof v === 'string' && /^[0-9]{1,16}$/.test(v) ? Number(v) : v);
+
+/** An id in a path or query string. */
+export const IdParam = z.preprocess(decimal, Id);
+
+/** A page size in a query string. */
+export const Limit = (max: number, fallback: number) => z.preprocess(decimal, z.number().int().min(1).max(max)).default(fallback);
 
 export const UserIdParams = z.object({
-  id: Id.openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+  id: IdParam.openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
 });
 
 export const IdempotencyHeaders = z.object({

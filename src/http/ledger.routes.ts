@@ -1,20 +1,27 @@
 // /v1/admin: grants, deductions, holds and reversals (admin keys only).
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, Id, IdempotencyHeaders, json, jsonBody, Points, Reason, security } from './common.schemas.js';
+import { errorResponses, Id, IdempotencyHeaders, IdParam, json, jsonBody, Points, Reason, security } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
+import { scopedKey } from '../shared/with-idempotency.js';
 
 const Move = z.object({ userId: Id, amount: Points, reason: Reason }).strict();
 const MoveResult = z.object({ entryId: z.number().int(), balance: z.number().int(), replayed: z.boolean() }).openapi('MoveResult');
 const HoldCreate = z
-  .object({ userId: Id, amount: Points, ttlSeconds: z.number().int().min(1).max(30 * 86400).default(600), reason: Reason })
+  .object({
+    userId: Id, amount: Points, reason: Reason,
+    ttlSeconds: z.number().int().min(1).max(30 * 86400).optional().openapi({ description: 'Lifetime of the hold; HOLD_DEFAULT_TTL_SECONDS when left out' }),
+  })
   .strict();
-const HoldIdParams = z.object({ id: Id.openapi({ param: { name: 'id', in: 'path' } }) });
+const HoldIdParams = z.object({ id: IdParam.openapi({ param: { name: 'id', in: 'path' } }) });
 const OptionalKey = z.object({ 'idempotency-key': IdempotencyHeaders.shape['idempotency-key'].optional() });
 
 export function ledgerRoutes(s: AppServices) {
   const r = newRouter();
   const actor = (c: { get: (k: 'role') => string | undefined }) => `api:${c.get('role')}`;
+  // A caller's key gets its own namespace, so it can never take a key the service makes for
+  // itself (an order's hold, a day's check-in, a hold posted without a key).
+  const apiKey = <K extends string | undefined>(key: K) => (key === undefined ? undefined : scopedKey('api', key)) as K;
 
   for (const [path, op] of [['/grants', 'credit'], ['/deductions', 'debit']] as const) {
     r.openapi(
@@ -27,7 +34,7 @@ export function ledgerRoutes(s: AppServices) {
       async (c) => {
         const body = c.req.valid('json');
         const req = {
-          key: c.req.valid('header')['idempotency-key'], userId: body.userId, amount: body.amount, reason: body.reason,
+          key: apiKey(c.req.valid('header')['idempotency-key']), userId: body.userId, amount: body.amount, reason: body.reason,
           actor: actor(c), kind: op === 'credit' ? 'grant.admin' : 'deduct.admin',
         };
         const res = op === 'credit' ? await s.ledger.credit(req) : await s.ledger.debit(req);
@@ -44,7 +51,9 @@ export function ledgerRoutes(s: AppServices) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const res = await s.ledger.reserve({ ...body, key: c.req.valid('header')['idempotency-key'], actor: actor(c) });
+      const res = await s.ledger.reserve({
+        ...body, ttlSeconds: body.ttlSeconds ?? s.config.HOLD_DEFAULT_TTL_SECONDS, key: apiKey(c.req.valid('header')['idempotency-key']), actor: actor(c),
+      });
       return c.json(res, 201);
     },
   );
@@ -54,13 +63,13 @@ export function ledgerRoutes(s: AppServices) {
       method: 'post', path: '/holds/{id}/post', tags: ['ledger'], security, summary: 'Post a hold, fully or partly',
       request: {
         params: HoldIdParams, headers: OptionalKey,
-        body: { required: false, content: { 'application/json': { schema: z.object({ amount: z.number().int().min(0).max(1_000_000_000).optional() }).strict() } } },
+        body: { required: false, content: { 'application/json': { schema: z.object({ amount: Points.optional().openapi({ description: 'Points to take (the whole hold when left out); to take none, void the hold' }) }).strict() } } },
       },
       responses: { 200: json(z.object({ holdId: z.number().int(), entryId: z.number().int().nullable(), postedAmount: z.number().int(), replayed: z.boolean() })), ...errorResponses },
     }),
     async (c) => {
       const body = (c.req.header('content-length') === '0' ? {} : c.req.valid('json')) ?? {};
-      const res = await s.ledger.postHold({ holdId: c.req.valid('param').id, amount: body.amount, key: c.req.valid('header')['idempotency-key'], actor: actor(c) });
+      const res = await s.ledger.postHold({ holdId: c.req.valid('param').id, amount: body.amount, key: apiKey(c.req.valid('header')['idempotency-key']), actor: actor(c) });
       return c.json(res, 200);
     },
   );
@@ -71,7 +80,7 @@ export function ledgerRoutes(s: AppServices) {
       request: { params: HoldIdParams, headers: OptionalKey },
       responses: { 200: json(z.object({ holdId: z.number().int(), replayed: z.boolean() })), ...errorResponses },
     }),
-    async (c) => c.json(await s.ledger.voidHold({ holdId: c.req.valid('param').id, key: c.req.valid('header')['idempotency-key'] }), 200),
+    async (c) => c.json(await s.ledger.voidHold({ holdId: c.req.valid('param').id, key: apiKey(c.req.valid('header')['idempotency-key']) }), 200),
   );
 
   r.openapi(
@@ -86,7 +95,7 @@ export function ledgerRoutes(s: AppServices) {
     async (c) => {
       const body = (c.req.header('content-length') === '0' ? {} : c.req.valid('json')) ?? {};
       const res = await s.ledger.reverse({
-        entryId: c.req.valid('param').id, key: c.req.valid('header')['idempotency-key'], actor: actor(c), reason: body.reason ?? 'reversal',
+        entryId: c.req.valid('param').id, key: apiKey(c.req.valid('header')['idempotency-key']), actor: actor(c), reason: body.reason ?? 'reversal',
       });
       return c.json({ entryId: res.entryId, reversedEntryId: res.reversedEntryId, replayed: res.replayed }, 201);
     },

@@ -2,7 +2,7 @@
 // and the points views the assistant uses (history incl. merged accounts, expiry summary).
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, Id, json, jsonBody, security, UserIdParams } from './common.schemas.js';
+import { errorResponses, Id, IdParam, json, jsonBody, Limit, security, UserIdParams } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 import { COMMUNITY_PATTERN } from '../membership/roles.service.js';
 import { auditTrail } from '../shared/audit.js';
@@ -69,7 +69,7 @@ export function membershipRoutes(s: AppServices) {
   r.openapi(
     createRoute({
       method: 'get', path: '/users/{id}/history', tags: ['ledger'], security, summary: 'Points history, newest first, including linked (merged) accounts',
-      request: { params: UserIdParams, query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: Id.optional() }) },
+      request: { params: UserIdParams, query: z.object({ limit: Limit(100, 20), cursor: IdParam.optional() }) },
       responses: { 200: json(z.object({ items: z.array(EntrySchema), nextCursor: z.string().nullable() })), ...errorResponses },
     }),
     async (c) => c.json(await s.account.history(c.req.valid('param').id, c.req.valid('query')), 200),

@@ -2,7 +2,7 @@
 // webhook (signature-checked, no API key); admin order status changes.
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, Id, IdempotencyHeaders, json, jsonBody, Reason, security, UserIdParams } from './common.schemas.js';
+import { errorResponses, Id, IdempotencyHeaders, IdParam, json, jsonBody, Limit, Reason, security, UserIdParams } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 
 const Slug = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
@@ -41,8 +41,8 @@ export const OrderSchema = z
   })
   .openapi('Order');
 const OrderParams = z.object({
-  id: Id.openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
-  orderId: Id.openapi({ param: { name: 'orderId', in: 'path' }, example: 1 }),
+  id: IdParam.openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+  orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' }, example: 1 }),
 });
 const actor = (c: { get: (k: 'role') => string | undefined }) => `api:${c.get('role')}`;
 
@@ -75,7 +75,7 @@ export function ordersRoutes(s: AppServices) {
   r.openapi(
     createRoute({
       method: 'get', path: '/users/{id}/orders', tags: ['orders'], security, summary: 'The user\'s orders, newest first',
-      request: { params: UserIdParams, query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: Id.optional(), status: z.string().regex(/^[a-z_]{3,20}$/).optional() }) },
+      request: { params: UserIdParams, query: z.object({ limit: Limit(100, 20), cursor: IdParam.optional(), status: z.string().regex(/^[a-z_]{3,20}$/).optional() }) },
       responses: { 200: json(z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() })), ...errorResponses },
     }),
     async (c) => c.json(await s.orders.listOrders(c.req.valid('param').id, c.req.valid('query')), 200),
@@ -171,7 +171,7 @@ export function ordersRoutes(s: AppServices) {
   admin.openapi(
     createRoute({
       method: 'post', path: '/orders/{orderId}/status', tags: ['admin'], security, summary: 'Ship, deliver or cancel a physical order (cancel returns points and stock)',
-      request: { params: z.object({ orderId: Id.openapi({ param: { name: 'orderId', in: 'path' } }) }), body: jsonBody(z.object({ status: z.enum(['shipped', 'delivered', 'cancelled']), note: z.string().trim().max(300).optional() }).strict()) },
+      request: { params: z.object({ orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' } }) }), body: jsonBody(z.object({ status: z.enum(['shipped', 'delivered', 'cancelled']), note: z.string().trim().max(300).optional() }).strict()) },
       responses: { 200: json(OrderSchema), ...errorResponses },
     }),
     async (c) => {
@@ -180,7 +180,7 @@ export function ordersRoutes(s: AppServices) {
     },
   );
   admin.openapi(
-    createRoute({ method: 'get', path: '/orders/{orderId}', tags: ['admin'], security, request: { params: z.object({ orderId: Id.openapi({ param: { name: 'orderId', in: 'path' } }) }) }, responses: { 200: json(OrderSchema), ...errorResponses } }),
+    createRoute({ method: 'get', path: '/orders/{orderId}', tags: ['admin'], security, request: { params: z.object({ orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' } }) }) }, responses: { 200: json(OrderSchema), ...errorResponses } }),
     async (c) => c.json(await s.orders.getOrder(c.req.valid('param').orderId), 200),
   );
 

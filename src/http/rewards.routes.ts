@@ -2,7 +2,7 @@
 // grants per community; admin: earning rules and grant undo.
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, Id, IdempotencyHeaders, json, jsonBody, Points, Reason, security, UserIdParams } from './common.schemas.js';
+import { errorResponses, Id, IdempotencyHeaders, IdParam, json, jsonBody, Limit, Points, Reason, security, UserIdParams } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 import { COMMUNITY_PATTERN } from '../membership/roles.service.js';
 
@@ -127,7 +127,7 @@ export function rewardsRoutes(s: AppServices) {
       request: {
         query: z.object({
           period: z.enum(['all', 'week', 'month']).default('all'), community: Community.optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(10), userId: Id.optional(),
+          limit: Limit(100, 10), userId: IdParam.optional(),
         }),
       },
       responses: { 200: json(z.object({ period: z.string(), community: z.string().nullable(), since: z.string().nullable(), entries: z.array(Entry), me: Entry.nullable() }).openapi('Leaderboard')), ...errorResponses },
@@ -171,7 +171,7 @@ export function rewardsRoutes(s: AppServices) {
   admin.openapi(
     createRoute({
       method: 'get', path: '/moderator-grants', tags: ['admin'], security, summary: 'Moderator grants, newest first',
-      request: { query: z.object({ community: Community.optional(), moderatorUserId: Id.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      request: { query: z.object({ community: Community.optional(), moderatorUserId: IdParam.optional(), limit: Limit(200, 50) }) },
       responses: { 200: json(z.object({ items: z.array(GrantSchema) })), ...errorResponses },
     }),
     async (c) => c.json({ items: await s.grants.list(c.req.valid('query')) }, 200),
@@ -179,7 +179,7 @@ export function rewardsRoutes(s: AppServices) {
   admin.openapi(
     createRoute({
       method: 'post', path: '/moderator-grants/{id}/undo', tags: ['admin'], security, summary: 'Undo a moderator grant (ledger reversal, audited)',
-      request: { params: z.object({ id: Id.openapi({ param: { name: 'id', in: 'path' } }) }), body: jsonBody(z.object({ reason: Reason }).strict()) },
+      request: { params: z.object({ id: IdParam.openapi({ param: { name: 'id', in: 'path' } }) }), body: jsonBody(z.object({ reason: Reason }).strict()) },
       responses: { 200: json(GrantSchema), ...errorResponses },
     }),
     async (c) => c.json(await s.grants.undo(c.req.valid('param').id, actor(c), c.req.valid('json').reason), 200),

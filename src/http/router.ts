@@ -3,6 +3,8 @@ import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './http.types.js';
 import { errorBody, zodDetails } from './errors.js';
+import { bodyErrorResponses } from './common.schemas.js';
+import { unstorableText } from './text-guard.js';
 
 const invalid = (c: Context, error: z.ZodError) => c.json(errorBody('invalid_input', 'the request is invalid', zodDetails(error)), 400);
 
@@ -10,13 +12,19 @@ export function newRouter() {
   const router = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return invalid(c, result.error);
+      const bad = unstorableText(result.data);
+      if (bad) {
+        const message = 'text must not contain NUL characters or unpaired UTF-16 surrogates';
+        return c.json(errorBody('invalid_input', 'the request is invalid', [{ path: bad.join('.'), message }]), 400);
+      }
     },
   });
   // Route headers are validated by reading only the headers the route declares. The stock header
   // validator copies every request header into a sorted web Headers object first: about a quarter
   // of the CPU of a whole POST /v1/admin/grants. The route is still documented with its headers.
   const openapi = router.openapi;
-  router.openapi = ((route, handler, hook) => {
+  router.openapi = ((given, handler, hook) => {
+    const route = given.request?.body ? { ...given, responses: { ...bodyErrorResponses, ...given.responses } } : given;
     const headers = route.request?.headers as z.ZodObject | undefined;
     if (!headers || route.hide) return openapi(route, handler, hook);
     const { middleware, hide: _hide, ...documented } = route;

@@ -2,7 +2,7 @@
 // tickets opened in chat). Admin key only (the /v1/admin/* middleware enforces it).
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, Id, json, jsonBody, security } from './common.schemas.js';
+import { errorResponses, IdParam, json, jsonBody, Limit, security } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 
 const FaqId = z
@@ -50,7 +50,7 @@ const TicketSchema = z
   })
   .openapi('SupportTicket');
 
-const TicketParams = z.object({ id: Id.openapi({ param: { name: 'id', in: 'path' }, example: 1 }) });
+const TicketParams = z.object({ id: IdParam.openapi({ param: { name: 'id', in: 'path' }, example: 1 }) });
 
 export function supportRoutes(s: AppServices) {
   const r = newRouter();
@@ -90,7 +90,7 @@ export function supportRoutes(s: AppServices) {
   r.openapi(
     createRoute({
       method: 'get', path: '/tickets', tags: ['admin', 'assistant'], security, summary: 'Support tickets opened by human handoff, newest first',
-      request: { query: z.object({ status: z.enum(['open', 'closed']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      request: { query: z.object({ status: z.enum(['open', 'closed']).optional(), limit: Limit(200, 50) }) },
       responses: { 200: json(z.object({ items: z.array(TicketSchema) })), ...errorResponses },
     }),
     async (c) => {

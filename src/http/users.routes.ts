@@ -1,7 +1,7 @@
 // /v1/users: identities, balances and points history.
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, Id, json, jsonBody, security, UserIdParams } from './common.schemas.js';
+import { errorResponses, IdParam, json, jsonBody, Limit, security, UserIdParams } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 
 const UserSchema = z
@@ -91,8 +91,8 @@ export function usersRoutes(s: AppServices) {
       request: {
         params: UserIdParams,
         query: z.object({
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-          cursor: Id.optional(),
+          limit: Limit(100, 20),
+          cursor: IdParam.optional(),
         }),
       },
       responses: { 200: json(z.object({ items: z.array(EntrySchema), nextCursor: z.string().nullable() })), ...errorResponses },

@@ -192,16 +192,29 @@ export function createLedgerService(deps: LedgerDeps) {
     }
     const creditAccount = await systemAccount(req.creditTo ?? 'redemption', em);
     const body = { holdId: req.holdId, amount: req.amount ?? null, creditAccount, kind: req.kind, actor: req.actor, reason: req.reason, metadata: req.metadata };
-    const key = req.key ?? `hold:${req.holdId}:post`;
-    const r = await call('xf_hold_post', { ...body, key, hash: requestHash('hold.post', body), expiry }, em);
+    const hash = requestHash('hold.post', body);
+    const key = req.key ?? (await implicitHoldKey(req.holdId, `post:${hash.slice(0, 24)}`, em));
+    const r = await call('xf_hold_post', { ...body, key, hash, expiry }, em);
     return { holdId: req.holdId, entryId: r.entryId == null ? null : Number(r.entryId), postedAmount: Number(r.postedAmount), replayed: Boolean(r.replayed) };
   }
 
   async function voidHold(req: { holdId: number; key?: string }, em?: Em) {
     const body = { holdId: req.holdId };
-    const key = req.key ?? `hold:${req.holdId}:void`;
+    const key = req.key ?? (await implicitHoldKey(req.holdId, 'void', em));
     const r = await call('xf_hold_void', { ...body, key, hash: requestHash('hold.void', body) }, em);
     return { holdId: req.holdId, replayed: Boolean(r.replayed) };
+  }
+
+  /**
+   * The key of a post or void sent without one: the hold and the request itself, so a retry
+   * replays the outcome while a different request (another amount after a refused one) is
+   * answered on its own. A hold that does not exist (yet) is refused before any key is stored:
+   * that refusal must not stick to the hold once it exists.
+   */
+  async function implicitHoldKey(holdId: number, what: string, em?: Em) {
+    const hold = await queryOne(em ?? deps.em, `select 1 from ledger_hold where id = ?`, [holdId]);
+    if (!hold) throw new DomainError('hold_not_found', 'no such hold');
+    return `hold:${holdId}:${what}`;
   }
 
   async function reverse(req: { entryId: number; key: string; actor: string; reason: string; metadata?: Record<string, unknown> }, em?: Em) {

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   grant_not_found: 404,
   link_code_invalid: 404,
   quote_not_found: 404,
+  method_not_allowed: 405,
   idempotency_conflict: 409,
   idempotency_in_progress: 409,
   already_reversed: 409,
