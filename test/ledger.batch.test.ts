@@ -8,6 +8,8 @@ import { createHarness, newUser, postgresAvailable, uniqueKey, type Harness } fr
 type Op = { fn: string; p: Record<string, unknown> };
 type Result = { status: string; entryId?: number; code?: string; replayed?: boolean; accounts?: Record<string, { balance: number; held: number }> };
 
+if (!postgresAvailable()) console.warn('[ledger.batch] SKIPPED "a copy of a request committed meanwhile…": needs a second PostgreSQL connection (TEST_DATABASE_URL)');
+
 describe('ledger batches', () => {
   let h: Harness;
   let issuance: number;

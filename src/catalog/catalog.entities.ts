@@ -11,7 +11,11 @@ export const Course = defineEntity({
   checks: [
     { name: 'course_price_ck', expression: 'price_fen >= 0' },
     { name: 'course_points_price_ck', expression: 'points_price is null or points_price >= 0' },
-    { name: 'course_members_only_ck', expression: "members_only_tier is null or members_only_tier in ('advanced', 'vip')" },
+    {
+      name: 'course_members_only_ck',
+      // as PostgreSQL prints it, which is what the generator compares
+      expression: "((members_only_tier IS NULL) OR ((members_only_tier)::text = ANY ((ARRAY['advanced'::character varying, 'vip'::character varying])::text[])))",
+    },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
@@ -42,7 +46,6 @@ export const MallItem = defineEntity({
     { name: 'mall_item_stock_ck', expression: 'stock is null or stock >= 0' },
     { name: 'mall_item_points_ck', expression: 'points_price >= 0' },
     { name: 'mall_item_limit_ck', expression: 'per_user_limit is null or per_user_limit > 0' },
-    { name: 'mall_item_kind_ck', expression: "kind in ('physical', 'digital', 'coupon', 'membership')" },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
@@ -51,7 +54,7 @@ export const MallItem = defineEntity({
     titleEn: p.string().length(200),
     descriptionZh: p.text().default(''),
     descriptionEn: p.text().default(''),
-    kind: p.string().length(16),
+    kind: p.enum(['physical', 'digital', 'coupon', 'membership']).columnType('varchar(16)'),
     pointsPrice: p.bigint('number'),
     /** null = unlimited */
     stock: p.integer().nullable(),

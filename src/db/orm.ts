@@ -21,7 +21,7 @@ export interface DbTarget {
   debug?: boolean;
 }
 
-export function ormOptions(target: DbTarget): Options {
+function ormOptions(target: DbTarget, embedded: { pglite?: PGlite }): Options {
   const common: Options = {
     entities,
     extensions: [Migrator],
@@ -48,7 +48,6 @@ export function ormOptions(target: DbTarget): Options {
       pool: { min: 0, max: target.poolMax ?? 20, idleTimeoutMillis: 10_000 },
     };
   }
-  let pglite: PGlite | undefined;
   return {
     ...common,
     driver: PGliteDriver as never,
@@ -57,13 +56,13 @@ export function ormOptions(target: DbTarget): Options {
     driverOptions: {
       connection: {
         pglite: () => {
-          if (!pglite) {
+          if (!embedded.pglite) {
             // The database lives in a subdirectory: PGlite wants a directory of its own.
             const dir = target.dataDir ? join(target.dataDir, 'pglite') : undefined;
             if (dir) mkdirSync(dir, { recursive: true });
-            pglite = new PGlite(dir);
+            embedded.pglite = new PGlite(dir);
           }
-          return pglite;
+          return embedded.pglite;
         },
       },
     },
@@ -72,18 +71,25 @@ export function ormOptions(target: DbTarget): Options {
 
 export async function createOrm(target: DbTarget): Promise<Orm> {
   const unlock = !target.databaseUrl && target.dataDir ? lockDataDir(target.dataDir) : undefined;
+  const embedded: { pglite?: PGlite } = {};
+  // The driver treats a PGlite it was handed as borrowed and never closes it: without this the
+  // data directory is left as after a crash, and every start replays its WAL.
+  const shutDownEmbedded = async () => {
+    if (embedded.pglite && !embedded.pglite.closed) await embedded.pglite.close();
+    unlock?.();
+  };
   try {
-    const orm = await MikroORM.init(ormOptions(target));
-    if (unlock) {
+    const orm = await MikroORM.init(ormOptions(target, embedded));
+    if (!target.databaseUrl) {
       const close = orm.close.bind(orm);
       orm.close = async (force?: boolean) => {
         await close(force);
-        unlock();
+        await shutDownEmbedded();
       };
     }
     return orm;
   } catch (err) {
-    unlock?.();
+    await shutDownEmbedded();
     throw err;
   }
 }

@@ -1,15 +1,16 @@
 // Ledger tables. The invariants (balanced, append-only, non-negative wallets) are enforced
 // in the database by the constraints below and the triggers of the ledger migration.
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { foreignKey } from '../db/foreign-key.js';
+import { User } from '../membership/user.entities.js';
 
 const ts = (p: any) => p.datetime().columnType('timestamptz').defaultRaw('now()');
 
 export const LedgerAccount = defineEntity({
   name: 'LedgerAccount',
   tableName: 'ledger_account',
-  uniques: [{ name: 'ledger_account_user_kind_uq', properties: ['userId', 'kind'] }],
+  uniques: [{ name: 'ledger_account_user_kind_uq', properties: ['user', 'kind'] }],
   checks: [
-    { name: 'ledger_account_kind_ck', expression: "kind in ('wallet', 'pending', 'system')" },
     {
       name: 'ledger_account_non_negative_ck',
       expression: "kind = 'system' or (balance >= 0 and held >= 0 and held <= balance)",
@@ -19,8 +20,8 @@ export const LedgerAccount = defineEntity({
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
     code: p.string().length(64).unique('ledger_account_code_uq'),
-    kind: p.string().length(16),
-    userId: p.bigint('number').nullable(),
+    kind: p.enum(['wallet', 'pending', 'system']).columnType('varchar(16)'),
+    user: foreignKey(p.manyToOne(User).nullable(), 'ledger_account_user_fk'),
     // System accounts keep 0 here: their balance is the sum of their postings, so no single
     // row is locked by every entry (DESIGN.md "Hot rows").
     balance: p.bigint('number').default(0),
@@ -40,7 +41,8 @@ export const LedgerEntry = defineEntity({
     actor: p.string().length(200),
     reason: p.string().length(500),
     metadata: p.json<Record<string, unknown>>().columnType('jsonb').defaultRaw(`'{}'::jsonb`),
-    reversesEntryId: p.bigint('number').nullable().unique('ledger_entry_reverses_uq'),
+    // By name: the entity cannot name itself while it is being defined.
+    reversesEntry: foreignKey(p.manyToOne('LedgerEntry' as never).nullable(), 'ledger_entry_reverses_fk').unique('ledger_entry_reverses_uq'),
     holdId: p.bigint('number').nullable(),
     createdAt: ts(p),
   }),
@@ -68,15 +70,16 @@ export type ILedgerPosting = InferEntity<typeof LedgerPosting>;
 export const LedgerLot = defineEntity({
   name: 'LedgerLot',
   tableName: 'ledger_lot',
-  indexes: [{ name: 'ledger_lot_account_idx', properties: ['accountId', 'expiresAt'] }],
+  // Debits look for the earliest-expiring lot that still holds points.
+  indexes: [{ name: 'ledger_lot_open_idx', expression: 'create index ledger_lot_open_idx on ledger_lot (account_id, expires_at, id) where remaining > 0' }],
   checks: [
     { name: 'ledger_lot_amount_ck', expression: 'amount > 0' },
     { name: 'ledger_lot_remaining_ck', expression: 'remaining >= 0 and remaining <= amount' },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
-    accountId: p.bigint('number'),
-    entryId: p.bigint('number').index('ledger_lot_entry_idx'),
+    account: foreignKey(p.manyToOne(LedgerAccount), 'ledger_lot_account_fk'),
+    entry: foreignKey(p.manyToOne(LedgerEntry), 'ledger_lot_entry_fk').index('ledger_lot_entry_idx'),
     amount: p.bigint('number'),
     remaining: p.bigint('number'),
     expiresAt: p.datetime().columnType('timestamptz').nullable(),
@@ -93,7 +96,7 @@ export const LedgerLotUse = defineEntity({
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
     entryId: p.bigint('number').index('ledger_lot_use_entry_idx'),
-    lotId: p.bigint('number'),
+    lot: foreignKey(p.manyToOne(LedgerLot), 'ledger_lot_use_lot_fk'),
     amount: p.bigint('number'),
   }),
 });
@@ -101,20 +104,25 @@ export const LedgerLotUse = defineEntity({
 export const LedgerHold = defineEntity({
   name: 'LedgerHold',
   tableName: 'ledger_hold',
-  indexes: [{ name: 'ledger_hold_account_status_idx', properties: ['accountId', 'status'] }],
+  indexes: [
+    { name: 'ledger_hold_account_status_idx', properties: ['account', 'status'] },
+    // The expiry job's scan of active holds.
+    { name: 'ledger_hold_active_idx', expression: "create index ledger_hold_active_idx on ledger_hold (expires_at) where status = 'active'" },
+  ],
   checks: [
     { name: 'ledger_hold_amount_ck', expression: 'amount > 0' },
-    { name: 'ledger_hold_status_ck', expression: "status in ('active', 'posted', 'voided', 'expired')" },
     {
       name: 'ledger_hold_posted_ck',
-      expression: "(status = 'posted') = (posted_amount is not null) and coalesce(posted_amount, 0) between 0 and amount",
+      // as PostgreSQL prints it, which is what the generator compares
+      expression:
+        "((((status)::text = 'posted'::text) = (posted_amount IS NOT NULL)) AND ((COALESCE(posted_amount, (0)::bigint) >= 0) AND (COALESCE(posted_amount, (0)::bigint) <= amount)))",
     },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
-    accountId: p.bigint('number'),
+    account: foreignKey(p.manyToOne(LedgerAccount), 'ledger_hold_account_fk'),
     amount: p.bigint('number'),
-    status: p.string().length(16).default('active'),
+    status: p.enum(['active', 'posted', 'voided', 'expired']).columnType('varchar(16)').default('active'),
     postedAmount: p.bigint('number').nullable(),
     entryId: p.bigint('number').nullable(),
     kind: p.string().length(40),

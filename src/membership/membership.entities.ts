@@ -1,6 +1,8 @@
 // Membership state: tier (from earnings) plus an optional trial tier, tier history,
 // moderator roles per community, community members, and one-time link codes.
 import { defineEntity } from '@mikro-orm/core';
+import { foreignKey } from '../db/foreign-key.js';
+import { User } from './user.entities.js';
 
 const ts = (p: any) => p.datetime().columnType('timestamptz').defaultRaw('now()');
 const tsNull = (p: any) => p.datetime().columnType('timestamptz').nullable();
@@ -9,12 +11,15 @@ export const Membership = defineEntity({
   name: 'Membership',
   tableName: 'membership',
   checks: [
-    { name: 'membership_tier_ck', expression: "tier in ('normal', 'advanced', 'vip')" },
-    { name: 'membership_trial_tier_ck', expression: "trial_tier is null or trial_tier in ('advanced', 'vip')" },
+    // as PostgreSQL prints it, which is what the generator compares
+    {
+      name: 'membership_trial_tier_ck',
+      expression: "((trial_tier IS NULL) OR ((trial_tier)::text = ANY ((ARRAY['advanced'::character varying, 'vip'::character varying])::text[])))",
+    },
   ],
   properties: (p) => ({
-    userId: p.bigint('number').primary().autoincrement(false),
-    tier: p.string().length(16).default('normal'),
+    user: foreignKey(p.manyToOne(User).primary(), 'membership_user_fk'),
+    tier: p.enum(['normal', 'advanced', 'vip']).columnType('varchar(16)').default('normal'),
     earned365: p.bigint('number').default(0),
     trialTier: p.string().length(16).nullable(),
     trialUntil: tsNull(p),
@@ -41,10 +46,13 @@ export const TierChange = defineEntity({
 export const ModeratorRole = defineEntity({
   name: 'ModeratorRole',
   tableName: 'moderator_role',
-  indexes: [{ name: 'moderator_role_user_idx', properties: ['userId'] }],
+  indexes: [
+    { name: 'moderator_role_user_idx', properties: ['user'] },
+    { name: 'moderator_role_active_uq', expression: 'create unique index moderator_role_active_uq on moderator_role (user_id, community) where revoked_at is null' },
+  ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
-    userId: p.bigint('number'),
+    user: foreignKey(p.manyToOne(User), 'moderator_role_user_fk'),
     community: p.string().length(80),
     grantedBy: p.string().length(200),
     grantedAt: ts(p),

@@ -1,6 +1,8 @@
 // Earning rules (editable by admins), awards (every earning, the basis of caps, tiers and
 // leaderboards), check-ins, learning events, referrals and moderator grants.
 import { defineEntity } from '@mikro-orm/core';
+import { foreignKey } from '../db/foreign-key.js';
+import { User } from '../membership/user.entities.js';
 
 const ts = (p: any) => p.datetime().columnType('timestamptz').defaultRaw('now()');
 const tsNull = (p: any) => p.datetime().columnType('timestamptz').nullable();
@@ -43,23 +45,22 @@ export const RewardAward = defineEntity({
   name: 'RewardAward',
   tableName: 'reward_award',
   indexes: [
-    { name: 'reward_award_user_rule_idx', properties: ['userId', 'ruleCode', 'createdAt'] },
+    { name: 'reward_award_user_rule_idx', properties: ['user', 'ruleCode', 'createdAt'] },
     { name: 'reward_award_created_idx', properties: ['createdAt'] },
     { name: 'reward_award_order_idx', properties: ['orderId'] },
+    // The release job's scan of awards still waiting out their refund window.
+    { name: 'reward_award_pending_idx', expression: "create index reward_award_pending_idx on reward_award (release_at) where status = 'pending'" },
   ],
-  checks: [
-    { name: 'reward_award_status_ck', expression: "status in ('granted', 'pending', 'released', 'reversed')" },
-    { name: 'reward_award_points_ck', expression: 'points > 0' },
-  ],
+  checks: [{ name: 'reward_award_points_ck', expression: 'points > 0' }],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
-    userId: p.bigint('number'),
+    user: foreignKey(p.manyToOne(User), 'reward_award_user_fk'),
     ruleCode: p.string().length(60),
     sourceKey: p.string().length(200).unique('reward_award_source_uq'),
     basePoints: p.integer(),
     multiplierPermille: p.integer(),
     points: p.integer(),
-    status: p.string().length(16),
+    status: p.enum(['granted', 'pending', 'released', 'reversed']).columnType('varchar(16)'),
     entryId: p.bigint('number'),
     releaseEntryId: p.bigint('number').nullable(),
     reverseEntryId: p.bigint('number').nullable(),
@@ -75,10 +76,10 @@ export const RewardAward = defineEntity({
 export const Checkin = defineEntity({
   name: 'Checkin',
   tableName: 'checkin',
-  uniques: [{ name: 'checkin_user_date_uq', properties: ['userId', 'localDate'] }],
+  uniques: [{ name: 'checkin_user_date_uq', properties: ['user', 'localDate'] }],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
-    userId: p.bigint('number'),
+    user: foreignKey(p.manyToOne(User), 'checkin_user_fk'),
     localDate: p.string().length(10),
     streak: p.integer(),
     points: p.integer(),
@@ -116,17 +117,14 @@ export const ReferralCode = defineEntity({
 export const Referral = defineEntity({
   name: 'Referral',
   tableName: 'referral',
-  indexes: [{ name: 'referral_inviter_idx', properties: ['inviterUserId'] }],
-  checks: [
-    { name: 'referral_not_self_ck', expression: 'inviter_user_id <> invitee_user_id' },
-    { name: 'referral_status_ck', expression: "status in ('active', 'void')" },
-  ],
+  indexes: [{ name: 'referral_inviter_idx', properties: ['inviterUser'] }],
+  checks: [{ name: 'referral_not_self_ck', expression: 'inviter_user_id <> invitee_user_id' }],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
-    inviteeUserId: p.bigint('number').unique('referral_invitee_uq'),
-    inviterUserId: p.bigint('number'),
+    inviteeUser: foreignKey(p.manyToOne(User), 'referral_invitee_fk').unique('referral_invitee_uq'),
+    inviterUser: foreignKey(p.manyToOne(User), 'referral_inviter_fk'),
     code: p.string().length(32),
-    status: p.string().length(16).default('active'),
+    status: p.enum(['active', 'void']).columnType('varchar(16)').default('active'),
     joinAwardedAt: tsNull(p),
     purchaseOrderId: p.bigint('number').nullable(),
     note: p.string().length(200).nullable(),

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createConfig } from './config.js';
+
+const failure = (env: Record<string, string>) => {
+  try {
+    createConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+};
+
+describe('configuration', () => {
+  it('treats an empty variable as an unset one (docker compose passes ${X:-} as "")', () => {
+    const c = createConfig({
+      PORT: '', DATABASE_URL: '', SESSION_SECRET: '', TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_URL: '', TELEGRAM_WEBHOOK_SECRET: '',
+      DISCORD_TOKEN: '', DISCORD_APPLICATION_ID: '', DISCORD_PUBLIC_KEY: '', DISCORD_GUILD_ID: ' ', LOG_PRETTY: '',
+    });
+    expect(c.PORT).toBe(3000);
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.SESSION_SECRET).toBeUndefined();
+    expect(c.DISCORD_GUILD_ID).toBeUndefined();
+  });
+
+  it('leaves LOG_PRETTY undefined when unset, so logs are pretty exactly when stdout is a terminal', () => {
+    expect(createConfig({}).LOG_PRETTY).toBeUndefined();
+    expect(createConfig({ LOG_PRETTY: 'true' }).LOG_PRETTY).toBe(true);
+    expect(createConfig({ LOG_PRETTY: 'no' }).LOG_PRETTY).toBe(false);
+  });
+
+  it('takes numbers in decimal digits only', () => {
+    expect(createConfig({ PORT: '8080', HOLD_DEFAULT_TTL_SECONDS: '45' })).toMatchObject({ PORT: 8080, HOLD_DEFAULT_TTL_SECONDS: 45 });
+    for (const port of ['0x10', '1e3', '3.5', 'abc', '70000', '-1']) expect(failure({ PORT: port })).toMatch(/^invalid configuration: PORT: /);
+  });
+
+  it('wants a PostgreSQL URL that names its database', () => {
+    expect(createConfig({ DATABASE_URL: 'postgres://u@db:5432/xuefen' }).DATABASE_URL).toBe('postgres://u@db:5432/xuefen');
+    expect(failure({ DATABASE_URL: 'postgres://' })).toBe('invalid configuration: DATABASE_URL: must name a database, e.g. postgres://user@host:5432/xuefen');
+    expect(failure({ DATABASE_URL: 'mysql://u@db/x' })).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
+  });
+
+  it('names every bad variable on one line', () => {
+    const message = failure({ PORT: 'x', LOG_LEVEL: 'loud', ADMIN_API_KEYS: 'short' });
+    expect(message.split('\n')).toHaveLength(1);
+    for (const name of ['PORT', 'LOG_LEVEL', 'ADMIN_API_KEYS']) expect(message).toContain(`${name}: `);
+  });
+});
