@@ -20,7 +20,7 @@ import { functionSource } from './function-source.js';
  */
 export class Migration20261125020000_ledger_entry_with_postings extends Migration {
   override async up(): Promise<void> {
-    this.addSql(UP);
+    this.addSql(ENTRY_WITH_POSTINGS_SQL);
   }
 
   override async down(): Promise<void> {
@@ -40,7 +40,7 @@ export class Migration20261125020000_ledger_entry_with_postings extends Migratio
   }
 }
 
-const UP = /* sql */ `
+export const ENTRY_WITH_POSTINGS_SQL = /* sql */ `
 -- An entry and its postings go in with one statement, so that the statement-level checks on
 -- both tables see the entry whole.
 create function xf_insert_entry(p_key text, p_kind text, p_actor text, p_reason text, p_metadata jsonb,

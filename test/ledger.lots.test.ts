@@ -83,6 +83,93 @@ describe('ledger lots and expiry', () => {
     expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
   });
 
+  const breakageTotal = async () => {
+    const [row] = await sql<{ s: string }>(
+      `select coalesce(sum(p.amount), 0) as s from ledger_posting p join ledger_account a on a.id = p.account_id where a.code = 'breakage'`,
+    );
+    return Number(row!.s);
+  };
+  const expire = (entryId: number) => sql(`update ledger_lot set expires_at = now() - interval '1 second' where entry_id = ?`, [entryId]);
+
+  it('never spends points past their expiry, even before the expiry job has run', async () => {
+    const u = await newUser(h);
+    const old = await credit(u.id, 100, '2030-01-01T00:00:00Z');
+    await credit(u.id, 50, '2031-01-01T00:00:00Z');
+    await expire(old.entryId);
+    // The balance users see already leaves them out, and so does the list of coming expiries.
+    expect(await h.services.ledgerQueries.balance(u.id)).toMatchObject({ balance: 50, available: 50, expiring: [{ amount: 50, expiresAt: '2031-01-01T00:00:00.000Z' }] });
+    const before = await breakageTotal();
+    await expect(debit(u.id, 80)).rejects.toMatchObject({ code: 'insufficient_points' });
+    await expect(
+      h.services.ledger.reserve({ key: uniqueKey('h'), userId: u.id, amount: 80, ttlSeconds: 600, reason: 'q', actor: 'test' }),
+    ).rejects.toMatchObject({ code: 'insufficient_points' });
+    // The refused debit moved the expired points to breakage first, with an entry of their own.
+    expect((await breakageTotal()) - before).toBe(100);
+    await expect(debit(u.id, 50)).resolves.toMatchObject({ balance: 0 });
+    expect((await h.services.ledger.runExpiry()).points).toBe(0);
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
+  it('expires due points before a batch of concurrent debits spends them', async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => newUser(h)));
+    for (const u of users) {
+      const old = await credit(u.id, 100, '2030-01-01T00:00:00Z');
+      await credit(u.id, 30, null);
+      await expire(old.entryId);
+    }
+    const results = await Promise.allSettled(users.map((u) => debit(u.id, 40)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as { code: string }).code))).toEqual(users.map(() => 'insufficient_points'));
+    for (const u of users) expect(await h.services.ledgerQueries.balance(u.id)).toMatchObject({ balance: 30, available: 30 });
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
+  it('takes the expired part of a reversed grant back from breakage, not from the user again', async () => {
+    const u = await newUser(h);
+    const grant = await credit(u.id, 100, '2030-01-01T00:00:00Z');
+    await debit(u.id, 30);
+    await expire(grant.entryId);
+    expect((await h.services.ledger.runExpiry()).points).toBe(70);
+    await credit(u.id, 100, null);
+    const before = await breakageTotal();
+    // 30 of the grant were spent (taken back from the user's points), 70 expired (from breakage).
+    await h.services.ledger.reverse({ entryId: grant.entryId, key: uniqueKey('r'), actor: 'test', reason: 'granted by mistake' });
+    expect(await h.services.ledgerQueries.balance(u.id)).toMatchObject({ balance: 70 });
+    expect((await breakageTotal()) - before).toBe(-70);
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
+  it('gives a reversed debit back to its lots with their own expiry, so expired points stay expired', async () => {
+    const u = await newUser(h);
+    const grant = await credit(u.id, 100, '2030-01-01T00:00:00Z');
+    await credit(u.id, 20, null);
+    const spend = await debit(u.id, 60);
+    await expire(grant.entryId);
+    expect((await h.services.ledger.runExpiry()).points).toBe(40);
+    await h.services.ledger.reverse({ entryId: spend.entryId, key: uniqueKey('r'), actor: 'test', reason: 'refund' });
+    // The 60 went back to the expired lot, not into a fresh year: not spendable, and the next run takes them.
+    expect(await h.services.ledgerQueries.balance(u.id)).toMatchObject({ balance: 20, expiring: [] });
+    expect((await h.services.ledger.runExpiry()).points).toBe(60);
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
+  it('gives the points of a reversed expiry back as a new lot with the default expiry', async () => {
+    const u = await newUser(h);
+    const grant = await credit(u.id, 100, '2030-01-01T00:00:00Z');
+    await expire(grant.entryId);
+    await h.services.ledger.runExpiry();
+    const [expiry] = await sql<{ id: string }>(
+      `select e.id from ledger_entry e join ledger_posting p on p.entry_id = e.id join ledger_account a on a.id = p.account_id
+        where e.kind = 'expire' and a.user_id = ?`,
+      [u.id],
+    );
+    await h.services.ledger.reverse({ entryId: Number(expiry!.id), key: uniqueKey('r'), actor: 'test', reason: 'goodwill' });
+    const view = await h.services.ledgerQueries.balance(u.id);
+    expect(view).toMatchObject({ balance: 100, available: 100 });
+    expect(view.expiring).toHaveLength(1);
+    expect(Date.parse(view.expiring[0]!.expiresAt)).toBeGreaterThan(Date.now() + 300 * 86_400_000);
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
   it('releases expired holds on the database clock', async () => {
     const u = await newUser(h, { balance: 500 });
     const { holdId } = await h.services.ledger.reserve({ key: uniqueKey('h'), userId: u.id, amount: 500, ttlSeconds: 600, reason: 'q', actor: 'test' });

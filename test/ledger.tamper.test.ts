@@ -35,7 +35,12 @@ describe('ledger tampering', () => {
     const extra = h.services.em.fork().transactional(async (tx) => {
       await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (?, 1, 5)`, [entryId]);
     });
-    await expect(extra).rejects.toThrow(/unbalanced/);
+    await expect(extra).rejects.toThrow(/append-only: entry \d+ was written by an earlier transaction/);
+    // Not even a balanced pair may be added to an entry written before.
+    const pair = h.services.em.fork().transactional(async (tx) => {
+      await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (?, 1, 5), (?, 2, -5)`, [entryId, entryId]);
+    });
+    await expect(pair).rejects.toThrow(/append-only: entry \d+ was written by an earlier transaction/);
     const orphans = h.services.em.fork().transactional(async (tx) => {
       await query(tx as never, `insert into ledger_posting (entry_id, account_id, amount) values (987654321, 1, -5), (987654321, 2, 5)`);
     });

@@ -92,7 +92,8 @@ export type ILedgerLot = InferEntity<typeof LedgerLot>;
 export const LedgerLotUse = defineEntity({
   name: 'LedgerLotUse',
   tableName: 'ledger_lot_use',
-  checks: [{ name: 'ledger_lot_use_amount_ck', expression: 'amount > 0' }],
+  // A negative use is a give-back by a reversal.
+  checks: [{ name: 'ledger_lot_use_amount_ck', expression: 'amount <> 0' }],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
     entryId: p.bigint('number').index('ledger_lot_use_entry_idx'),

@@ -10,12 +10,16 @@ export interface BalanceView {
 }
 
 export async function balanceOf(em: Em, userId: number): Promise<BalanceView> {
-  // Holds past their expiry no longer count, even before the expiry job has released them.
-  const row = await queryOne<{ balance: string; held: string; pending: string }>(
+  // The balance as of the database clock, even before the expiry job has run: holds past
+  // their expiry no longer count, and points past theirs are gone but for what an active hold
+  // still covers (the job moves exactly that, and every debit does it first).
+  const row = await queryOne<{ balance: string; held: string; due: string; pending: string }>(
     em,
     `select coalesce(w.balance, 0) as balance,
             coalesce((select sum(h.amount) from ledger_hold h
                        where h.account_id = w.id and h.status = 'active' and h.expires_at > now()), 0) as held,
+            coalesce((select sum(l.remaining) from ledger_lot l
+                       where l.account_id = w.id and l.remaining > 0 and l.expires_at <= now()), 0) as due,
             coalesce((select p.balance from ledger_account p where p.user_id = ? and p.kind = 'pending'), 0) as pending
        from (select 1) one left join ledger_account w on w.user_id = ? and w.kind = 'wallet'`,
     [userId, userId],
@@ -24,12 +28,13 @@ export async function balanceOf(em: Em, userId: number): Promise<BalanceView> {
     em,
     `select sum(l.remaining) as amount, l.expires_at from ledger_lot l
        join ledger_account a on a.id = l.account_id and a.user_id = ? and a.kind = 'wallet'
-      where l.remaining > 0 and l.expires_at is not null
+      where l.remaining > 0 and l.expires_at > now()
       group by l.expires_at order by l.expires_at limit 12`,
     [userId],
   );
-  const balance = Number(row?.balance ?? 0);
   const held = Number(row?.held ?? 0);
+  const cached = Number(row?.balance ?? 0);
+  const balance = cached - Math.max(0, Math.min(Number(row?.due ?? 0), cached - held));
   return {
     balance,
     held,

@@ -64,6 +64,23 @@ const CHECKS: { name: string; sql: string }[] = [
     name: 'lot use exceeds the lot',
     sql: `select l.id::text as id from ledger_lot l where l.remaining > l.amount or l.remaining < 0 limit 20`,
   },
+  {
+    // Every point a lot lost went to a recorded use (a give-back by a reversal is a negative use).
+    name: 'lot remainder differs from its amount less its recorded uses',
+    sql: `select l.id::text as id from ledger_lot l
+            left join (select lot_id, sum(amount) as s from ledger_lot_use group by lot_id) u on u.lot_id = l.id
+           where l.amount - l.remaining <> coalesce(u.s, 0) limit 20`,
+  },
+  {
+    name: 'entry posted from a hold that does not name it as its posted entry',
+    sql: `select e.id::text as id from ledger_entry e left join ledger_hold h on h.id = e.hold_id
+           where e.hold_id is not null and (h.id is null or h.status <> 'posted' or h.entry_id is distinct from e.id) limit 20`,
+  },
+  {
+    // System accounts keep no cached balance (DESIGN.md "Hot rows"): their balance is their postings.
+    name: 'system account has a cached balance or held amount',
+    sql: `select code as id from ledger_account where kind = 'system' and (balance <> 0 or held <> 0) limit 20`,
+  },
 ];
 
 export async function verifyLedger(em: Em): Promise<VerifyReport> {

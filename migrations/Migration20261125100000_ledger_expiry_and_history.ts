@@ -1,0 +1,268 @@
+import { Migration } from '@mikro-orm/migrations';
+import { LEDGER_RULES_SQL } from './Migration20261124200900_ledger_rules.js';
+import { FAST_PATH_SQL } from './Migration20261124222423_ledger_fast_path.js';
+import { BALANCE_CHECKS_SQL, INDEX_PLANS } from './Migration20261125010000_ledger_balance_checks.js';
+import { ENTRY_WITH_POSTINGS_SQL } from './Migration20261125020000_ledger_entry_with_postings.js';
+import { functionSource } from './function-source.js';
+
+/**
+ * Expired points stay expired, and lots keep a history that explains them.
+ * - Points past their expiry are never spent: a debit, hold or reversal first moves the due
+ *   remainders of its accounts to breakage (what the expiry job would do), and the set-based
+ *   batch path leaves a batch that meets a due lot to the per-operation path. Before, they
+ *   stayed spendable until the next expiry run.
+ * - A reversed debit gives its points back to the very lots it took them from, expired or not
+ *   (expired ones go to breakage at once, as above); before, points from an expired lot came
+ *   back with a fresh year. Each give-back is recorded as a negative lot use, so every lot's
+ *   amount minus its remainder equals its recorded uses (ledger:verify checks it).
+ * - Reversing a credit whose points expired takes the expired part back from breakage, not a
+ *   second time from the user's other lots. Reversing an expiry gives the points back as a new
+ *   lot with the default expiry.
+ * - Postings can only be added to an entry written in the same transaction: before, a balanced
+ *   pair of postings could be appended to an old entry.
+ */
+export class Migration20261125100000_ledger_expiry_and_history extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(UP);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(
+      [
+        functionSource(BALANCE_CHECKS_SQL, 'xf_postings_balanced'),
+        functionSource(LEDGER_RULES_SQL, 'xf_lock_and_check'),
+        ...['xf_apply', 'xf_reverse', 'xf_batch_fast'].map((f) => functionSource(ENTRY_WITH_POSTINGS_SQL, f)),
+        functionSource(FAST_PATH_SQL, 'xf_batch'),
+        'drop function xf_expire_due(bigint[]);',
+        'delete from ledger_lot_use where amount < 0;',
+        'alter table ledger_lot_use drop constraint ledger_lot_use_amount_ck;',
+        'alter table ledger_lot_use add constraint ledger_lot_use_amount_ck check (amount > 0);',
+      ].join('\n\n'),
+    );
+  }
+}
+
+/** The source of a function of an earlier migration with the given edits; each must apply once. */
+function edited(source: string, edits: [from: string, to: string][]): string {
+  return edits.reduce((sql, [from, to]) => {
+    if (sql.split(from).length !== 2) throw new Error(`edit does not apply exactly once: ${from.slice(0, 60)}`);
+    return sql.replace(from, () => to);
+  }, source);
+}
+
+const APPLY = edited(functionSource(ENTRY_WITH_POSTINGS_SQL, 'xf_apply'), [
+  [
+    `        -- a reversed debit: give points back to the lots they came from, while still valid
+        for r in
+          select u.lot_id, sum(u.amount) as amount from ledger_lot_use u join ledger_lot l on l.id = u.lot_id
+            where u.entry_id = p_lot_source and l.account_id = v_acc
+              and (l.expires_at is null or l.expires_at > now())
+            group by u.lot_id order by u.lot_id`,
+    `        -- a reversed debit: give points back to the lots they came from, with their own expiry
+        for r in
+          select u.lot_id, sum(u.amount) as amount from ledger_lot_use u join ledger_lot l on l.id = u.lot_id
+            where u.entry_id = p_lot_source and l.account_id = v_acc
+            group by u.lot_id having sum(u.amount) > 0 order by u.lot_id`,
+  ],
+  [
+    `          update ledger_lot set remaining = remaining + v_take where id = r.lot_id;`,
+    `          update ledger_lot set remaining = remaining + v_take where id = r.lot_id;
+          insert into ledger_lot_use (entry_id, lot_id, amount) values (p_entry, r.lot_id, -v_take);`,
+  ],
+]);
+
+// A batch whose debit meets a due lot first leaves it to the per-operation path, which expires
+// the lot before spending. The earliest open lot is read anyway; when it is not due, none is.
+const BATCH_FAST = edited(functionSource(ENTRY_WITH_POSTINGS_SQL, 'xf_batch_fast'), [
+  [`  v_sentry bigint[];\n`, `  v_sentry bigint[];\n  v_due boolean;\n`],
+  [
+    `       f as (select d.acc, d.need, d.entry, l.id as lot, coalesce(least(d.need, l.remaining), 0) as take
+               from d left join lateral (select id, remaining from ledger_lot where account_id = d.acc and remaining > 0
+                                          order by expires_at, id limit 1) l on true),`,
+    `       f as (select d.acc, d.need, d.entry, l.id as lot, coalesce(least(d.need, l.remaining), 0) as take,
+                    coalesce(l.expires_at <= now(), false) as due
+               from d left join lateral (select id, remaining, expires_at from ledger_lot where account_id = d.acc and remaining > 0
+                                          order by expires_at, id limit 1) l on true),`,
+  ],
+  [
+    `  select array_agg(f.acc), array_agg(f.need - f.take), array_agg(f.entry) into v_sacc, v_sneed, v_sentry
+    from f where f.take < f.need;`,
+    `  select array_agg(f.acc) filter (where f.take < f.need), array_agg(f.need - f.take) filter (where f.take < f.need),
+         array_agg(f.entry) filter (where f.take < f.need), coalesce(bool_or(f.due), false)
+    into v_sacc, v_sneed, v_sentry, v_due from f;
+  if v_due then
+    raise exception 'a debit of this batch meets an expired lot' using errcode = 'XF001';
+  end if;`,
+  ],
+]);
+
+const UP = /* sql */ `
+-- Postings go in with their entry (xf_insert_entry, xf_batch_fast): an entry written by an
+-- earlier transaction can no longer take more postings, balanced or not.
+create or replace function xf_postings_balanced() returns trigger language plpgsql
+${INDEX_PLANS} as $$
+declare
+  v_bad record;
+begin
+  select e.entry_id, s.n, s.total, x.id is not null as entry_exists, x.created_at = now() as entry_new into v_bad
+    from (select distinct entry_id from inserted) e
+   cross join lateral (select count(*) as n, coalesce(sum(p.amount), 0) as total
+                         from ledger_posting p where p.entry_id = e.entry_id) s
+    left join ledger_entry x on x.id = e.entry_id
+   where s.total <> 0 or s.n < 2 or x.id is null or x.created_at <> now()
+   limit 1;
+  if not found then return null; end if;
+  if not v_bad.entry_exists then
+    raise exception 'postings refer to ledger entry %, which does not exist', v_bad.entry_id using errcode = '23503';
+  end if;
+  if not v_bad.entry_new then
+    raise exception 'ledger table ledger_posting is append-only: entry % was written by an earlier transaction', v_bad.entry_id
+      using errcode = 'P0001', hint = 'correct an entry with a reversal';
+  end if;
+  raise exception 'ledger entry % is unbalanced (% postings summing to %)', v_bad.entry_id, v_bad.n, v_bad.total
+    using errcode = '23514';
+end $$;
+
+-- Moves the due lot remainders of the given user accounts to breakage, as the expiry job
+-- does, in ascending account order like every lock.
+create function xf_expire_due(p_accounts bigint[]) returns void language plpgsql as $$
+declare
+  v_id bigint;
+  v_breakage bigint;
+begin
+  for v_id in
+    select distinct l.account_id from ledger_lot l
+     where l.account_id = any (p_accounts) and l.remaining > 0 and l.expires_at <= now()
+     order by l.account_id
+  loop
+    v_breakage := coalesce(v_breakage, (select id from ledger_account where code = 'breakage'));
+    perform xf_expire_account(v_id, v_breakage);
+  end loop;
+end $$;
+
+-- As before, and the accounts a debit takes from lose their expired points first.
+create or replace function xf_lock_and_check(p_postings jsonb) returns jsonb language plpgsql as $$
+declare
+  v_accounts bigint[] := xf_accounts(p_postings);
+  v_debited bigint[];
+  v_id bigint;
+  v_kind text;
+  v_balance bigint;
+  v_held bigint;
+  v_delta bigint;
+  x jsonb;
+begin
+  if exists (select 1 from ledger_hold where account_id = any (v_accounts) and status = 'active' and expires_at <= now()) then
+    perform xf_release_expired_holds(v_accounts);
+  end if;
+  select array_agg(a) into v_debited
+    from (select (j->>'account')::bigint as a from jsonb_array_elements(p_postings) j
+           group by 1 having sum((j->>'amount')::bigint) < 0) d;
+  if v_debited is not null then perform xf_expire_due(v_debited); end if;
+  -- One account at a time with scalar lookups: the plan stays an index scan whatever the
+  -- table size, and system accounts are read but never locked.
+  foreach v_id in array v_accounts loop
+    select kind into v_kind from ledger_account where id = v_id;
+    if not found then
+      raise exception 'posting to unknown ledger account %', v_id using errcode = '23503';
+    end if;
+    continue when v_kind = 'system';
+    select balance, held into v_balance, v_held from ledger_account where id = v_id for no key update;
+    v_delta := 0;
+    for x in select value from jsonb_array_elements(p_postings) loop
+      if (x->>'account')::bigint = v_id then v_delta := v_delta + (x->>'amount')::bigint; end if;
+    end loop;
+    if v_delta < 0 and v_balance - v_held + v_delta < 0 then
+      return xf_error('insufficient_points', 'not enough points',
+        jsonb_build_object('accountId', v_id, 'available', v_balance - v_held, 'required', -v_delta));
+    end if;
+  end loop;
+  return null;
+end $$;
+
+${APPLY}
+
+-- A reversal negates the entry's postings, but what of a credit has since expired is taken
+-- back from breakage, where it went, not from the user's other points. An expiry's reversal
+-- gives the points back as a new lot with the default expiry.
+create or replace function xf_reverse(p jsonb) returns jsonb language plpgsql as $$
+declare
+  v_prev jsonb;
+  v_err jsonb;
+  v_orig ledger_entry;
+  v_accounts bigint[];
+  v_postings jsonb;
+  v_entry bigint;
+begin
+  v_prev := xf_idem_begin(p->>'key', p->>'hash');
+  if v_prev is not null then return v_prev; end if;
+  select * into v_orig from ledger_entry where id = (p->>'entryId')::bigint for update;
+  if not found then
+    return xf_idem_finish(p->>'key', xf_error('entry_not_found', 'no such ledger entry'));
+  end if;
+  if v_orig.kind = 'reverse' then
+    return xf_idem_finish(p->>'key', xf_error('not_reversible', 'a reversal cannot be reversed'));
+  end if;
+  if exists (select 1 from ledger_entry where reverses_entry_id = v_orig.id) then
+    return xf_idem_finish(p->>'key', xf_error('already_reversed', 'this entry was already reversed'));
+  end if;
+  -- Expire what is due first, so what counts as expired below is final.
+  select array_agg(distinct account_id) into v_accounts from ledger_posting where entry_id = v_orig.id;
+  perform xf_expire_due(v_accounts);
+  with expired as (
+    select l.account_id, sum(u.amount) as amount
+      from ledger_lot l
+      join ledger_lot_use u on u.lot_id = l.id
+      join ledger_entry x on x.id = u.entry_id and x.kind = 'expire'
+     where l.entry_id = v_orig.id
+       and not exists (select 1 from ledger_entry r where r.reverses_entry_id = x.id)
+     group by l.account_id
+  )
+  select jsonb_agg(q.posting order by q.ord) into v_postings from (
+    select p.id as ord, jsonb_build_object('account', p.account_id, 'amount', -(p.amount - coalesce(ex.amount, 0))) as posting
+      from ledger_posting p left join expired ex on ex.account_id = p.account_id and p.amount > 0
+     where p.entry_id = v_orig.id and p.amount - coalesce(ex.amount, 0) <> 0
+    union all
+    select 0, jsonb_build_object('account', (select id from ledger_account where code = 'breakage'), 'amount', -sum(ex.amount))
+      from expired ex having coalesce(sum(ex.amount), 0) > 0
+  ) q;
+  v_err := xf_lock_and_check(v_postings);
+  if v_err is not null then return xf_idem_finish(p->>'key', v_err); end if;
+  v_entry := xf_insert_entry(p->>'key', 'reverse', p->>'actor', p->>'reason',
+                             coalesce(p->'metadata', '{}'::jsonb) || jsonb_build_object('reversedKind', v_orig.kind),
+                             v_postings, p_reverses => v_orig.id);
+  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'entryId', v_entry,
+    'reversedEntryId', v_orig.id, 'accounts',
+    xf_apply(v_entry, v_postings, p->'expiry', case when v_orig.kind = 'expire' then null else v_orig.id end)));
+end $$;
+
+${BATCH_FAST}
+
+create or replace function xf_batch(p_ops jsonb) returns jsonb language plpgsql as $$
+declare
+  v_out jsonb;
+begin
+  begin
+    v_out := xf_batch_fast(p_ops);
+  exception
+    when unique_violation then v_out := null;
+    -- a debit met an expired lot: the per-operation path expires it first
+    when sqlstate 'XF001' then v_out := null;
+  end;
+  return coalesce(v_out, xf_batch_each(p_ops));
+end $$;
+
+-- A negative use is a give-back by a reversal.
+alter table ledger_lot_use drop constraint ledger_lot_use_amount_ck;
+alter table ledger_lot_use add constraint ledger_lot_use_amount_ck check (amount <> 0);
+
+-- Give-backs made before they were recorded: each lot whose uses exceed what it lost was given
+-- the difference back by the latest reversal of an entry that used it.
+insert into ledger_lot_use (entry_id, lot_id, amount)
+select (select max(r.id) from ledger_entry r join ledger_lot_use s on s.entry_id = r.reverses_entry_id where s.lot_id = l.id),
+       l.id, (l.amount - l.remaining) - u.used
+  from ledger_lot l
+  join (select lot_id, sum(amount) as used from ledger_lot_use group by lot_id) u on u.lot_id = l.id
+ where u.used > l.amount - l.remaining
+   and exists (select 1 from ledger_entry r join ledger_lot_use s on s.entry_id = r.reverses_entry_id where s.lot_id = l.id);
+`;
