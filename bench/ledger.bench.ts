@@ -2,6 +2,7 @@
 // HTTP (8 and 32 clients; uniform users and one hot user), next to pgbench tpcb-like on the
 // same server. The last line is one JSON object for machines.
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import pg from 'pg';
 import { createConfig } from '../src/config.js';
 import { createOrm, migrate } from '../src/db/orm.js';
@@ -24,13 +25,40 @@ const USERS = 1000;
 const ADMIN = 'bench-admin-key-0123456789';
 const dbUrl = (name: string) => Object.assign(new URL(BASE), { pathname: `/${name}` }).toString();
 
-async function recreate(name: string) {
+async function recreate(name: string, create = true) {
   const c = new pg.Client({ connectionString: BASE });
   await c.connect();
   await c.query(`drop database if exists ${name} with (force)`);
-  await c.query(`create database ${name}`);
+  if (create) await c.query(`create database ${name}`);
   await c.end();
 }
+
+/** pgbench from the PATH, else from the PostgreSQL installation (pg_config, then Debian's layout). */
+function findPgbench(): string | null {
+  const runs = (bin: string) => {
+    try {
+      execFileSync(bin, ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (runs('pgbench')) return 'pgbench';
+  const dirs: string[] = [];
+  try {
+    dirs.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim());
+  } catch {
+    // no pg_config either
+  }
+  if (existsSync('/usr/lib/postgresql')) {
+    const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    dirs.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
+  }
+  return dirs.map((d) => `${d}/pgbench`).find((bin) => existsSync(bin) && runs(bin)) ?? null;
+}
+
+/** One line of what a failed command wrote to stderr. */
+const failure = (err: unknown) => String((err as { stderr?: Buffer | string }).stderr ?? (err as Error).message).trim().split('\n').pop();
 
 async function main() {
   const started = Date.now();
@@ -59,6 +87,7 @@ async function main() {
     env: { ...process.env, DATABASE_URL: config.DATABASE_URL, ADMIN_API_KEYS: ADMIN, DATABASE_POOL_MAX: '40' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const serverExited = new Promise((resolve) => server.once('exit', resolve));
   const port = await new Promise<number>((resolve, reject) => {
     server.stdout!.on('data', (d: Buffer) => {
       const m = /LISTENING (\d+)/.exec(d.toString());
@@ -81,24 +110,33 @@ async function main() {
       loaderGone,
     ]);
 
-  const hasPgbench = (() => {
-    try {
-      execFileSync('pgbench', ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  const pgbenchBin = findPgbench();
+  let hasPgbench = pgbenchBin !== null;
   const pgbDb = 'xuefen_pgbench';
-  if (hasPgbench) {
+  if (pgbenchBin) {
+    if (pgbenchBin !== 'pgbench') console.log(`pgbench is not on the PATH: using ${pgbenchBin}`);
     await recreate(pgbDb);
-    execFileSync('pgbench', ['-i', '-s', '10', '-q', dbUrl(pgbDb)], { stdio: 'ignore' });
+    try {
+      execFileSync(pgbenchBin, ['-i', '-s', '10', '-q', dbUrl(pgbDb)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (err) {
+      console.log(`pgbench -i failed (${failure(err)}): ratios are not computed`);
+      hasPgbench = false;
+    }
   } else {
-    console.log('pgbench is not on the PATH: ratios are not computed');
+    console.log('pgbench is neither on the PATH nor in the PostgreSQL installation: ratios are not computed');
   }
   const pgbench = (clients: number, seconds: number) => {
-    const out = execFileSync('pgbench', ['-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), dbUrl(pgbDb)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0);
+    try {
+      const out = execFileSync(pgbenchBin!, ['-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), dbUrl(pgbDb)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const tps = /tps = ([\d.]+)/.exec(out)?.[1];
+      if (!tps) throw Object.assign(new Error('no tps figure in its output'), { stderr: out });
+      return Number(tps);
+    } catch (err) {
+      throw new Error(`pgbench failed: ${failure(err)}`);
+    }
   };
 
   // Before each client count, the ledger's tables are vacuumed, as autovacuum would have done
@@ -159,8 +197,12 @@ async function main() {
   }
   server.kill('SIGTERM');
   loader.disconnect();
-  if (hasPgbench) await recreate(pgbDb);
   await orm.close(true);
+  // The two databases it made on that server go with the run (BENCH_KEEP_DATABASES=1 keeps them).
+  if (process.env.BENCH_KEEP_DATABASES !== '1') {
+    await serverExited;
+    for (const name of [pgbDb, benchDb]) await recreate(name, false);
+  }
 
   for (const clients of CLIENTS) {
     const base = pgbenchTps[clients];
