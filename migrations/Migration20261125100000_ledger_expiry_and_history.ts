@@ -8,16 +8,20 @@ import { functionSource } from './function-source.js';
 /**
  * Expired points stay expired, and lots keep a history that explains them.
  * - Points past their expiry are never spent: a debit, hold or reversal first moves the due
- *   remainders of its accounts to breakage (what the expiry job would do), and the set-based
- *   batch path leaves a batch that meets a due lot to the per-operation path. Before, they
- *   stayed spendable until the next expiry run.
- * - A reversed debit gives its points back to the very lots it took them from, expired or not
- *   (expired ones go to breakage at once, as above); before, points from an expired lot came
- *   back with a fresh year. Each give-back is recorded as a negative lot use, so every lot's
- *   amount minus its remainder equals its recorded uses (ledger:verify checks it).
+ *   remainders of its accounts to breakage (what the expiry job would do), each account at its
+ *   turn in the ascending lock order, and the set-based batch path leaves a batch that meets a
+ *   due lot to the per-operation path. Before, they stayed spendable until the next expiry run.
+ * - A reversed debit gives its points back to the very lots it took them from, with their own
+ *   expiry: points of a lot that has expired since stay expired (balance reads leave them out,
+ *   and the next debit or expiry run moves them). Before, they came back with a fresh year. A
+ *   lot whose credit has been reversed takes nothing back: those points come as a new lot.
+ *   Each give-back is recorded as a negative lot use, so every lot's amount less its remainder
+ *   equals its recorded uses (ledger:verify checks it).
  * - Reversing a credit whose points expired takes the expired part back from breakage, not a
- *   second time from the user's other lots. Reversing an expiry gives the points back as a new
- *   lot with the default expiry.
+ *   second time from the user's other lots; what counts as expired is read once the accounts
+ *   are locked, so an expiry run committed meanwhile is seen. Reversing an expiry gives the
+ *   points back as a new lot with the default expiry, unless the credit they came from has
+ *   been reversed (its reversal already took them back from breakage).
  * - Postings can only be added to an entry written in the same transaction: before, a balanced
  *   pair of postings could be appended to an old entry.
  */
@@ -58,10 +62,12 @@ const APPLY = edited(functionSource(ENTRY_WITH_POSTINGS_SQL, 'xf_apply'), [
             where u.entry_id = p_lot_source and l.account_id = v_acc
               and (l.expires_at is null or l.expires_at > now())
             group by u.lot_id order by u.lot_id`,
-    `        -- a reversed debit: give points back to the lots they came from, with their own expiry
+    `        -- a reversed debit: give points back to the lots they came from, with their own expiry,
+        -- but not to a lot whose credit was reversed (those points come as a new lot)
         for r in
           select u.lot_id, sum(u.amount) as amount from ledger_lot_use u join ledger_lot l on l.id = u.lot_id
             where u.entry_id = p_lot_source and l.account_id = v_acc
+              and not exists (select 1 from ledger_entry c where c.reverses_entry_id = l.entry_id)
             group by u.lot_id having sum(u.amount) > 0 order by u.lot_id`,
   ],
   [
@@ -140,11 +146,11 @@ begin
   end loop;
 end $$;
 
--- As before, and the accounts a debit takes from lose their expired points first.
+-- As before, and an account a debit takes from loses its expired points first, at its turn in
+-- the ascending lock order.
 create or replace function xf_lock_and_check(p_postings jsonb) returns jsonb language plpgsql as $$
 declare
   v_accounts bigint[] := xf_accounts(p_postings);
-  v_debited bigint[];
   v_id bigint;
   v_kind text;
   v_balance bigint;
@@ -155,10 +161,6 @@ begin
   if exists (select 1 from ledger_hold where account_id = any (v_accounts) and status = 'active' and expires_at <= now()) then
     perform xf_release_expired_holds(v_accounts);
   end if;
-  select array_agg(a) into v_debited
-    from (select (j->>'account')::bigint as a from jsonb_array_elements(p_postings) j
-           group by 1 having sum((j->>'amount')::bigint) < 0) d;
-  if v_debited is not null then perform xf_expire_due(v_debited); end if;
   -- One account at a time with scalar lookups: the plan stays an index scan whatever the
   -- table size, and system accounts are read but never locked.
   foreach v_id in array v_accounts loop
@@ -172,6 +174,10 @@ begin
     for x in select value from jsonb_array_elements(p_postings) loop
       if (x->>'account')::bigint = v_id then v_delta := v_delta + (x->>'amount')::bigint; end if;
     end loop;
+    if v_delta < 0 and exists (select 1 from ledger_lot where account_id = v_id and remaining > 0 and expires_at <= now()) then
+      perform xf_expire_due(array[v_id]);
+      select balance, held into v_balance, v_held from ledger_account where id = v_id;
+    end if;
     if v_delta < 0 and v_balance - v_held + v_delta < 0 then
       return xf_error('insufficient_points', 'not enough points',
         jsonb_build_object('accountId', v_id, 'available', v_balance - v_held, 'required', -v_delta));
@@ -182,9 +188,9 @@ end $$;
 
 ${APPLY}
 
--- A reversal negates the entry's postings, but what of a credit has since expired is taken
--- back from breakage, where it went, not from the user's other points. An expiry's reversal
--- gives the points back as a new lot with the default expiry.
+-- A reversal negates the entry's postings, account by account, but what of a credit has expired
+-- since is taken back from breakage, where it went, not from the user's other points. An
+-- expiry's reversal gives the points back as a new lot with the default expiry.
 create or replace function xf_reverse(p jsonb) returns jsonb language plpgsql as $$
 declare
   v_prev jsonb;
@@ -206,8 +212,19 @@ begin
   if exists (select 1 from ledger_entry where reverses_entry_id = v_orig.id) then
     return xf_idem_finish(p->>'key', xf_error('already_reversed', 'this entry was already reversed'));
   end if;
-  -- Expire what is due first, so what counts as expired below is final.
-  select array_agg(distinct account_id) into v_accounts from ledger_posting where entry_id = v_orig.id;
+  if v_orig.kind = 'expire' and exists (
+       select 1 from ledger_lot_use u join ledger_lot l on l.id = u.lot_id
+         join ledger_entry c on c.reverses_entry_id = l.entry_id
+        where u.entry_id = v_orig.id) then
+    return xf_idem_finish(p->>'key', xf_error('not_reversible',
+      'the points this expiry took came from an entry that was reversed since, which took them back'));
+  end if;
+  -- The user accounts, locked in ascending order; then their due points go, and only then is
+  -- it read what of the entry has expired (an expiry run committed meanwhile is seen).
+  select array_agg(distinct p.account_id order by p.account_id) into v_accounts
+    from ledger_posting p join ledger_account a on a.id = p.account_id and a.kind <> 'system'
+   where p.entry_id = v_orig.id;
+  perform 1 from (select id from ledger_account where id = any (v_accounts) order by id for no key update) locked;
   perform xf_expire_due(v_accounts);
   with expired as (
     select l.account_id, sum(u.amount) as amount
@@ -217,11 +234,14 @@ begin
      where l.entry_id = v_orig.id
        and not exists (select 1 from ledger_entry r where r.reverses_entry_id = x.id)
      group by l.account_id
+  ), net as (
+    select p.account_id, -sum(p.amount) + coalesce(max(ex.amount), 0) as amount, min(p.id) as ord
+      from ledger_posting p left join expired ex on ex.account_id = p.account_id
+     where p.entry_id = v_orig.id
+     group by p.account_id
   )
   select jsonb_agg(q.posting order by q.ord) into v_postings from (
-    select p.id as ord, jsonb_build_object('account', p.account_id, 'amount', -(p.amount - coalesce(ex.amount, 0))) as posting
-      from ledger_posting p left join expired ex on ex.account_id = p.account_id and p.amount > 0
-     where p.entry_id = v_orig.id and p.amount - coalesce(ex.amount, 0) <> 0
+    select n.ord, jsonb_build_object('account', n.account_id, 'amount', n.amount) as posting from net n where n.amount <> 0
     union all
     select 0, jsonb_build_object('account', (select id from ledger_account where code = 'breakage'), 'amount', -sum(ex.amount))
       from expired ex having coalesce(sum(ex.amount), 0) > 0

@@ -120,6 +120,70 @@ describe.runIf(pg).each(modes)('ledger concurrency on PostgreSQL: $mode', ({ env
     await verify();
   });
 
+  it('a reversal that waited while an expiry run took the credit\'s points takes them back from breakage', async () => {
+    const u = await newUser(h);
+    const grant = await ledger().credit({ key: uniqueKey('g'), userId: u.id, amount: 100, reason: 'race', actor: 'test', expiresAt: '2030-01-01T00:00:00Z' });
+    await ledger().credit({ key: uniqueKey('g'), userId: u.id, amount: 100, reason: 'race', actor: 'test', expiresAt: null });
+    const account = await ledger().userAccount(u.id);
+    const breakage = await ledger().systemAccount('breakage');
+    await query(h.services.em, `update ledger_lot set expires_at = now() + interval '1 second' where entry_id = ?`, [grant.entryId]);
+    const signal = () => {
+      let fire!: () => void;
+      return { done: new Promise<void>((r) => (fire = r)), fire: () => fire() };
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // T0 holds the entry, so the reversal starts (and takes its clock) before the lot is due,
+    // then waits; an expiry run takes the lot meanwhile and commits while the reversal waits
+    // for the account.
+    const t0Locked = signal();
+    const t0Release = signal();
+    const t0 = h.services.em.fork().transactional(async (tx) => {
+      await query(tx as never, `select id from ledger_entry where id = ? for update`, [grant.entryId]);
+      t0Locked.fire();
+      await t0Release.done;
+    });
+    await t0Locked.done;
+    const reversal = ledger().reverse({ entryId: grant.entryId, key: uniqueKey('r'), actor: 'test', reason: 'race' });
+    await sleep(1300);
+    await h.services.em.fork().transactional(async (tx) => {
+      const [row] = await query<{ n: string }>(tx as never, `select xf_expire_account(?, ?) as n`, [account, breakage]);
+      expect(Number(row!.n)).toBe(100);
+      t0Release.fire();
+      await t0;
+      await sleep(300);
+    });
+    await expect(reversal).resolves.toMatchObject({ replayed: false });
+    expect((await h.services.ledgerQueries.balance(u.id)).balance).toBe(100);
+    await verify();
+  });
+
+  it('takes account locks in ascending order even where expired points are swept first: no deadlock at all', async () => {
+    const deadlocks = async () => {
+      // Backends report their counts when idle, at most once a second.
+      await new Promise((r) => setTimeout(r, 1100));
+      const [row] = await query<{ n: string }>(h.services.em, `select deadlocks as n from pg_stat_database where datname = current_database()`);
+      return Number(row!.n);
+    };
+    const a = await newUser(h, { balance: 10_000 });
+    const b = await newUser(h);
+    const old = await ledger().credit({ key: uniqueKey('g'), userId: b.id, amount: 500, reason: 'race', actor: 'test', expiresAt: '2030-01-01T00:00:00Z' });
+    // B keeps a due lot that a hold covers, so every debit of B meets expired points.
+    await ledger().reserve({ key: uniqueKey('h'), userId: b.id, amount: 500, ttlSeconds: 600, reason: 'race', actor: 'test' });
+    await query(h.services.em, `update ledger_lot set expires_at = now() - interval '1 second' where entry_id = ?`, [old.entryId]);
+    const [accA, accB] = [await ledger().userAccount(a.id), await ledger().userAccount(b.id)];
+    const transfer = (from: number, to: number) =>
+      ledger().postEntry({ key: uniqueKey('t'), kind: 'transfer', actor: 'test', reason: 'race', postings: [{ account: from, amount: -5 }, { account: to, amount: 5 }] });
+    const earlier = await Promise.all(Array.from({ length: 20 }, () => transfer(accA, accB)));
+    const before = await deadlocks();
+    const jobs: Promise<unknown>[] = earlier.map((t) => ledger().reverse({ entryId: t.entryId, key: uniqueKey('r'), actor: 'test', reason: 'race' }));
+    for (let i = 0; i < 60; i++) jobs.push(transfer(accA, accB), transfer(accB, accA));
+    const results = await settle(jobs);
+    // B can only spend what it received: some of its debits are refused, nothing else fails.
+    expect(results.map(codeOf).filter((c) => c !== 'ok' && c !== 'insufficient_points')).toEqual([]);
+    expect((await deadlocks()) - before).toBe(0);
+    await verify();
+  });
+
   it('many users granting and spending at once: every balance is what its successful calls add up to', async () => {
     const users = await Promise.all(Array.from({ length: 40 }, () => newUser(h, { balance: 1000 })));
     // A fixed pseudo-random mix, so a failure can be replayed.

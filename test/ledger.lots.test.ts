@@ -170,6 +170,60 @@ describe('ledger lots and expiry', () => {
     expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
   });
 
+  it('refuses to reverse an expiry whose points a reversed credit already took back from breakage', async () => {
+    const u = await newUser(h);
+    const grant = await credit(u.id, 100, '2030-01-01T00:00:00Z');
+    await credit(u.id, 100, null);
+    await expire(grant.entryId);
+    await h.services.ledger.runExpiry();
+    const [expiry] = await sql<{ id: string }>(
+      `select distinct u.entry_id as id from ledger_lot_use u join ledger_lot l on l.id = u.lot_id where l.entry_id = ?`,
+      [grant.entryId],
+    );
+    await h.services.ledger.reverse({ entryId: grant.entryId, key: uniqueKey('r'), actor: 'test', reason: 'mistake' });
+    await expect(
+      h.services.ledger.reverse({ entryId: Number(expiry!.id), key: uniqueKey('r'), actor: 'test', reason: 'goodwill' }),
+    ).rejects.toMatchObject({ code: 'not_reversible' });
+    expect(await h.services.ledgerQueries.balance(u.id)).toMatchObject({ balance: 100 });
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
+  it('ends in the same place whichever of a spent-and-expired credit and its spending is reversed first', async () => {
+    for (const order of ['credit first', 'spending first']) {
+      const u = await newUser(h);
+      const grant = await credit(u.id, 100, '2030-01-01T00:00:00Z');
+      await credit(u.id, 100, '2032-01-01T00:00:00Z');
+      const spend = await debit(u.id, 30);
+      await expire(grant.entryId);
+      await h.services.ledger.runExpiry();
+      const reverse = (entryId: number) => h.services.ledger.reverse({ entryId, key: uniqueKey('r'), actor: 'test', reason: order });
+      for (const entryId of order === 'credit first' ? [grant.entryId, spend.entryId] : [spend.entryId, grant.entryId]) await reverse(entryId);
+      await h.services.ledger.runExpiry();
+      // The credit never happened and the spending never happened: the other 100 are all there.
+      expect({ order, ...(await h.services.ledgerQueries.balance(u.id)) }).toMatchObject({ order, balance: 100, available: 100 });
+    }
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
+  it('reverses an entry with several credits to one account, one of them expired', async () => {
+    const a = await newUser(h);
+    const b = await newUser(h);
+    await credit(a.id, 150, '2033-01-01T00:00:00Z');
+    const accA = await h.services.ledger.userAccount(a.id);
+    const accB = await h.services.ledger.userAccount(b.id);
+    // Like a merge of linked accounts: one posting per expiry date.
+    const move = await h.services.ledger.postEntry({
+      key: uniqueKey('m'), kind: 'merge', actor: 'test', reason: 'merge',
+      postings: [{ account: accA, amount: -150 }, { account: accB, amount: 100, expiresAt: '2030-01-01T00:00:00Z' }, { account: accB, amount: 50, expiresAt: '2034-01-01T00:00:00Z' }],
+    });
+    await sql(`update ledger_lot set expires_at = now() - interval '1 second' where entry_id = ? and amount = 100`, [move.entryId]);
+    expect((await h.services.ledger.runExpiry()).points).toBe(100);
+    await h.services.ledger.reverse({ entryId: move.entryId, key: uniqueKey('r'), actor: 'test', reason: 'undo merge' });
+    expect(await h.services.ledgerQueries.balance(a.id)).toMatchObject({ balance: 150 });
+    expect(await h.services.ledgerQueries.balance(b.id)).toMatchObject({ balance: 0 });
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  });
+
   it('releases expired holds on the database clock', async () => {
     const u = await newUser(h, { balance: 500 });
     const { holdId } = await h.services.ledger.reserve({ key: uniqueKey('h'), userId: u.id, amount: 500, ttlSeconds: 600, reason: 'q', actor: 'test' });

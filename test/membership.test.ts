@@ -122,6 +122,21 @@ describe('identity linking', () => {
   });
 });
 
+describe('linking with expired points', () => {
+  it('moves the points still valid; those past their expiry go to breakage, not along', async () => {
+    const a = await user(st);
+    const b = await user(st);
+    const old = await st.s.ledger.credit({ key: uniqueKey(), userId: a.id, amount: 100, reason: 'seed', actor: 't', expiresAt: '2030-01-01T00:00:00Z' });
+    await st.s.ledger.credit({ key: uniqueKey(), userId: a.id, amount: 50, reason: 'seed', actor: 't', expiresAt: null });
+    await query(st.s.em, `update ledger_lot set expires_at = now() - interval '1 second' where entry_id = ?`, [old.entryId]);
+    const code = await st.api('POST', `/v1/users/${b.id}/link-code`);
+    const merged = await st.api('POST', `/v1/users/${a.id}/link`, { body: { code: code.body.code } });
+    expect(merged.status, merged.text).toBe(200);
+    expect(merged.body).toMatchObject({ userId: b.id, pointsMoved: 50 });
+    expect((await st.api('GET', `/v1/users/${b.id}/balance`)).body).toMatchObject({ balance: 50, available: 50 });
+  });
+});
+
 describe('roles and leaderboards', () => {
   it('ranks points earned all time, this week, this month, globally and per community, without staff', async () => {
     st.clock.set('2026-06-15T04:00:00Z'); // a Monday noon in Shanghai

@@ -48,10 +48,12 @@ export function createLinkService(deps: { em: Em; clock: Clock; ledger: LedgerSe
   }
 
   async function moveAccount(tx: Em, kind: UserAccountKind, src: number, dst: number, key: string, actor: string): Promise<{ points: number; lots: number }> {
+    // Points past their expiry do not move: the debit below sends them to breakage first.
     const lots = await query<{ expires_at: Date | null; amount: string }>(
       tx,
       `select l.expires_at, sum(l.remaining) as amount from ledger_lot l join ledger_account a on a.id = l.account_id
-        where a.user_id = ? and a.kind = ? and l.remaining > 0 group by l.expires_at order by l.expires_at nulls last`,
+        where a.user_id = ? and a.kind = ? and l.remaining > 0 and (l.expires_at is null or l.expires_at > now())
+        group by l.expires_at order by l.expires_at nulls last`,
       [src, kind],
     );
     const total = lots.reduce((s, l) => s + Number(l.amount), 0);
