@@ -24,6 +24,7 @@ import { functionSource } from './function-source.js';
  *   been reversed (its reversal already took them back from breakage).
  * - Postings can only be added to an entry written in the same transaction: before, a balanced
  *   pair of postings could be appended to an old entry.
+ * - A hold that expired answers hold_expired to every later post or void.
  */
 export class Migration20261125100000_ledger_expiry_and_history extends Migration {
   override async up(): Promise<void> {
@@ -37,6 +38,7 @@ export class Migration20261125100000_ledger_expiry_and_history extends Migration
         functionSource(LEDGER_RULES_SQL, 'xf_lock_and_check'),
         ...['xf_apply', 'xf_reverse', 'xf_batch_fast'].map((f) => functionSource(ENTRY_WITH_POSTINGS_SQL, f)),
         functionSource(FAST_PATH_SQL, 'xf_batch'),
+        functionSource(LEDGER_RULES_SQL, 'xf_hold_take'),
         'drop function xf_expire_due(bigint[]);',
         'delete from ledger_lot_use where amount < 0;',
         'alter table ledger_lot_use drop constraint ledger_lot_use_amount_ck;',
@@ -102,7 +104,20 @@ const BATCH_FAST = edited(functionSource(ENTRY_WITH_POSTINGS_SQL, 'xf_batch_fast
   ],
 ]);
 
+// An expired hold answers hold_expired however it came to be marked expired (before, only the
+// call that found it due did; later calls said hold_not_active).
+const HOLD_TAKE = edited(functionSource(LEDGER_RULES_SQL, 'xf_hold_take'), [
+  [
+    `  elsif o_hold.status <> 'active' then`,
+    `  elsif o_hold.status = 'expired' then
+    o_err := xf_error('hold_expired', 'this hold expired', jsonb_build_object('status', 'expired'));
+  elsif o_hold.status <> 'active' then`,
+  ],
+]);
+
 const UP = /* sql */ `
+${HOLD_TAKE}
+
 -- Postings go in with their entry (xf_insert_entry, xf_batch_fast): an entry written by an
 -- earlier transaction can no longer take more postings, balanced or not.
 create or replace function xf_postings_balanced() returns trigger language plpgsql

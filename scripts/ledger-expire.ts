@@ -5,4 +5,4 @@ await withServices(async (s) => {
   const r = await s.ledger.runExpiry();
   console.log(`released ${r.holdsReleased} expired hold(s); expired ${r.points} point(s) in ${r.accounts} account(s)`);
   return 0;
-});
+}, { existing: true });

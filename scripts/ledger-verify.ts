@@ -14,4 +14,4 @@ await withServices(async (s) => {
   for (const v of r.violations) console.error(`VIOLATION ${v}`);
   console.error(`ledger FAILED: ${r.violations.length} violation(s)`);
   return 1;
-});
+}, { existing: true });

@@ -53,6 +53,16 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(`xuefen listening on http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port} (docs at /docs)`);
   });
+  // A port that cannot be had ends the start with one line, the database closed.
+  server.once('error', async (err: NodeJS.ErrnoException) => {
+    const why = err.code === 'EADDRINUSE' ? 'is in use by another process' : err.code === 'EACCES' ? 'needs privileges' : `failed (${err.message})`;
+    logger.error(`cannot listen on ${config.HOST}:${config.PORT}: the port ${why}; set PORT (or HOST) to one that is free`);
+    jobs.stop();
+    await Promise.allSettled([bots.stop(), jobs.idle()]);
+    await orm.close(true);
+    logger.flush();
+    process.exit(1);
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

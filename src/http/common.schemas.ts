@@ -43,7 +43,7 @@ export const UserIdParams = z.object({
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
-    .string()
+    .string({ error: (issue) => (issue.input === undefined ? 'this request needs an Idempotency-Key header (a key of your own for this one change)' : undefined) })
     .min(1)
     .max(200)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')

@@ -24,7 +24,9 @@ export function newRouter() {
   // of the CPU of a whole POST /v1/admin/grants. The route is still documented with its headers.
   const openapi = router.openapi;
   router.openapi = ((given, handler, hook) => {
-    const route = given.request?.body ? { ...given, responses: { ...bodyErrorResponses, ...given.responses } } : given;
+    const withBody = given.request?.body ? { ...given, responses: { ...bodyErrorResponses, ...given.responses } } : given;
+    // A read changes nothing: it meets no idempotency conflict and moves no points.
+    const route = given.method === 'get' ? { ...withBody, responses: withoutStatuses(withBody.responses, ['409', '422']) } : withBody;
     const headers = route.request?.headers as z.ZodObject | undefined;
     if (!headers || route.hide) return openapi(route, handler, hook);
     const { middleware, hide: _hide, ...documented } = route;
@@ -46,4 +48,8 @@ function validateHeaders(schema: z.ZodObject): MiddlewareHandler {
     c.req.addValidatedData('header', result.data as Record<string, unknown>);
     await next();
   };
+}
+
+function withoutStatuses<R extends Record<string, unknown>>(responses: R, statuses: string[]): R {
+  return Object.fromEntries(Object.entries(responses).filter(([status]) => !statuses.includes(status))) as R;
 }
