@@ -115,6 +115,25 @@ const HOLD_TAKE = edited(functionSource(LEDGER_RULES_SQL, 'xf_hold_take'), [
   ],
 ]);
 
+// An account a debit takes from loses its expired points first, at its turn in the ascending
+// lock order (sweeping before the ordered pass took locks out of order).
+const LOCK_AND_CHECK = edited(functionSource(LEDGER_RULES_SQL, 'xf_lock_and_check'), [
+  [
+    `    if v_delta < 0 and v_balance - v_held + v_delta < 0 then`,
+    `    if v_delta < 0 and exists (select 1 from ledger_lot where account_id = v_id and remaining > 0 and expires_at <= now()) then
+      perform xf_expire_due(array[v_id]);
+      select balance, held into v_balance, v_held from ledger_account where id = v_id;
+    end if;
+    if v_delta < 0 and v_balance - v_held + v_delta < 0 then`,
+  ],
+]);
+
+// A debit of the batch met an expired lot: the per-operation path expires it first.
+const BATCH = edited(functionSource(FAST_PATH_SQL, 'xf_batch'), [
+  [`    when unique_violation then v_out := null;`, `    when unique_violation then v_out := null;
+    when sqlstate 'XF001' then v_out := null;`],
+]);
+
 const UP = /* sql */ `
 ${HOLD_TAKE}
 
@@ -161,45 +180,7 @@ begin
   end loop;
 end $$;
 
--- As before, and an account a debit takes from loses its expired points first, at its turn in
--- the ascending lock order.
-create or replace function xf_lock_and_check(p_postings jsonb) returns jsonb language plpgsql as $$
-declare
-  v_accounts bigint[] := xf_accounts(p_postings);
-  v_id bigint;
-  v_kind text;
-  v_balance bigint;
-  v_held bigint;
-  v_delta bigint;
-  x jsonb;
-begin
-  if exists (select 1 from ledger_hold where account_id = any (v_accounts) and status = 'active' and expires_at <= now()) then
-    perform xf_release_expired_holds(v_accounts);
-  end if;
-  -- One account at a time with scalar lookups: the plan stays an index scan whatever the
-  -- table size, and system accounts are read but never locked.
-  foreach v_id in array v_accounts loop
-    select kind into v_kind from ledger_account where id = v_id;
-    if not found then
-      raise exception 'posting to unknown ledger account %', v_id using errcode = '23503';
-    end if;
-    continue when v_kind = 'system';
-    select balance, held into v_balance, v_held from ledger_account where id = v_id for no key update;
-    v_delta := 0;
-    for x in select value from jsonb_array_elements(p_postings) loop
-      if (x->>'account')::bigint = v_id then v_delta := v_delta + (x->>'amount')::bigint; end if;
-    end loop;
-    if v_delta < 0 and exists (select 1 from ledger_lot where account_id = v_id and remaining > 0 and expires_at <= now()) then
-      perform xf_expire_due(array[v_id]);
-      select balance, held into v_balance, v_held from ledger_account where id = v_id;
-    end if;
-    if v_delta < 0 and v_balance - v_held + v_delta < 0 then
-      return xf_error('insufficient_points', 'not enough points',
-        jsonb_build_object('accountId', v_id, 'available', v_balance - v_held, 'required', -v_delta));
-    end if;
-  end loop;
-  return null;
-end $$;
+${LOCK_AND_CHECK}
 
 ${APPLY}
 
@@ -273,19 +254,7 @@ end $$;
 
 ${BATCH_FAST}
 
-create or replace function xf_batch(p_ops jsonb) returns jsonb language plpgsql as $$
-declare
-  v_out jsonb;
-begin
-  begin
-    v_out := xf_batch_fast(p_ops);
-  exception
-    when unique_violation then v_out := null;
-    -- a debit met an expired lot: the per-operation path expires it first
-    when sqlstate 'XF001' then v_out := null;
-  end;
-  return coalesce(v_out, xf_batch_each(p_ops));
-end $$;
+${BATCH}
 
 -- A negative use is a give-back by a reversal.
 alter table ledger_lot_use drop constraint ledger_lot_use_amount_ck;
