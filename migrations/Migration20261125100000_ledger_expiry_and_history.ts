@@ -134,6 +134,53 @@ const BATCH = edited(functionSource(FAST_PATH_SQL, 'xf_batch'), [
     when sqlstate 'XF001' then v_out := null;`],
 ]);
 
+const REVERSE = edited(functionSource(ENTRY_WITH_POSTINGS_SQL, 'xf_reverse'), [
+  [`  v_orig ledger_entry;\n`, `  v_orig ledger_entry;\n  v_accounts bigint[];\n`],
+  [
+    `  select jsonb_agg(jsonb_build_object('account', account_id, 'amount', -amount) order by id)
+    into v_postings from ledger_posting where entry_id = v_orig.id;`,
+    `  if v_orig.kind = 'expire' and exists (
+       select 1 from ledger_lot_use u join ledger_lot l on l.id = u.lot_id
+         join ledger_entry c on c.reverses_entry_id = l.entry_id
+        where u.entry_id = v_orig.id) then
+    return xf_idem_finish(p->>'key', xf_error('not_reversible',
+      'the points this expiry took came from an entry that was reversed since, which took them back'));
+  end if;
+  -- The user accounts, locked in ascending order; then their due points go, and only then is
+  -- it read what of the entry has expired (an expiry run committed meanwhile is seen).
+  select array_agg(distinct p.account_id order by p.account_id) into v_accounts
+    from ledger_posting p join ledger_account a on a.id = p.account_id and a.kind <> 'system'
+   where p.entry_id = v_orig.id;
+  perform 1 from (select id from ledger_account where id = any (v_accounts) order by id for no key update) locked;
+  perform xf_expire_due(v_accounts);
+  with expired as (
+    select l.account_id, sum(u.amount) as amount
+      from ledger_lot l
+      join ledger_lot_use u on u.lot_id = l.id
+      join ledger_entry x on x.id = u.entry_id and x.kind = 'expire'
+     where l.entry_id = v_orig.id
+       and not exists (select 1 from ledger_entry r where r.reverses_entry_id = x.id)
+     group by l.account_id
+  ), net as (
+    select p.account_id, -sum(p.amount) + coalesce(max(ex.amount), 0) as amount, min(p.id) as ord
+      from ledger_posting p left join expired ex on ex.account_id = p.account_id
+     where p.entry_id = v_orig.id
+     group by p.account_id
+  )
+  select jsonb_agg(q.posting order by q.ord) into v_postings from (
+    select n.ord, jsonb_build_object('account', n.account_id, 'amount', n.amount) as posting from net n where n.amount <> 0
+    union all
+    select 0, jsonb_build_object('account', (select id from ledger_account where code = 'breakage'), 'amount', -sum(ex.amount))
+      from expired ex having coalesce(sum(ex.amount), 0) > 0
+  ) q;`,
+  ],
+  [
+    `'reversedEntryId', v_orig.id, 'accounts', xf_apply(v_entry, v_postings, p->'expiry', v_orig.id)));`,
+    `'reversedEntryId', v_orig.id, 'accounts',
+    xf_apply(v_entry, v_postings, p->'expiry', case when v_orig.kind = 'expire' then null else v_orig.id end)));`,
+  ],
+]);
+
 const UP = /* sql */ `
 ${HOLD_TAKE}
 
@@ -187,70 +234,7 @@ ${APPLY}
 -- A reversal negates the entry's postings, account by account, but what of a credit has expired
 -- since is taken back from breakage, where it went, not from the user's other points. An
 -- expiry's reversal gives the points back as a new lot with the default expiry.
-create or replace function xf_reverse(p jsonb) returns jsonb language plpgsql as $$
-declare
-  v_prev jsonb;
-  v_err jsonb;
-  v_orig ledger_entry;
-  v_accounts bigint[];
-  v_postings jsonb;
-  v_entry bigint;
-begin
-  v_prev := xf_idem_begin(p->>'key', p->>'hash');
-  if v_prev is not null then return v_prev; end if;
-  select * into v_orig from ledger_entry where id = (p->>'entryId')::bigint for update;
-  if not found then
-    return xf_idem_finish(p->>'key', xf_error('entry_not_found', 'no such ledger entry'));
-  end if;
-  if v_orig.kind = 'reverse' then
-    return xf_idem_finish(p->>'key', xf_error('not_reversible', 'a reversal cannot be reversed'));
-  end if;
-  if exists (select 1 from ledger_entry where reverses_entry_id = v_orig.id) then
-    return xf_idem_finish(p->>'key', xf_error('already_reversed', 'this entry was already reversed'));
-  end if;
-  if v_orig.kind = 'expire' and exists (
-       select 1 from ledger_lot_use u join ledger_lot l on l.id = u.lot_id
-         join ledger_entry c on c.reverses_entry_id = l.entry_id
-        where u.entry_id = v_orig.id) then
-    return xf_idem_finish(p->>'key', xf_error('not_reversible',
-      'the points this expiry took came from an entry that was reversed since, which took them back'));
-  end if;
-  -- The user accounts, locked in ascending order; then their due points go, and only then is
-  -- it read what of the entry has expired (an expiry run committed meanwhile is seen).
-  select array_agg(distinct p.account_id order by p.account_id) into v_accounts
-    from ledger_posting p join ledger_account a on a.id = p.account_id and a.kind <> 'system'
-   where p.entry_id = v_orig.id;
-  perform 1 from (select id from ledger_account where id = any (v_accounts) order by id for no key update) locked;
-  perform xf_expire_due(v_accounts);
-  with expired as (
-    select l.account_id, sum(u.amount) as amount
-      from ledger_lot l
-      join ledger_lot_use u on u.lot_id = l.id
-      join ledger_entry x on x.id = u.entry_id and x.kind = 'expire'
-     where l.entry_id = v_orig.id
-       and not exists (select 1 from ledger_entry r where r.reverses_entry_id = x.id)
-     group by l.account_id
-  ), net as (
-    select p.account_id, -sum(p.amount) + coalesce(max(ex.amount), 0) as amount, min(p.id) as ord
-      from ledger_posting p left join expired ex on ex.account_id = p.account_id
-     where p.entry_id = v_orig.id
-     group by p.account_id
-  )
-  select jsonb_agg(q.posting order by q.ord) into v_postings from (
-    select n.ord, jsonb_build_object('account', n.account_id, 'amount', n.amount) as posting from net n where n.amount <> 0
-    union all
-    select 0, jsonb_build_object('account', (select id from ledger_account where code = 'breakage'), 'amount', -sum(ex.amount))
-      from expired ex having coalesce(sum(ex.amount), 0) > 0
-  ) q;
-  v_err := xf_lock_and_check(v_postings);
-  if v_err is not null then return xf_idem_finish(p->>'key', v_err); end if;
-  v_entry := xf_insert_entry(p->>'key', 'reverse', p->>'actor', p->>'reason',
-                             coalesce(p->'metadata', '{}'::jsonb) || jsonb_build_object('reversedKind', v_orig.kind),
-                             v_postings, p_reverses => v_orig.id);
-  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'entryId', v_entry,
-    'reversedEntryId', v_orig.id, 'accounts',
-    xf_apply(v_entry, v_postings, p->'expiry', case when v_orig.kind = 'expire' then null else v_orig.id end)));
-end $$;
+${REVERSE}
 
 ${BATCH_FAST}
 

@@ -90,7 +90,7 @@ export class ConfigError extends Error {}
 
 /** Parses an environment; throws ConfigError with one line per bad variable. */
 export function createConfig(env: Record<string, string | undefined> = process.env): Config {
-  // An empty variable is an unset one: docker compose passes \${X:-} as "", and so does a copied
+  // An empty variable is an unset one: docker compose passes ${X:-} as "", and so does a copied
   // .env.example with its optional lines left blank.
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const result = configSchema.safeParse(set);

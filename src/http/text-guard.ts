@@ -2,8 +2,8 @@
 // unpaired UTF-16 surrogates: such a string would reach the database and fail there as a 500.
 // Every validated request part is checked here instead, so it fails as a 400 and changes nothing.
 
-const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNPAIRED = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSTORABLE = new RegExp(`\\0|${UNPAIRED.source}`);
 
 /** Free text (a chat message) made storable: NUL dropped, unpaired surrogates as U+FFFD. */
 export function storableText(text: string): string {
