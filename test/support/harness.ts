@@ -24,8 +24,12 @@ export interface Harness {
 
 export const postgresAvailable = () => inject('postgres');
 
-/** Which databases a file should run on: PostgreSQL when reachable, PGlite otherwise. */
+/**
+ * Which database a file runs on: the vitest project's (XF_TEST_DB, `postgres` or `pglite`; the
+ * suite runs every integration file in both), else PostgreSQL when reachable, PGlite otherwise.
+ */
 export function defaultKind(): DbKind {
+  if (process.env.XF_TEST_DB === 'pglite') return 'pglite';
   return postgresAvailable() ? 'postgres' : 'pglite';
 }
 
