@@ -33,7 +33,9 @@ export function defaultKind(): DbKind {
   return postgresAvailable() ? 'postgres' : 'pglite';
 }
 
-export async function createHarness(opts: { kind?: DbKind; env?: Record<string, string>; poolMax?: number } = {}): Promise<Harness> {
+export async function createHarness(
+  opts: { kind?: DbKind; env?: Record<string, string>; poolMax?: number; /** PGlite on disk (so a command can open it after close()) instead of in memory */ dataDir?: string } = {},
+): Promise<Harness> {
   const kind = opts.kind ?? defaultKind();
   let dbName: string | undefined;
   let orm: Orm;
@@ -42,7 +44,7 @@ export async function createHarness(opts: { kind?: DbKind; env?: Record<string, 
     await cloneTemplate(dbName);
     orm = await createOrm({ databaseUrl: urlFor(dbName), poolMax: opts.poolMax ?? 20 });
   } else {
-    orm = await createOrm({});
+    orm = await createOrm({ dataDir: opts.dataDir });
     await migrate(orm);
   }
   const config = createConfig({
