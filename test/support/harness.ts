@@ -70,6 +70,14 @@ export async function createHarness(
   };
 }
 
+/** A migrated PostgreSQL database of its own (a clone of the run's template), for tests that run
+ * the service or a command as a separate process. */
+export async function newPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `xuefen_test_${inject('runId')}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await cloneTemplate(name);
+  return { url: urlFor(name), drop: () => withAdmin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined) };
+}
+
 async function cloneTemplate(name: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
