@@ -1,14 +1,14 @@
 // Webhook mode: a Hono sub-app serving POST <path>. Telegram sends the secret given to
 // setWebhook in X-Telegram-Bot-Api-Secret-Token; anything else is refused before the bot sees it.
-import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Update } from 'grammy/types';
 import { errorBody } from '../../src/http/errors.js';
+import { sameSecret, TELEGRAM_SECRET_HEADER } from '../../src/http/bot-credentials.js';
 import type { Logger } from '../../src/shared/logger.js';
 import type { TelegramBot } from './telegram.bot.js';
 
 export const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
-export const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
+export const SECRET_HEADER = TELEGRAM_SECRET_HEADER;
 
 export interface WebhookRouteOptions {
   secret: string;
@@ -20,13 +20,6 @@ export interface WebhookRouteOptions {
 /** The route path for a public webhook URL: https://example.com/tg/hook → /tg/hook. */
 export function webhookPath(webhookUrl: string): string {
   return new URL(webhookUrl).pathname || DEFAULT_WEBHOOK_PATH;
-}
-
-function sameSecret(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const isUpdate = (body: unknown): body is Update =>

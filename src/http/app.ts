@@ -5,7 +5,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { limitBody } from './body-limit.js';
 import type { AppServices } from '../app.services.js';
 import type { AppEnv } from './http.types.js';
-import { authenticate, createKeyring, requireRole } from './auth.js';
+import { createKeyring, enforcePermissions } from './auth.js';
+import { permissionMatrix } from './permissions.js';
+import { createSessionSigner } from './web-session.js';
 import { errorBody, errorResponse, onError } from './errors.js';
 import { newRouter } from './router.js';
 import { allowedMethods } from './allowed-methods.js';
@@ -18,7 +20,7 @@ import { rewardsRoutes } from './rewards.routes.js';
 import { ordersRoutes } from './orders.routes.js';
 import { membershipRoutes } from './membership.routes.js';
 import { sandboxRoutes } from './sandbox.routes.js';
-import { chatRoutes } from './chat.routes.js';
+import { chatRoutes, sessionSecretSource } from './chat.routes.js';
 import { supportRoutes } from './support.routes.js';
 import { CHAT_PAGE } from '../web/chat.page.js';
 import { queryOne } from '../db/sql.js';
@@ -51,6 +53,16 @@ export function createApp(s: AppServices) {
     '*',
     limitBody(s.config.MAX_BODY_BYTES),
   );
+  // Every route, the bots' included (mounted later by bots.ts), passes the permission matrix
+  // (permissions.ts): registered before any route, so none can skip it.
+  const sessionSecret = sessionSecretSource(s);
+  app.use(
+    '*',
+    enforcePermissions({
+      matrix: permissionMatrix(s.config), keyring, telegramSecret: s.config.TELEGRAM_WEBHOOK_SECRET, discordPublicKey: s.config.DISCORD_PUBLIC_KEY,
+      isWebSession: async (cookie) => createSessionSigner(await sessionSecret()).verify(cookie) !== undefined,
+    }),
+  );
   app.onError(onError);
   const methodsFor = allowedMethods(app.routes);
   app.notFound((c) => {
@@ -82,14 +94,6 @@ export function createApp(s: AppServices) {
   // The web chat page: static HTML that talks to POST /v1/chat with its session cookie.
   app.get('/', (c) => c.html(CHAT_PAGE));
 
-  // Payment providers authenticate with their webhook signature, not with our API keys.
-  // /v1/chat works without a key (as the caller's web session) but still honours one if sent.
-  const auth = authenticate(keyring, { required: true });
-  const optionalAuth = authenticate(keyring, { required: false });
-  app.use('/v1/*', (c, next) =>
-    c.req.path === '/v1/payments/webhook' ? next() : c.req.path === '/v1/chat' ? optionalAuth(c, next) : auth(c, next),
-  );
-  app.use('/v1/admin/*', requireRole('admin'));
   app.route('/v1/users', usersRoutes(s));
   app.route('/v1/admin', ledgerRoutes(s));
   app.route('/v1', chatRoutes(s));

@@ -138,7 +138,7 @@ export function rewardsRoutes(s: AppServices) {
   const CommunityParams = z.object({ community: Community.openapi({ param: { name: 'community', in: 'path' }, example: 'telegram:-1001234' }) });
   r.openapi(
     createRoute({
-      method: 'post', path: '/communities/{community}/grants', tags: ['rewards'], security, summary: 'A moderator grants task points (≤ 500 per grant, ≤ 5,000 per day, reason required)',
+      method: 'post', path: '/communities/{community}/grants', tags: ['rewards'], security, summary: 'A moderator grants task points (admin key only: the grant names its moderator; ≤ 500 per grant, ≤ 5,000 per day, reason required)',
       request: { params: CommunityParams, headers: IdempotencyHeaders, body: jsonBody(z.object({ moderatorUserId: Id, userId: Id, points: Points, reason: Reason }).strict()) },
       responses: { 201: json(GrantSchema, 'Granted (or replayed)'), ...errorResponses },
     }),
