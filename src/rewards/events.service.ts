@@ -102,7 +102,8 @@ export function createEventsService(deps: { em: Em; clock: Clock; rewards: Rewar
     const e = { type: input.type, data: input.data } as LearningEventInput;
     const actor = caller.actor;
     // Refused before anything is stored: the Idempotency-Key stays unused and nothing changes.
-    if (EVENT_REPORTERS[e.type] === 'admin' && caller.role !== 'admin') {
+    // Fails closed: a type missing from the table (only possible past the type checker) is admin-only.
+    if (EVENT_REPORTERS[e.type] !== 'service' && caller.role !== 'admin') {
       throw new DomainError('forbidden', `${e.type} events change points by what the caller says was paid or refunded; they need an admin key (paid orders earn their points through the payment webhook)`, {
         type: e.type, adminOnly: Object.keys(EVENT_REPORTERS).filter((t) => EVENT_REPORTERS[t as EventType] === 'admin'),
       });
