@@ -21,7 +21,7 @@ import { createReferralsService } from './rewards/referrals.service.js';
 import { createGrantsService } from './rewards/grants.service.js';
 import { createLeaderboardService } from './rewards/leaderboard.service.js';
 import { createOrdersService } from './orders/orders.service.js';
-import { createSandboxProvider } from './orders/sandbox.provider.js';
+import { createPaymentProvider } from './orders/payment.factory.js';
 import { createCheckoutService } from './orders/checkout.service.js';
 import { createReviewsService } from './orders/reviews.service.js';
 import { createSupportService } from './assistant/support.service.js';
@@ -63,14 +63,15 @@ export function createCoreServices(deps: { config: Config; orm: Orm; logger: Log
   const leaderboard = createLeaderboardService({ em, clock, timeZone: config.TIME_ZONE });
   const link = createLinkService({ em, clock, ledger, membership, rewards });
   const orders = createOrdersService({ em, clock, ledger, catalog, membership, onInteraction });
-  const paymentProvider = createSandboxProvider({ em, clock, publicUrl: config.PUBLIC_URL });
+  // `sandbox` is the same provider when PAYMENT_PROVIDER=sandbox (its pay page is ours), else null.
+  const { provider: paymentProvider, sandbox } = createPaymentProvider(config.PAYMENT_PROVIDER, { em, clock, publicUrl: config.PUBLIC_URL });
   const checkout = createCheckoutService({
     em, clock, logger: logger.child({ module: 'payments' }), ledger, catalog, membership, rewards, referrals, orders, provider: paymentProvider,
   });
   const reviews = createReviewsService({ em, clock, catalog, events });
   return {
     config, orm, em, logger, clock, ledger, ledgerQueries, users, membership, roles, account, catalog, rewards, referrals, checkins, events,
-    grants, leaderboard, link, orders, paymentProvider, checkout, reviews,
+    grants, leaderboard, link, orders, paymentProvider, checkout, reviews, sandbox,
   };
 }
 

@@ -40,6 +40,23 @@ describe('configuration', () => {
     expect(failure({ DATABASE_URL: 'mysql://u@db/x' })).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
   });
 
+  it('runs the sandbox payment provider by default only outside production, and in production only when opted in', () => {
+    expect(createConfig({}).PAYMENT_PROVIDER).toBe('sandbox');
+    expect(createConfig({ NODE_ENV: 'test' }).PAYMENT_PROVIDER).toBe('sandbox');
+    expect(createConfig({ NODE_ENV: 'production' }).PAYMENT_PROVIDER).toBe('none');
+    expect(createConfig({ NODE_ENV: 'production', PAYMENT_PROVIDER: '' }).PAYMENT_PROVIDER).toBe('none');
+    expect(createConfig({ NODE_ENV: 'development', PAYMENT_PROVIDER: 'none' }).PAYMENT_PROVIDER).toBe('none');
+    const refused = failure({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'sandbox' });
+    expect(refused.split('\n')).toHaveLength(1);
+    expect(refused).toMatch(/^invalid configuration: PAYMENT_PROVIDER: sandbox payments take no real money; .*PAYMENT_SANDBOX_IN_PRODUCTION=true/);
+    expect(failure({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'sandbox', PAYMENT_SANDBOX_IN_PRODUCTION: 'false' })).toMatch(/PAYMENT_PROVIDER: /);
+    expect(createConfig({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'sandbox', PAYMENT_SANDBOX_IN_PRODUCTION: 'true' })).toMatchObject({
+      PAYMENT_PROVIDER: 'sandbox', PAYMENT_SANDBOX_IN_PRODUCTION: true,
+    });
+    expect(failure({ PAYMENT_PROVIDER: 'stripe' })).toMatch(/^invalid configuration: PAYMENT_PROVIDER: /);
+    expect(failure({ PAYMENT_SANDBOX_IN_PRODUCTION: 'maybe' })).toMatch(/^invalid configuration: PAYMENT_SANDBOX_IN_PRODUCTION: /);
+  });
+
   it('names every bad variable on one line', () => {
     const message = failure({ PORT: 'x', LOG_LEVEL: 'loud', ADMIN_API_KEYS: 'short' });
     expect(message.split('\n')).toHaveLength(1);

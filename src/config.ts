@@ -76,13 +76,25 @@ export const configSchema = z
   DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters').optional(),
   DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric id').optional(),
   DISCORD_API_BASE: z.string().url().default('https://discord.com/api'),
+  // Unset: sandbox in development and test, none in production (see below).
+  PAYMENT_PROVIDER: z.enum(['sandbox', 'none']).optional(),
+  PAYMENT_SANDBOX_IN_PRODUCTION: flag.default(false),
 })
   .superRefine((c, ctx) => {
     if (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_MODE === 'webhook') {
       if (!c.TELEGRAM_WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_URL'], message: 'required when TELEGRAM_MODE=webhook' });
       if (!c.TELEGRAM_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'required when TELEGRAM_MODE=webhook' });
     }
-  });
+    // The sandbox takes no money and completes any payment its pay link asks for: in production
+    // only on purpose.
+    if (c.NODE_ENV === 'production' && c.PAYMENT_PROVIDER === 'sandbox' && !c.PAYMENT_SANDBOX_IN_PRODUCTION) {
+      ctx.addIssue({
+        code: 'custom', path: ['PAYMENT_PROVIDER'],
+        message: 'sandbox payments take no real money; refused with NODE_ENV=production unless PAYMENT_SANDBOX_IN_PRODUCTION=true (or use PAYMENT_PROVIDER=none)',
+      });
+    }
+  })
+  .transform((c) => ({ ...c, PAYMENT_PROVIDER: c.PAYMENT_PROVIDER ?? (c.NODE_ENV === 'production' ? ('none' as const) : ('sandbox' as const)) }));
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -42,6 +42,9 @@ async function main() {
     }
   }
   const services = createServices({ config, orm, logger });
+  if (config.PAYMENT_PROVIDER === 'none') logger.info('payments: off (PAYMENT_PROVIDER=none): buying with money answers 503 payments_unavailable, /sandbox is not served');
+  else if (config.PAYMENT_PROVIDER === 'sandbox' && config.NODE_ENV === 'production') logger.warn('payments: SANDBOX in production (PAYMENT_SANDBOX_IN_PRODUCTION=true): pay links complete without real money');
+  else if (config.PAYMENT_PROVIDER === 'sandbox') logger.info('payments: sandbox provider (no real money; set PAYMENT_PROVIDER=none to switch payments off)');
   const seed = await services.catalog.seedDemo();
   if (seed.seeded) logger.info('demo catalog seeded (first start)');
   await services.support.seedFaq();

@@ -22,7 +22,12 @@ afterEach(async () => {
 
 const buy = (userId: number, body: Record<string, unknown>, key = uniqueKey('buy')) =>
   st.api('POST', `/v1/users/${userId}/orders`, { body, headers: { 'idempotency-key': key } });
-const refOf = (payUrl: string) => payUrl.split('/').pop()!;
+const refOf = (payUrl: string) => new URL(payUrl).pathname.split('/').pop()!;
+/** The pay page, or one of its actions, as the pay link (with its token) addresses it. */
+const payPath = (payUrl: string, action?: 'succeed' | 'fail') => {
+  const u = new URL(payUrl);
+  return `${u.pathname}${action ? `/${action}` : ''}${u.search}`;
+};
 const snapshot = async () => ({
   ledger: (await st.s.ledgerQueries.verify()).totals,
   orders: await query(st.s.em, `select id, status, paid_at from shop_order order by id`),
@@ -44,9 +49,9 @@ describe('paid course orders', () => {
     expect(await st.s.account.balance(u.id)).toMatchObject({ balance: 10000, held: 5970, available: 4030 });
 
     // The payer opens the hosted page and pays; the provider posts its signed webhook to us.
-    const page = await st.app.request(new URL(o.body.payUrl).pathname);
+    const page = await st.app.request(payPath(o.body.payUrl));
     expect(await page.text()).toContain('¥139.30');
-    const paid = await st.app.request(`${new URL(o.body.payUrl).pathname}/succeed`, { method: 'POST' });
+    const paid = await st.app.request(payPath(o.body.payUrl, 'succeed'), { method: 'POST' });
     expect(paid.status).toBe(200);
     const order = (await st.api('GET', `/v1/users/${u.id}/orders/${o.body.orderId}`)).body;
     expect(order).toMatchObject({ status: 'paid', payUrl: null });
@@ -70,8 +75,10 @@ describe('paid course orders', () => {
     expect(o.body).toMatchObject({ amountFen: 17900 - 1000 - 2000, couponFen: 2000 });
     expect((await buy(u.id, { courseSlug: 'ux-design', couponCode: coupon })).body.error.code).toBe('invalid_input');
     expect((await st.s.account.balance(u.id)).held).toBe(1000);
-    await st.app.request(`${new URL(o.body.payUrl).pathname}/fail`, { method: 'POST' });
+    await st.app.request(payPath(o.body.payUrl, 'fail'), { method: 'POST' });
     expect((await st.api('GET', `/v1/users/${u.id}/orders/${o.body.orderId}`)).body.status).toBe('failed');
+    // Pay pressed afterwards on the same (still valid) link: the provider refuses the closed payment.
+    expect((await st.app.request(payPath(o.body.payUrl, 'succeed'), { method: 'POST' })).status).toBe(409);
     expect(await st.s.account.balance(u.id)).toMatchObject({ balance: 3000, held: 0 });
     const again = await buy(u.id, { courseSlug: 'sql-databases', points: 1000, couponCode: coupon });
     expect(again.status).toBe(201);
@@ -87,8 +94,11 @@ describe('paid course orders', () => {
     expect((await st.s.checkout.expireUnpaid()).expired).toBeGreaterThanOrEqual(1);
     expect((await st.api('GET', `/v1/users/${u.id}/orders/${o.body.orderId}`)).body.status).toBe('expired');
     expect(await st.s.account.balance(u.id)).toMatchObject({ balance: 5000, held: 0 });
-    // The payer comes back too late: the provider refuses the closed payment.
-    expect((await st.app.request(`${new URL(o.body.payUrl).pathname}/succeed`, { method: 'POST' })).status).toBe(409);
+    // The payer comes back too late: the pay link has expired with the payment.
+    const late = await st.app.request(payPath(o.body.payUrl, 'succeed'), { method: 'POST' });
+    expect(late.status).toBe(403);
+    expect((await late.json()).error).toMatchObject({ code: 'pay_token_invalid', details: { reason: 'expired' } });
+    expect((await st.api('GET', `/v1/users/${u.id}/orders/${o.body.orderId}`)).body.status).toBe('expired');
   });
 
   it('a late success webhook for an expired order refunds the money instead of enrolling', async () => {
@@ -100,7 +110,7 @@ describe('paid course orders', () => {
     await st.s.checkout.expireUnpaid(); // provider says succeeded: we wait for the webhook
     st.clock.advance(16 * MINUTE);
     await query(st.s.em, `update shop_order set status = 'expired' where id = ?`, [o.body.orderId]);
-    const res = await st.api('POST', '/v1/payments/webhook', { rawBody: late, headers: await st.s.paymentProvider.sign(late), key: null });
+    const res = await st.api('POST', '/v1/payments/webhook', { rawBody: late, headers: await st.s.sandbox!.sign(late), key: null });
     expect(res.body).toMatchObject({ outcome: 'late_payment_refunded' });
     const charge = await queryOne<{ refunded_fen: string }>(st.s.em, `select refunded_fen from sandbox_charge where ref = ?`, [ref]);
     expect(Number(charge!.refunded_fen)).toBe(6900);
@@ -112,7 +122,7 @@ describe('webhook security', () => {
   it('a bad signature → 401 and nothing changes; a stale timestamp → 401; a replay has no second effect', async () => {
     const u = await user(st, { balance: 3000 });
     const o = await buy(u.id, { courseSlug: 'personal-finance', points: 2970 });
-    const hook = await st.s.paymentProvider.settle(refOf(o.body.payUrl), 'succeeded');
+    const hook = await st.s.sandbox!.settle(refOf(o.body.payUrl), 'succeeded');
     const before = await snapshot();
     const tampered = hook.rawBody.replace('"amountFen":6930', '"amountFen":1');
     for (const attempt of [
@@ -125,7 +135,7 @@ describe('webhook security', () => {
       expect(res.body.error.code).toBe('invalid_signature');
     }
     const old = Math.floor(st.clock.now().getTime() / 1000) - 3600;
-    const stale = await st.api('POST', '/v1/payments/webhook', { rawBody: hook.rawBody, headers: await st.s.paymentProvider.sign(hook.rawBody, old), key: null });
+    const stale = await st.api('POST', '/v1/payments/webhook', { rawBody: hook.rawBody, headers: await st.s.sandbox!.sign(hook.rawBody, old), key: null });
     expect(stale.status).toBe(401);
     expect(await snapshot()).toEqual(before);
 
@@ -136,7 +146,7 @@ describe('webhook security', () => {
     expect(replay.body).toMatchObject({ duplicate: true });
     // Same payment, new event id (providers do resend): still no second effect.
     const resent = hook.rawBody.replace(/"id":"evt_[0-9a-f]+"/, '"id":"evt_resent"');
-    const res2 = await st.api('POST', '/v1/payments/webhook', { rawBody: resent, headers: await st.s.paymentProvider.sign(resent), key: null });
+    const res2 = await st.api('POST', '/v1/payments/webhook', { rawBody: resent, headers: await st.s.sandbox!.sign(resent), key: null });
     expect(res2.body).toMatchObject({ duplicate: false, outcome: 'already_paid' });
     expect(await snapshot()).toEqual(afterFirst);
     expect(await st.s.account.balance(u.id)).toMatchObject({ balance: 30, pending: 346 });
@@ -147,7 +157,7 @@ describe('refunds', () => {
   it('twenty concurrent refund requests → exactly one refund: money back, points returned, earned points reversed, enrollment revoked', async () => {
     const u = await user(st, { balance: 8000 });
     const o = await buy(u.id, { courseSlug: 'data-analysis-pandas', points: 8000 });
-    await st.app.request(`${new URL(o.body.payUrl).pathname}/succeed`, { method: 'POST' });
+    await st.app.request(payPath(o.body.payUrl, 'succeed'), { method: 'POST' });
     expect(await st.s.account.balance(u.id)).toMatchObject({ balance: 0, pending: 1095 });
     st.clock.advance(3 * DAY);
     const results = await Promise.all(

@@ -106,11 +106,14 @@ export function createApp(s: AppServices) {
     app.route('/v1', m.public);
     app.route('/v1/admin', m.admin);
   }
-  // The sandbox provider's hosted pages deliver its signed webhooks to this same app.
-  app.route(
-    '/sandbox',
-    sandboxRoutes(s, (rawBody, headers) => Promise.resolve(app.request('/v1/payments/webhook', { method: 'POST', body: rawBody, headers }))),
-  );
+  // The sandbox provider's hosted pages deliver its signed webhooks to this same app. Mounted
+  // only when PAYMENT_PROVIDER=sandbox: otherwise /sandbox/* is a 404.
+  if (s.sandbox) {
+    app.route(
+      '/sandbox',
+      sandboxRoutes(s.sandbox, (rawBody, headers) => Promise.resolve(app.request('/v1/payments/webhook', { method: 'POST', body: rawBody, headers }))),
+    );
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -65,12 +65,15 @@ export function rewardsRoutes(s: AppServices) {
   r.openapi(
     createRoute({
       method: 'post', path: '/events', tags: ['rewards'], security, summary: 'Report a learning or activity event; earns per the rules, once per key and occasion',
+      description: 'Service and admin keys may report lesson.completed, quiz.passed, review.posted and user.interacted. purchase.completed and purchase.refunded need an admin key (403 forbidden otherwise): they earn or take back points by an amount the caller names. Paid course orders earn their points through the payment webhook, not here.',
       request: { headers: IdempotencyHeaders, body: jsonBody(EventBody) },
       responses: { 201: json(EventResult, 'Recorded (or replayed)'), ...errorResponses },
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const res = await s.events.record({ ...body, key: c.req.valid('header')['idempotency-key'] } as Parameters<AppServices['events']['record']>[0], actor(c));
+      const res = await s.events.record({ ...body, key: c.req.valid('header')['idempotency-key'] } as Parameters<AppServices['events']['record']>[0], {
+        actor: actor(c), role: c.get('role') === 'admin' ? 'admin' : 'service',
+      });
       return c.json(res, 201);
     },
   );

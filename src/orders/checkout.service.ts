@@ -70,6 +70,14 @@ export function createCheckoutService(deps: {
     return Number(r?.balance ?? 0) - Number(r?.held ?? 0);
   }
 
+  function requirePayments(): void {
+    if (!deps.provider.enabled) {
+      throw new DomainError('payments_unavailable', 'buying with money is switched off on this service (PAYMENT_PROVIDER=none); courses can still be redeemed with points', {
+        provider: deps.provider.name,
+      });
+    }
+  }
+
   /** How much of a course's price points could pay for this user now. */
   async function checkoutQuote(userId: number, courseSlug: string): Promise<CheckoutQuote> {
     const id = await resolveUserId(deps.em, userId);
@@ -83,6 +91,8 @@ export function createCheckoutService(deps: {
 
   /** Creates the order (points held, coupon reserved) and its payment; returns the pay link. */
   async function createOrder(input: CheckoutInput): Promise<OrderView & { replayed: boolean }> {
+    // Before anything is held or recorded: with payments off there is nothing to retry against.
+    requirePayments();
     const userId = await resolveUserId(deps.em, input.userId);
     const hash = requestHash('checkout', { userId, courseSlug: input.courseSlug, points: input.points ?? 0, couponCode: input.couponCode ?? null });
     const { value, replayed } = await inTransaction(deps.em, (tx) =>
@@ -262,6 +272,7 @@ export function createCheckoutService(deps: {
 
   /** Refund inside the window. Exactly one of any number of concurrent requests does it. */
   async function refund(input: { userId: number; orderId: number; reason?: string; actor?: string }): Promise<RefundResultView> {
+    requirePayments();
     const userId = await resolveUserId(deps.em, input.userId);
     const claimed = await queryOne<OrderRow>(
       deps.em,

@@ -1,5 +1,7 @@
 // The seam to a payment provider (WeChat Pay, Alipay, Stripe…). The sandbox implements it
 // with the same shape as a real one: a hosted pay page, signed webhooks, idempotent refunds.
+// Which one runs is PAYMENT_PROVIDER (payment.factory.ts); a real provider is one more
+// implementation of this interface and one more value there.
 
 export interface CreatePaymentRequest {
   /** Our order reference; the provider treats it as the idempotency key of the payment. */
@@ -42,6 +44,8 @@ export interface WebhookEvent {
 
 export interface PaymentProvider {
   readonly name: string;
+  /** False when payments are switched off (PAYMENT_PROVIDER=none): buying with money is refused up front. */
+  readonly enabled: boolean;
   createPayment(req: CreatePaymentRequest): Promise<CreatedPayment>;
   /** Closes an unpaid payment (our timeout). Reports the payment's final state. */
   cancelPayment(providerRef: string): Promise<{ status: 'cancelled' | 'succeeded' | 'failed' }>;

@@ -2,11 +2,14 @@
 // (sandbox_charge), serves a hosted pay page (src/http/sandbox.routes.ts), signs webhooks
 // with HMAC-SHA256 over "<timestamp>.<body>" (header X-Sandbox-Signature: t=…,v1=…), refuses
 // stale timestamps, and refunds idempotently. Its secret is generated once and kept in the DB.
+// The pay link carries a signed, expiring token bound to the payment (pay-token.ts): the page
+// and its Pay/Cancel actions act only with it, as a real provider's checkout session would.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import type { CreatedPayment, CreatePaymentRequest, PaymentProvider, RefundRequest, RefundResult, WebhookEvent } from './payment.provider.js';
+import { checkPayToken, signPayToken } from './pay-token.js';
 
 export const SIGNATURE_HEADER = 'x-sandbox-signature';
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -16,9 +19,24 @@ export interface SignedWebhook {
   headers: Record<string, string>;
 }
 
+export interface SandboxCharge {
+  ref: string;
+  amountFen: number;
+  currency: string;
+  description: string;
+  status: string;
+  expiresAt: string;
+}
+
 export type SandboxProvider = PaymentProvider & {
   /** The pay page's data. */
-  charge(ref: string): Promise<{ ref: string; amountFen: number; currency: string; description: string; status: string; expiresAt: string } | null>;
+  charge(ref: string): Promise<SandboxCharge | null>;
+  /**
+   * The charge, if `token` is the one its pay link carries and has not expired; otherwise
+   * DomainError not_found (no such charge) or pay_token_invalid (missing, forged, expired or
+   * another payment's token).
+   */
+  authorize(ref: string, token: string | undefined): Promise<SandboxCharge & { token: string }>;
   /** The payer pressed Pay or Cancel: the charge settles and the provider emits a signed webhook. */
   settle(ref: string, outcome: 'succeeded' | 'failed'): Promise<SignedWebhook>;
   /** Signs any body as the provider would (tests use it to build webhooks). */
@@ -38,6 +56,11 @@ export function createSandboxProvider(deps: { em: Em; clock: Clock; publicUrl: s
     return secret;
   }
 
+  // The pay-page key is derived from the webhook secret, so one stored secret serves both uses
+  // and a token can never pass for a webhook signature or the other way round.
+  let payKey: Buffer | undefined;
+  const getPayKey = async () => (payKey ??= createHmac('sha256', await getSecret()).update('sandbox pay page tokens').digest());
+
   const hmac = (key: string, ts: number, body: string) => createHmac('sha256', key).update(`${ts}.${body}`).digest('hex');
 
   async function sign(rawBody: string, timestampSeconds?: number): Promise<Record<string, string>> {
@@ -46,7 +69,9 @@ export function createSandboxProvider(deps: { em: Em; clock: Clock; publicUrl: s
   }
 
   async function createPayment(req: CreatePaymentRequest): Promise<CreatedPayment> {
-    const existing = await queryOne<{ ref: string; expires_at: Date }>(deps.em, `select ref, expires_at from sandbox_charge where merchant_order_id = ?`, [req.merchantOrderId]);
+    const existing = await queryOne<{ ref: string; expires_at: Date; amount_fen: string }>(
+      deps.em, `select ref, expires_at, amount_fen from sandbox_charge where merchant_order_id = ?`, [req.merchantOrderId],
+    );
     const ref = existing?.ref ?? `sbx_${randomUUID().replace(/-/g, '')}`;
     if (!existing) {
       await query(
@@ -55,7 +80,11 @@ export function createSandboxProvider(deps: { em: Em; clock: Clock; publicUrl: s
         [ref, req.merchantOrderId, req.amountFen, req.currency, req.description.slice(0, 300), req.expiresAt.toISOString()],
       );
     }
-    return { providerRef: ref, payUrl: `${deps.publicUrl.replace(/\/$/, '')}/sandbox/pay/${ref}`, expiresAt: (existing ? new Date(existing.expires_at) : req.expiresAt).toISOString() };
+    const expiresAt = existing ? new Date(existing.expires_at) : req.expiresAt;
+    const amountFen = existing ? Number(existing.amount_fen) : req.amountFen;
+    // The link works exactly as long as the payment can be made.
+    const token = signPayToken(await getPayKey(), { ref, merchantOrderId: req.merchantOrderId, amountFen }, expiresAt);
+    return { providerRef: ref, payUrl: `${deps.publicUrl.replace(/\/$/, '')}/sandbox/pay/${ref}?token=${token}`, expiresAt: expiresAt.toISOString() };
   }
 
   async function cancelPayment(ref: string) {
@@ -105,11 +134,27 @@ export function createSandboxProvider(deps: { em: Em; clock: Clock; publicUrl: s
     return { id: body.id, type: body.type, providerRef: body.data.ref, merchantOrderId: body.data.merchantOrderId, amountFen: body.data.amountFen, occurredAt: String(body.created) };
   }
 
-  async function charge(ref: string) {
+  async function charge(ref: string): Promise<SandboxCharge | null> {
     const c = await queryOne<{ ref: string; amount_fen: string; currency: string; description: string; status: string; expires_at: Date }>(
       deps.em, `select * from sandbox_charge where ref = ?`, [ref],
     );
     return c ? { ref: c.ref, amountFen: Number(c.amount_fen), currency: c.currency, description: c.description, status: c.status, expiresAt: new Date(c.expires_at).toISOString() } : null;
+  }
+
+  async function authorize(ref: string, token: string | undefined) {
+    const c = await queryOne<{ merchant_order_id: string; amount_fen: string }>(deps.em, `select merchant_order_id, amount_fen from sandbox_charge where ref = ?`, [ref]);
+    if (!c) throw new DomainError('not_found', 'no such sandbox payment');
+    const check = checkPayToken(await getPayKey(), { ref, merchantOrderId: c.merchant_order_id, amountFen: Number(c.amount_fen) }, token, deps.clock.now());
+    if (!check.ok) {
+      const why = {
+        missing: 'this pay link has no token; open the pay link your order gave you',
+        malformed: 'this pay link\'s token is not valid; open the pay link your order gave you',
+        forged: 'this pay link\'s token is not valid for this payment; open the pay link your order gave you',
+        expired: 'this pay link has expired; start the purchase again for a new one',
+      }[check.reason];
+      throw new DomainError('pay_token_invalid', why, { reason: check.reason });
+    }
+    return { ...(await charge(ref))!, token: token! };
   }
 
   async function settle(ref: string, outcome: 'succeeded' | 'failed'): Promise<SignedWebhook> {
@@ -133,5 +178,5 @@ export function createSandboxProvider(deps: { em: Em; clock: Clock; publicUrl: s
     return { rawBody, headers: await sign(rawBody) };
   }
 
-  return { name: 'sandbox', createPayment, cancelPayment, refund, verifyWebhook, charge, settle, sign };
+  return { name: 'sandbox', enabled: true, createPayment, cancelPayment, refund, verifyWebhook, charge, authorize, settle, sign };
 }

@@ -19,6 +19,29 @@ export type LearningEventInput =
 
 export type EventType = LearningEventInput['type'];
 
+/**
+ * Who may report each event type. Purchase points come only from a paid order (the payment
+ * webhook awards them itself, never through here) or from an admin: `purchase.completed` earns
+ * by an amount the caller names (`amountFen` × the rule's rate, no cap), and `purchase.refunded`
+ * takes earned points back, so both need an admin key. Learning events earn fixed amounts
+ * capped by their rules (daily/total limits, cooldowns) and are open to service keys. A Record,
+ * so a new event type does not compile until it is placed here.
+ */
+export const EVENT_REPORTERS: Record<EventType, 'admin' | 'service'> = {
+  'lesson.completed': 'service',
+  'quiz.passed': 'service',
+  'review.posted': 'service',
+  'user.interacted': 'service',
+  'purchase.completed': 'admin',
+  'purchase.refunded': 'admin',
+};
+
+export interface EventCaller {
+  /** Recorded on the ledger entries, e.g. `api:service`. */
+  actor: string;
+  role: 'admin' | 'service';
+}
+
 export interface EventOutcome {
   eventId: number;
   type: EventType;
@@ -75,8 +98,16 @@ export function createEventsService(deps: { em: Em; clock: Clock; rewards: Rewar
     return { awards, reversedPoints };
   }
 
-  async function record(input: { key: string; userId: number; occurredAt?: string } & LearningEventInput, actor = 'api:service'): Promise<EventOutcome> {
+  async function record(input: { key: string; userId: number; occurredAt?: string } & LearningEventInput, caller: EventCaller): Promise<EventOutcome> {
     const e = { type: input.type, data: input.data } as LearningEventInput;
+    const actor = caller.actor;
+    // Refused before anything is stored: the Idempotency-Key stays unused and nothing changes.
+    // Fails closed: a type missing from the table (only possible past the type checker) is admin-only.
+    if (EVENT_REPORTERS[e.type] !== 'service' && caller.role !== 'admin') {
+      throw new DomainError('forbidden', `${e.type} events change points by what the caller says was paid or refunded; they need an admin key (paid orders earn their points through the payment webhook)`, {
+        type: e.type, adminOnly: Object.keys(EVENT_REPORTERS).filter((t) => EVENT_REPORTERS[t as EventType] === 'admin'),
+      });
+    }
     const hash = requestHash('event', { userId: input.userId, type: e.type, data: e.data, occurredAt: input.occurredAt ?? null });
     const userId = await resolveUserId(deps.em, input.userId);
     const outcome = await inTransaction(deps.em, async (tx) => {

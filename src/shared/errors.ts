@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   tier_required: 403,
   not_moderator: 403,
   not_enrolled: 403,
+  pay_token_invalid: 403,
   not_found: 404,
   user_not_found: 404,
   entry_not_found: 404,
@@ -48,6 +49,7 @@ export const ERROR_STATUS = {
   too_many_requests: 429,
   payment_provider_error: 502,
   unavailable: 503,
+  payments_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -105,6 +105,7 @@ export const en: Templates = {
       tier_required: `This course needs a higher membership tier. ${message ?? ''}`,
       not_found: "I couldn't find that.",
       rate_limited: 'Too many requests — please try again in a moment.',
+      payments_unavailable: "Paying with money isn't available right now. You can still redeem courses with points.",
     })[code] ?? `Something went wrong: ${message ?? code}`,
   buttons: { confirm: '✅ Confirm', cancel: 'Cancel', next: 'Next ›', prev: '‹ Prev', redeem: 'Redeem', buy: 'Buy', details: 'Details', pay: 'Pay' },
 };

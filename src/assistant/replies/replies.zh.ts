@@ -104,6 +104,7 @@ export const zh: Templates = {
       tier_required: `这门课程需要更高的会员等级。${message ?? ''}`,
       not_found: '没有找到。',
       rate_limited: '操作太频繁了，请稍后再试。',
+      payments_unavailable: '暂时无法在线付款，你仍然可以用积分兑换课程。',
     })[code] ?? `出错了：${message ?? code}`,
   buttons: { confirm: '✅ 确认', cancel: '取消', next: '下一页 ›', prev: '‹ 上一页', redeem: '积分兑换', buy: '购买', details: '详情', pay: '去付款' },
 };
