@@ -21,6 +21,7 @@ export function fixtures(st: Stack, h: Harness) {
   const api = st.api;
   const svc = http(st.app, { key: SERVICE_KEY });
   let moderatorId = 0;
+  let rich: Promise<number> | undefined;
   const f = {
     api,
     svc,
@@ -35,6 +36,8 @@ export function fixtures(st: Stack, h: Harness) {
       return id;
     },
     moderator: () => moderatorId,
+    /** One user with points enough for every fuzzed deduction, hold and redemption of a run. */
+    richUser: () => (rich ??= f.user(10_000_000)),
     async entry(userId: number): Promise<number> {
       return must(await api('POST', '/v1/admin/grants', { body: { userId, amount: 5, reason: 'to reverse' }, headers: { 'idempotency-key': uniqueKey('e') } }), 'entry').entryId;
     },

@@ -62,18 +62,18 @@ export const RECIPES: Record<string, Recipe> = {
     readBack: async (f, req, res) => entryOf(f, uid(req), res.body.entryId),
   },
   'POST /v1/admin/deductions': {
-    bases: [async (f) => ({ body: { userId: await f.user(100), amount: 3, reason: 'fee' }, headers: idem() })],
+    bases: [async (f) => ({ body: { userId: await f.richUser(), amount: 3, reason: 'fee' }, headers: idem() })],
     stored: ['body.reason'],
     readBack: async (f, req, res) => entryOf(f, uid(req), res.body.entryId),
   },
   'POST /v1/admin/holds': {
-    bases: [async (f) => ({ body: { userId: await f.user(100), amount: 3, reason: 'hold', ttlSeconds: 600 }, headers: idem() })],
+    bases: [async (f) => ({ body: { userId: await f.richUser(), amount: 3, reason: 'hold', ttlSeconds: 600 }, headers: idem() })],
   },
   'POST /v1/admin/holds/{id}/post': {
-    bases: [async (f) => ({ path: { id: await f.hold(await f.user(100)) }, body: { amount: 2 }, headers: idem() })],
+    bases: [async (f) => ({ path: { id: await f.hold(await f.richUser()) }, body: { amount: 2 }, headers: idem() })],
   },
   'POST /v1/admin/holds/{id}/void': {
-    bases: [async (f) => ({ path: { id: await f.hold(await f.user(100)) }, headers: idem() })],
+    bases: [async (f) => ({ path: { id: await f.hold(await f.richUser()) }, headers: idem() })],
   },
   'POST /v1/admin/entries/{id}/reverse': {
     bases: [async (f) => { const u = await f.user(0); return { path: { id: await f.entry(u) }, body: { reason: 'mistake' }, headers: idem(), userId: u }; }],
@@ -171,13 +171,13 @@ export const RECIPES: Record<string, Recipe> = {
     bases: [async (f) => ({ path: { id: await f.moderatorGrant(await f.user(0)) }, body: { reason: 'spam' } })],
   },
   'POST /v1/users/{id}/redemptions': {
-    bases: [async (f) => ({ path: { id: await f.user(100) }, headers: idem(), body: { kind: 'item', slug: ITEM, quantity: 1, address: ADDRESS } })],
+    bases: [async (f) => ({ path: { id: await f.richUser() }, headers: idem(), body: { kind: 'item', slug: ITEM, quantity: 1, address: ADDRESS } })],
     lookup: ['body.slug', 'body.quoteId'],
     stored: ['body.address.name', 'body.address.line1', 'body.address.line2', 'body.address.city', 'body.address.province', 'body.address.postalCode', 'body.address.country'],
     readBack: async (f, req, res) => get(f, `/v1/users/${req.path!.id}/orders/${res.body.orderId}`),
   },
   'POST /v1/users/{id}/quotes': {
-    bases: [async (f) => ({ path: { id: await f.user(100) }, body: { kind: 'item', slug: ITEM, quantity: 1 } })],
+    bases: [async (f) => ({ path: { id: await f.richUser() }, body: { kind: 'item', slug: ITEM, quantity: 1 } })],
     lookup: ['body.slug'],
   },
   'GET /v1/users/{id}/orders': { bases: [async (f) => ({ path: { id: await f.user(0) }, query: { status: 'paid', limit: '5' } })], lookup: ['query.status'] },
@@ -196,7 +196,7 @@ export const RECIPES: Record<string, Recipe> = {
     readBack: async (f, req) => (await get(f, '/v1/courses/python-basics/reviews')).items.find((r: { userId: number }) => r.userId === req.path!.id),
   },
   'POST /v1/admin/orders/{orderId}/status': {
-    bases: [async (f) => ({ path: { orderId: await f.physicalOrder(await f.user(100)) }, body: { status: 'shipped', note: 'SF123' } })],
+    bases: [async (f) => ({ path: { orderId: await f.physicalOrder(await f.richUser()) }, body: { status: 'shipped', note: 'SF123' } })],
   },
   'POST /v1/users/{id}/link': {
     bases: [async (f) => ({ path: { id: await f.user(0) }, body: { code: await f.linkCode(await f.user(0, 'telegram')) } })],
