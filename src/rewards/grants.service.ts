@@ -106,7 +106,9 @@ export function createGrantsService(deps: { em: Em; clock: Clock; rewards: Rewar
       if (!g) throw new DomainError('grant_not_found', `no grant with id ${grantId}`);
       if (g.undone_at) throw new DomainError('invalid_state', 'this grant was already undone');
       await lockUsers(tx, [Number(g.user_id)]);
-      const r = await deps.rewards.reverseAward(tx, Number(g.award_id), actor, `grant undone: ${reason}`);
+      // The admin's reason as given (up to the entry's 500 characters): a prefix made a long reason
+      // overflow the column. The reversal entry links the grant's entry, which says what it undid.
+      const r = await deps.rewards.reverseAward(tx, Number(g.award_id), actor, reason);
       if (!r.reversed) throw new DomainError('invalid_state', 'this grant was already reversed');
       const undoEntry = await queryOne<{ reverse_entry_id: string }>(tx, `select reverse_entry_id from reward_award where id = ?`, [Number(g.award_id)]);
       const updated = await queryOne<GrantRow>(
