@@ -85,9 +85,11 @@ export function fixtures(st: Stack, h: Harness) {
     async referralCode(userId: number): Promise<string> {
       return must(await api('GET', `/v1/users/${userId}/referral`), 'referral').code;
     },
-    async sandboxRef(userId: number): Promise<string> {
+    /** The reference and token of a sandbox pay link (the token is what lets the page act). */
+    async sandboxLink(userId: number): Promise<{ ref: string; token: string }> {
       const o = must(await api('POST', `/v1/users/${userId}/orders`, { body: { courseSlug: 'ux-design' }, headers: { 'idempotency-key': uniqueKey('o') } }), 'order');
-      return /sbx_[0-9a-f]{32}/.exec(o.payUrl)![0];
+      const url = new URL(o.payUrl);
+      return { ref: /sbx_[0-9a-f]{32}/.exec(url.pathname)![0], token: url.searchParams.get('token')! };
     },
   };
   return f;

@@ -209,8 +209,14 @@ export const RECIPES: Record<string, Recipe> = {
   'PUT /v1/admin/communities/{community}/moderator-roles': { bases: [async () => ({ path: { community: 'discord:42' }, body: { roleIds: ['123'] } })] },
   'GET /v1/admin/communities/{community}/moderator-roles': { bases: [async () => ({ path: { community: 'discord:42' } })] },
   'GET /v1/admin/audit': { bases: [async (f) => ({ query: { subject: `user:${await f.user(0)}` } })] },
-  'GET /sandbox/pay/{ref}': { bases: [async (f) => ({ caller: 'none', path: { ref: await f.sandboxRef(await f.user(0)) } })], lookup: ['path.ref'] },
-  'POST /sandbox/pay/{ref}/{action}': { bases: [async (f) => ({ caller: 'none', path: { ref: await f.sandboxRef(await f.user(0)), action: 'fail' } })], lookup: ['path.ref'] },
+  'GET /sandbox/pay/{ref}': {
+    bases: [async (f) => f.sandboxLink(await f.user(0)).then(({ ref, token }) => ({ caller: 'none' as const, path: { ref }, query: { token } }))],
+    lookup: ['path.ref', 'query.token'],
+  },
+  'POST /sandbox/pay/{ref}/{action}': {
+    bases: [async (f) => f.sandboxLink(await f.user(0)).then(({ ref, token }) => ({ caller: 'none' as const, path: { ref, action: 'fail' }, query: { token } }))],
+    lookup: ['path.ref', 'query.token'],
+  },
 };
 
 /** Operations with text input that the walker does not drive, and why. */
