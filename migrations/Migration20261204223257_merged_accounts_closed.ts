@@ -14,7 +14,8 @@ import { functionSource } from './function-source.js';
  *   a batch that meets one to the per-operation path. A trigger refuses any increase of a
  *   closed account's balance or held amount, whatever path it comes by.
  * - A reversal of an entry that touched a closed account posts to the survivor's account of
- *   the same kind (locked with the others in ascending order); a merge cannot be reversed.
+ *   the same kind (locked with the others in ascending order); one that nets to nothing there
+ *   (the merge itself) is not reversible.
  */
 export class Migration20261204223257_merged_accounts_closed extends Migration {
   override async up(): Promise<void> {
@@ -73,13 +74,6 @@ const BATCH_FAST = edited(functionSource(EXPIRY_AND_HISTORY_SQL, 'xf_batch_fast'
 
 const REVERSE = edited(functionSource(EXPIRY_AND_HISTORY_SQL, 'xf_reverse'), [
   [
-    `  if v_orig.kind = 'expire' and exists (`,
-    `  if v_orig.kind in ('merge', 'merge.repair') then
-    return xf_idem_finish(p->>'key', xf_error('not_reversible', 'a merge of linked accounts cannot be reversed'));
-  end if;
-  if v_orig.kind = 'expire' and exists (`,
-  ],
-  [
     `  perform 1 from (select id from ledger_account where id = any (v_accounts) order by id for no key update) locked;`,
     `  v_accounts := xf_with_survivors(v_accounts);
   perform 1 from (select id from ledger_account where id = any (v_accounts) order by id for no key update) locked;
@@ -93,7 +87,11 @@ const REVERSE = edited(functionSource(EXPIRY_AND_HISTORY_SQL, 'xf_reverse'), [
   ) q;`,
     `      from expired ex having coalesce(sum(ex.amount), 0) > 0
   ) q;
-  v_postings := xf_to_survivors(v_postings);`,
+  v_postings := xf_to_survivors(v_postings);
+  -- A move between two accounts merged since (the merge itself) nets to nothing.
+  if coalesce(jsonb_array_length(v_postings), 0) < 2 then
+    return xf_idem_finish(p->>'key', xf_error('not_reversible', 'the accounts of this entry were merged into one since; there is nothing to reverse'));
+  end if;`,
   ],
 ]);
 

@@ -88,6 +88,11 @@ const ROUTES: Row[] = [
     expect(res.status, res.text).toBe(201);
     expect((await balanceOfA()).balance).toBe(before - 300);
   }],
+  ['POST /v1/admin/entries/{id}/reverse of the merge itself', async () => {
+    const [merge] = await query<{ id: string }>(st.s.em, `select e.id from ledger_entry e where e.kind = 'merge' and e.metadata->>'toUserId' = ? order by e.id limit 1`, [String(A)]);
+    const res = await st.api('POST', `/v1/admin/entries/${merge!.id}/reverse`, { headers: key() });
+    expect(res.body.error.code, res.text).toBe('not_reversible');
+  }],
   ['POST /v1/users/{id}/quotes', async () => {
     const q = (await st.api('POST', `/v1/users/${M}/quotes`, { body: { kind: 'course', slug: 'time-management' } })).body;
     expect(q.balance).toBe((await balanceOfA()).balance);
