@@ -5,6 +5,7 @@ import { DomainError, type ErrorCode } from '../shared/errors.js';
 import { execPrepared, inTransaction, pgErrorCode, query, queryOne, withRetry, type Em } from '../db/sql.js';
 import { requestHash } from './idempotency.js';
 import { createLedgerBatcher, type BatcherOptions } from './ledger.batcher.js';
+import { CLOSED_ACCOUNT, createMergedAccounts } from './ledger.merged.js';
 import type { Logger } from '../shared/logger.js';
 
 export const SYSTEM_ACCOUNTS = ['issuance', 'redemption', 'breakage', 'promotions', 'refunds'] as const;
@@ -16,22 +17,9 @@ export interface LedgerDeps {
   logger: Logger;
   expiry: { months: number; timeZone: string };
   batching?: BatcherOptions;
-  /**
-   * The user that answers for a user id: a merged user's survivor (membership's resolver).
-   * Every call that names a user goes through it.
-   */
+  /** The user that answers for a user id (a merged user's survivor); every call naming a user goes through it. */
   resolveUser?: (em: Em, userId: number) => Promise<number>;
 }
-
-/**
- * The database refused an account closed by a merge (SQLSTATE XF002) before storing anything
- * under the idempotency key: the operation is sent again to the survivor.
- */
-export class AccountClosedError extends Error {}
-
-const CLOSED_ACCOUNT = 'XF002';
-/** Tries of one operation while merges close the accounts it names (a chain of merges at most). */
-const CLOSED_ATTEMPTS = 8;
 
 export interface Posting {
   account: number;
@@ -66,6 +54,7 @@ export type LedgerService = ReturnType<typeof createLedgerService>;
 
 export function createLedgerService(deps: LedgerDeps) {
   const expiry = { months: deps.expiry.months, tz: deps.expiry.timeZone };
+  const { closedError, onUser, retryClosed } = createMergedAccounts(deps);
   let systemIds: Record<SystemAccount, number> | undefined;
 
   const batcher = createLedgerBatcher<DbResult>(
@@ -98,37 +87,6 @@ export function createLedgerService(deps: LedgerDeps) {
       throw new DomainError((result.code ?? 'conflict') as ErrorCode, result.message ?? 'ledger error', result.details);
     }
     return result;
-  }
-
-  // Inside a caller's transaction the refusal has aborted it: only the caller can start over.
-  // Callers lock the user first (membership's lockUser), which a merge waits for, so this is
-  // a merge that slipped past an unlocked caller: a conflict to retry, with nothing written.
-  function closedError(em?: Em): Error {
-    if (em) return new DomainError('conflict', 'this account was merged into another while the request ran; send it again');
-    return new AccountClosedError('ledger account closed by a merge');
-  }
-
-  /** Runs op on the user that answers for userId, again on the survivor if a merge closes the account meanwhile. */
-  async function onUser<T>(userId: number, em: Em | undefined, op: (resolvedId: number) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const id = deps.resolveUser ? await deps.resolveUser(em ?? deps.em, userId) : userId;
-      try {
-        return await op(id);
-      } catch (err) {
-        if (!(err instanceof AccountClosedError) || attempt >= CLOSED_ATTEMPTS) throw err;
-      }
-    }
-  }
-
-  /** A standalone call naming no user (a reversal): again once a merge settles its accounts. */
-  async function retryClosed<T>(op: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await op();
-      } catch (err) {
-        if (!(err instanceof AccountClosedError) || attempt >= CLOSED_ATTEMPTS) throw err;
-      }
-    }
   }
 
   async function systemAccountIds(em: Em = deps.em): Promise<Record<SystemAccount, number>> {
@@ -203,10 +161,7 @@ export function createLedgerService(deps: LedgerDeps) {
 
   // A move's fingerprint is the request as the caller named it (the user id it sent), so a retry
   // after that user was merged replays the first outcome instead of conflicting with it.
-  function moveHash(op: string, req: MoveRequest): string {
-    const { key: _key, actor: _actor, ...body } = req;
-    return requestHash(`move.${op}`, { ...body, metadata: req.metadata ?? {} });
-  }
+  const moveHash = (op: string, { key: _k, actor: _a, ...body }: MoveRequest) => requestHash(`move.${op}`, { ...body, metadata: body.metadata ?? {} });
 
   /** Credits a user's wallet (a merged user's: the survivor's) from a system account (default issuance). */
   async function credit(req: MoveRequest, em?: Em) {
@@ -241,9 +196,7 @@ export function createLedgerService(deps: LedgerDeps) {
   }
 
   // A move has one user account; a replay from before a merge names the merged user's.
-  function userBalance(r: EntryResult, account: number): number {
-    return (r.accounts[String(account)] ?? Object.values(r.accounts)[0])?.balance ?? 0;
-  }
+  const userBalance = (r: EntryResult, account: number) => (r.accounts[String(account)] ?? Object.values(r.accounts)[0])?.balance ?? 0;
 
   async function reserve(
     req: { key: string; userId: number; amount: number; ttlSeconds: number; reason: string; actor: string; kind?: string; metadata?: Record<string, unknown> },

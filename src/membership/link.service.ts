@@ -64,7 +64,11 @@ export function createLinkService(deps: { em: Em; clock: Clock; ledger: LedgerSe
       if (!row) throw new DomainError('link_code_invalid', 'this link code is unknown, used or expired; ask for a new one');
       const dst = await resolveUserId(tx, Number(row.user_id));
       if (dst === src) throw new DomainError('conflict', 'these identities are already linked to the same account');
-      await lockUsers(tx, [src, dst]);
+      // Locked, both must still be unmerged: a link of either committed while we waited is a retry.
+      const locked = (await lockUsers(tx, [src, dst])).map((u) => u.id);
+      if (!locked.includes(src) || !locked.includes(dst)) {
+        throw new DomainError('conflict', 'one of these accounts was linked to another meanwhile; ask for a new code and link again');
+      }
       // Both users' accounts exist and are locked, in ascending id like every ledger lock.
       for (const kind of ['wallet', 'pending'] as const) await deps.ledger.userAccount(src, kind, tx);
       await query(tx, `select id from ledger_account where user_id in (?, ?) order by id for no key update`, [src, dst]);
