@@ -254,3 +254,6 @@ select (select max(r.id) from ledger_entry r join ledger_lot_use s on s.entry_id
  where u.used > l.amount - l.remaining
    and exists (select 1 from ledger_entry r join ledger_lot_use s on s.entry_id = r.reverses_entry_id where s.lot_id = l.id);
 `;
+
+/** The functions as this migration leaves them, for later migrations to edit and restore. */
+export const EXPIRY_AND_HISTORY_SQL = UP;

@@ -12,6 +12,7 @@ import { createUsersService } from './membership/users.service.js';
 import { createMembershipService } from './membership/membership.service.js';
 import { createRolesService } from './membership/roles.service.js';
 import { createLinkService } from './membership/link.service.js';
+import { resolveUserId } from './membership/user.lock.js';
 import { createAccountService } from './membership/account.service.js';
 import { createCatalogService } from './catalog/catalog.service.js';
 import { createRewardsService } from './rewards/rewards.service.js';
@@ -36,11 +37,19 @@ export function createCoreServices(deps: { config: Config; orm: Orm; logger: Log
     logger: logger.child({ module: 'ledger' }),
     expiry: { months: config.POINTS_EXPIRY_MONTHS, timeZone: config.TIME_ZONE },
     batching: { maxInFlight: config.LEDGER_BATCH_IN_FLIGHT, maxBatch: config.LEDGER_BATCH_MAX },
+    resolveUser: resolveUserId,
   });
   const users = createUsersService({ em, ledger, defaultTimeZone: config.TIME_ZONE });
   const ledgerQueries = {
-    balance: (userId: number) => balanceOf(em, userId),
-    entries: (userId: number, opts: { limit: number; cursor?: number }) => entriesOf(em, userId, opts),
+    // A merged user's id reads the survivor's account, like every call that names a user.
+    balance: async (userId: number) => {
+      const id = await resolveUserId(em, userId);
+      return { userId: id, ...(await balanceOf(em, id)) };
+    },
+    entries: async (userId: number, opts: { limit: number; cursor?: number }) => {
+      const id = await resolveUserId(em, userId);
+      return { userId: id, ...(await entriesOf(em, id, opts)) };
+    },
     verify: () => verifyLedger(em),
   };
   const membership = createMembershipService({ em, clock });

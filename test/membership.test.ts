@@ -107,7 +107,9 @@ describe('identity linking', () => {
     const hist = (await st.api('GET', `/v1/users/${tg.id}/history?limit=100`)).body.items;
     expect(hist.filter((e: { kind: string }) => e.kind === 'earn.checkin')).toHaveLength(1);
     expect(hist.filter((e: { kind: string }) => e.kind === 'redeem.course')).toHaveLength(3);
-    expect((await st.api('GET', `/v1/users/${dc.id}/balance`)).body.balance).toBe(0);
+    // The merged id reads the survivor's account (merges are total), and says whose it is.
+    const survivor = (await st.api('GET', `/v1/users/${tg.id}/balance`)).body;
+    expect((await st.api('GET', `/v1/users/${dc.id}/balance`)).body).toEqual({ ...survivor, userId: tg.id });
     expect((await st.api('GET', `/v1/users/${dc.id}/membership`)).body.userId).toBe(tg.id);
     const audit = (await st.api('GET', `/v1/admin/audit?subject=user:${tg.id}`)).body.items;
     expect(audit[0]).toMatchObject({ action: 'user.merge', details: { mergedUserId: dc.id } });

@@ -6,7 +6,8 @@ import type { AppServices } from '../app.services.js';
 import { scopedKey } from '../shared/with-idempotency.js';
 
 const Move = z.object({ userId: Id, amount: Points, reason: Reason }).strict();
-const MoveResult = z.object({ entryId: z.number().int(), balance: z.number().int(), replayed: z.boolean() }).openapi('MoveResult');
+// userId: the user acted on; for a merged user, the user it was merged into.
+const MoveResult = z.object({ entryId: z.number().int(), userId: z.number().int(), balance: z.number().int(), replayed: z.boolean() }).openapi('MoveResult');
 const HoldCreate = z
   .object({
     userId: Id, amount: Points, reason: Reason,
@@ -38,7 +39,7 @@ export function ledgerRoutes(s: AppServices) {
           actor: actor(c), kind: op === 'credit' ? 'grant.admin' : 'deduct.admin',
         };
         const res = op === 'credit' ? await s.ledger.credit(req) : await s.ledger.debit(req);
-        return c.json({ entryId: res.entryId, balance: res.balance, replayed: res.replayed }, 201);
+        return c.json({ entryId: res.entryId, userId: res.userId, balance: res.balance, replayed: res.replayed }, 201);
       },
     );
   }
@@ -47,7 +48,7 @@ export function ledgerRoutes(s: AppServices) {
     createRoute({
       method: 'post', path: '/holds', tags: ['ledger'], security, summary: 'Reserve points (two-phase)',
       request: { headers: IdempotencyHeaders, body: jsonBody(HoldCreate) },
-      responses: { 201: json(z.object({ holdId: z.number().int(), expiresAt: z.string(), replayed: z.boolean() })), ...errorResponses },
+      responses: { 201: json(z.object({ holdId: z.number().int(), userId: z.number().int(), expiresAt: z.string(), replayed: z.boolean() })), ...errorResponses },
     }),
     async (c) => {
       const body = c.req.valid('json');

@@ -6,7 +6,6 @@ import { errorResponses, Id, IdParam, json, jsonBody, Limit, security, UserIdPar
 import type { AppServices } from '../app.services.js';
 import { COMMUNITY_PATTERN } from '../membership/roles.service.js';
 import { auditTrail } from '../shared/audit.js';
-import { resolveUserId } from '../membership/user.lock.js';
 import { runBusinessJobs } from '../jobs.js';
 
 const TierEnum = z.enum(['normal', 'advanced', 'vip']);
@@ -36,9 +35,7 @@ export function membershipRoutes(s: AppServices) {
     createRoute({ method: 'get', path: '/users/{id}/membership', tags: ['membership'], security, summary: 'Tier, benefits and points needed for the next tier', request: { params: UserIdParams },
       responses: { 200: json(MembershipSchema), ...errorResponses } }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      await s.users.assertExists(id);
-      return c.json(await s.membership.status(await resolve(s, id)), 200);
+      return c.json(await s.membership.status(c.req.valid('param').id), 200);
     },
   );
 
@@ -63,7 +60,7 @@ export function membershipRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({ method: 'get', path: '/users/{id}/roles', tags: ['membership'], security, request: { params: UserIdParams }, responses: { 200: json(z.object({ items: z.array(RoleSchema) })), ...errorResponses } }),
-    async (c) => c.json({ items: await s.roles.roles(await resolve(s, c.req.valid('param').id)) }, 200),
+    async (c) => c.json({ items: await s.roles.roles(c.req.valid('param').id) }, 200),
   );
 
   r.openapi(
@@ -147,4 +144,3 @@ export function membershipRoutes(s: AppServices) {
   return { public: r, admin };
 }
 
-const resolve = (s: AppServices, id: number): Promise<number> => resolveUserId(s.em, id);

@@ -26,6 +26,7 @@ const CreateUser = z
 
 const BalanceSchema = z
   .object({
+    userId: z.number().int().openapi({ description: 'The user whose account this is: for a merged user, the user it was merged into' }),
     balance: z.number().int(),
     held: z.number().int(),
     available: z.number().int(),
@@ -79,9 +80,7 @@ export function usersRoutes(s: AppServices) {
       responses: { 200: json(BalanceSchema), ...errorResponses },
     }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      await s.users.assertExists(id);
-      return c.json(await s.ledgerQueries.balance(id), 200);
+      return c.json(await s.ledgerQueries.balance(c.req.valid('param').id), 200);
     },
   );
 
@@ -95,12 +94,17 @@ export function usersRoutes(s: AppServices) {
           cursor: IdParam.optional(),
         }),
       },
-      responses: { 200: json(z.object({ items: z.array(EntrySchema), nextCursor: z.string().nullable() })), ...errorResponses },
+      responses: {
+        200: json(z.object({
+          userId: z.number().int().openapi({ description: 'The user whose history this is: for a merged user, the user it was merged into' }),
+          items: z.array(EntrySchema), nextCursor: z.string().nullable(),
+        })),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const { limit, cursor } = c.req.valid('query');
-      await s.users.assertExists(id);
       return c.json(await s.ledgerQueries.entries(id, { limit, cursor }), 200);
     },
   );

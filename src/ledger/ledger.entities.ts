@@ -26,6 +26,9 @@ export const LedgerAccount = defineEntity({
     // row is locked by every entry (DESIGN.md "Hot rows").
     balance: p.bigint('number').default(0),
     held: p.bigint('number').default(0),
+    // Set when the owner is merged into another user: the account takes no more points (a
+    // trigger and the ledger functions refuse them), so nothing can strand there.
+    closedAt: p.datetime().columnType('timestamptz').nullable(),
     createdAt: ts(p),
   }),
 });

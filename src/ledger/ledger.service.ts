@@ -2,9 +2,10 @@
 // migration (one round trip per operation), plus reads. Every mutation carries an
 // idempotency key; a replay returns the first outcome, a different body is a conflict.
 import { DomainError, type ErrorCode } from '../shared/errors.js';
-import { execPrepared, inTransaction, query, queryOne, withRetry, type Em } from '../db/sql.js';
+import { execPrepared, inTransaction, pgErrorCode, query, queryOne, withRetry, type Em } from '../db/sql.js';
 import { requestHash } from './idempotency.js';
 import { createLedgerBatcher, type BatcherOptions } from './ledger.batcher.js';
+import { CLOSED_ACCOUNT, createMergedAccounts } from './ledger.merged.js';
 import type { Logger } from '../shared/logger.js';
 
 export const SYSTEM_ACCOUNTS = ['issuance', 'redemption', 'breakage', 'promotions', 'refunds'] as const;
@@ -16,6 +17,8 @@ export interface LedgerDeps {
   logger: Logger;
   expiry: { months: number; timeZone: string };
   batching?: BatcherOptions;
+  /** The user that answers for a user id (a merged user's survivor); every call naming a user goes through it. */
+  resolveUser?: (em: Em, userId: number) => Promise<number>;
 }
 
 export interface Posting {
@@ -51,6 +54,7 @@ export type LedgerService = ReturnType<typeof createLedgerService>;
 
 export function createLedgerService(deps: LedgerDeps) {
   const expiry = { months: deps.expiry.months, tz: deps.expiry.timeZone };
+  const { closedError, onUser, retryClosed } = createMergedAccounts(deps);
   let systemIds: Record<SystemAccount, number> | undefined;
 
   const batcher = createLedgerBatcher<DbResult>(
@@ -67,9 +71,15 @@ export function createLedgerService(deps: LedgerDeps) {
   async function call(fn: string, payload: Record<string, unknown>, em?: Em): Promise<DbResult> {
     const payloadJson = JSON.stringify(payload);
     let result: DbResult;
-    if (em) result = (await queryOne<{ r: DbResult }>(em, `select ${fn}(?::jsonb) as r`, [payloadJson]))!.r;
-    else if (fn === 'xf_transfer' || fn === 'xf_hold_reserve') result = await batcher.submit(fn, payloadJson);
-    else result = await withRetry(async () => (await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [payloadJson]))[0]!.r);
+    try {
+      if (em) result = (await queryOne<{ r: DbResult }>(em, `select ${fn}(?::jsonb) as r`, [payloadJson]))!.r;
+      else if (fn === 'xf_transfer' || fn === 'xf_hold_reserve') result = await batcher.submit(fn, payloadJson);
+      else result = await withRetry(async () => (await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [payloadJson]))[0]!.r);
+    } catch (err) {
+      if (pgErrorCode(err) !== CLOSED_ACCOUNT) throw err;
+      throw closedError(em);
+    }
+    if (result.status === 'failed' && result.sqlstate === CLOSED_ACCOUNT) throw closedError(em);
     if (result.status === 'failed') {
       throw new Error(`ledger operation failed in the database (${String(result.sqlstate)}): ${String(result.message)}`);
     }
@@ -107,9 +117,11 @@ export function createLedgerService(deps: LedgerDeps) {
   async function findOrCreateAccount(userId: number, kind: UserAccountKind, em: Em): Promise<number> {
     const found = await queryOne<{ id: string }>(em, `select id from ledger_account where user_id = ? and kind = ?`, [userId, kind]);
     if (found) return Number(found.id);
+    // An account made for a merged user is born closed: no point can land in it.
     const created = await queryOne<{ id: string }>(
       em,
-      `insert into ledger_account (code, kind, user_id) select ?, ?, id from app_user where id = ?
+      `insert into ledger_account (code, kind, user_id, closed_at)
+       select ?, ?, id, case when merged_into_id is null then null else now() end from app_user where id = ?
        on conflict (user_id, kind) do update set kind = excluded.kind returning id`,
       [`${kind}:${userId}`, kind, userId],
     );
@@ -125,9 +137,10 @@ export function createLedgerService(deps: LedgerDeps) {
     };
   }
 
-  async function postEntry(req: EntryRequest, em?: Em): Promise<EntryResult> {
+  /** `hash` (the idempotency fingerprint) defaults to one of the entry itself. */
+  async function postEntry(req: EntryRequest, em?: Em, hash?: string): Promise<EntryResult> {
     assertPostings(req.postings);
-    const hash = requestHash('entry', { kind: req.kind, reason: req.reason, postings: req.postings, metadata: req.metadata ?? {} });
+    hash ??= requestHash('entry', { kind: req.kind, reason: req.reason, postings: req.postings, metadata: req.metadata ?? {} });
     const r = await call('xf_transfer', { ...req, metadata: req.metadata ?? {}, hash, expiry }, em);
     return toEntryResult(r);
   }
@@ -146,41 +159,57 @@ export function createLedgerService(deps: LedgerDeps) {
     accountKind?: UserAccountKind;
   }
 
-  /** Credits a user's wallet from a system account (default issuance). */
+  // A move's fingerprint is the request as the caller named it (the user id it sent), so a retry
+  // after that user was merged replays the first outcome instead of conflicting with it.
+  const moveHash = (op: string, { key: _k, actor: _a, ...body }: MoveRequest) => requestHash(`move.${op}`, { ...body, metadata: body.metadata ?? {} });
+
+  /** Credits a user's wallet (a merged user's: the survivor's) from a system account (default issuance). */
   async function credit(req: MoveRequest, em?: Em) {
     assertAmount(req.amount);
-    const account = await userAccount(req.userId, req.accountKind ?? 'wallet', em);
-    const other = await systemAccount(req.counterpart ?? 'issuance', em);
-    const posting: Posting = { account, amount: req.amount };
-    if (req.expiresAt !== undefined) posting.expiresAt = req.expiresAt;
-    const r = await postEntry(
-      { key: req.key, kind: req.kind ?? 'grant.admin', actor: req.actor, reason: req.reason, metadata: req.metadata, postings: [{ account: other, amount: -req.amount }, posting] },
-      em,
-    );
-    return { ...r, balance: r.accounts[String(account)]?.balance ?? 0 };
+    return onUser(req.userId, em, async (userId) => {
+      const account = await userAccount(userId, req.accountKind ?? 'wallet', em);
+      const other = await systemAccount(req.counterpart ?? 'issuance', em);
+      const posting: Posting = { account, amount: req.amount };
+      if (req.expiresAt !== undefined) posting.expiresAt = req.expiresAt;
+      const r = await postEntry(
+        { key: req.key, kind: req.kind ?? 'grant.admin', actor: req.actor, reason: req.reason, metadata: req.metadata, postings: [{ account: other, amount: -req.amount }, posting] },
+        em,
+        moveHash('credit', req),
+      );
+      return { ...r, userId, balance: userBalance(r, account) };
+    });
   }
 
-  /** Debits a user's wallet to a system account (default redemption). */
+  /** Debits a user's wallet (a merged user's: the survivor's) to a system account (default redemption). */
   async function debit(req: MoveRequest, em?: Em) {
     assertAmount(req.amount);
-    const account = await userAccount(req.userId, req.accountKind ?? 'wallet', em);
-    const other = await systemAccount(req.counterpart ?? 'redemption', em);
-    const r = await postEntry(
-      { key: req.key, kind: req.kind ?? 'deduct.admin', actor: req.actor, reason: req.reason, metadata: req.metadata, postings: [{ account, amount: -req.amount }, { account: other, amount: req.amount }] },
-      em,
-    );
-    return { ...r, balance: r.accounts[String(account)]?.balance ?? 0 };
+    return onUser(req.userId, em, async (userId) => {
+      const account = await userAccount(userId, req.accountKind ?? 'wallet', em);
+      const other = await systemAccount(req.counterpart ?? 'redemption', em);
+      const r = await postEntry(
+        { key: req.key, kind: req.kind ?? 'deduct.admin', actor: req.actor, reason: req.reason, metadata: req.metadata, postings: [{ account, amount: -req.amount }, { account: other, amount: req.amount }] },
+        em,
+        moveHash('debit', req),
+      );
+      return { ...r, userId, balance: userBalance(r, account) };
+    });
   }
+
+  // A move has one user account; a replay from before a merge names the merged user's.
+  const userBalance = (r: EntryResult, account: number) => (r.accounts[String(account)] ?? Object.values(r.accounts)[0])?.balance ?? 0;
 
   async function reserve(
     req: { key: string; userId: number; amount: number; ttlSeconds: number; reason: string; actor: string; kind?: string; metadata?: Record<string, unknown> },
     em?: Em,
   ) {
     assertAmount(req.amount);
-    const account = await userAccount(req.userId, 'wallet', em);
-    const body = { account, amount: req.amount, ttlSeconds: req.ttlSeconds, kind: req.kind ?? 'deduct.hold', actor: req.actor, reason: req.reason, metadata: req.metadata ?? {} };
-    const r = await call('xf_hold_reserve', { ...body, key: req.key, hash: requestHash('hold', body) }, em);
-    return { holdId: Number(r.holdId), expiresAt: new Date(String(r.expiresAt)).toISOString(), replayed: Boolean(r.replayed) };
+    return onUser(req.userId, em, async (userId) => {
+      const account = await userAccount(userId, 'wallet', em);
+      const body = { account, amount: req.amount, ttlSeconds: req.ttlSeconds, kind: req.kind ?? 'deduct.hold', actor: req.actor, reason: req.reason, metadata: req.metadata ?? {} };
+      const hash = requestHash('hold', { ...body, account: undefined, userId: req.userId });
+      const r = await call('xf_hold_reserve', { ...body, key: req.key, hash }, em);
+      return { holdId: Number(r.holdId), userId, expiresAt: new Date(String(r.expiresAt)).toISOString(), replayed: Boolean(r.replayed) };
+    });
   }
 
   async function postHold(
@@ -219,7 +248,7 @@ export function createLedgerService(deps: LedgerDeps) {
 
   async function reverse(req: { entryId: number; key: string; actor: string; reason: string; metadata?: Record<string, unknown> }, em?: Em) {
     const body = { entryId: req.entryId, reason: req.reason, metadata: req.metadata ?? {} };
-    const r = await call('xf_reverse', { ...body, key: req.key, actor: req.actor, hash: requestHash('reverse', body), expiry }, em);
+    const r = await retryClosed(() => call('xf_reverse', { ...body, key: req.key, actor: req.actor, hash: requestHash('reverse', body), expiry }, em));
     return { ...toEntryResult(r), reversedEntryId: req.entryId };
   }
 

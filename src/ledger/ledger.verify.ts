@@ -77,6 +77,22 @@ const CHECKS: { name: string; sql: string }[] = [
            where e.hold_id is not null and (h.id is null or h.status <> 'posted' or h.entry_id is distinct from e.id) limit 20`,
   },
   {
+    // A merge moves everything to the survivor; points left behind are reachable by no one
+    // (npm run ledger:repair-merges moves what earlier versions left there).
+    name: 'account of a merged user still holds points, held points or active holds (run ledger:repair-merges)',
+    sql: `select a.code || ' (balance ' || a.balance || ', held ' || a.held || ', lots ' || coalesce(l.s, 0)
+                  || ', active holds ' || coalesce(h.n, 0) || ')' as id
+            from ledger_account a join app_user u on u.id = a.user_id and u.merged_into_id is not null
+            left join (select account_id, sum(remaining) as s from ledger_lot where remaining > 0 group by account_id) l on l.account_id = a.id
+            left join (select account_id, count(*) as n from ledger_hold where status = 'active' group by account_id) h on h.account_id = a.id
+           where a.balance <> 0 or a.held <> 0 or l.s is not null or h.n is not null limit 20`,
+  },
+  {
+    name: 'account is closed unless its user was merged, or open though it was',
+    sql: `select a.code as id from ledger_account a join app_user u on u.id = a.user_id
+           where (a.closed_at is null) = (u.merged_into_id is not null) limit 20`,
+  },
+  {
     // System accounts keep no cached balance (DESIGN.md "Hot rows"): their balance is their postings.
     name: 'system account has a cached balance or held amount',
     sql: `select code as id from ledger_account where kind = 'system' and (balance <> 0 or held <> 0) limit 20`,

@@ -2,16 +2,20 @@
 // from another; the entering user is merged into the code's owner. Balances move with their
 // lots and expiry dates (ledger entries of kind 'merge'), pending points too; enrollments,
 // orders, awards, check-ins, reviews, roles and history follow. The merge is audited.
+// The merged user's accounts are locked before their points are read and closed after they
+// move, in one transaction: a concurrent credit either lands before (and moves) or finds the
+// account closed and goes to the survivor (the ledger resolves it); nothing strands.
 import { createHash } from 'node:crypto';
 import { DomainError, isDomainError } from '../shared/errors.js';
 import { audit } from '../shared/audit.js';
 import { MINUTE, type Clock } from '../shared/clock.js';
 import { normalizeCode, randomCode } from '../shared/codes.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
-import type { LedgerService, Posting, UserAccountKind } from '../ledger/ledger.service.js';
+import type { LedgerService } from '../ledger/ledger.service.js';
 import type { MembershipService } from './membership.service.js';
 import type { RewardsService } from '../rewards/rewards.service.js';
 import { lockUsers, resolveUserId } from './user.lock.js';
+import { movePoints } from './merge.points.js';
 
 export const LINK_CODE_TTL_MS = 10 * MINUTE;
 
@@ -47,28 +51,6 @@ export function createLinkService(deps: { em: Em; clock: Clock; ledger: LedgerSe
     });
   }
 
-  async function moveAccount(tx: Em, kind: UserAccountKind, src: number, dst: number, key: string, actor: string): Promise<{ points: number; lots: number }> {
-    // Points past their expiry do not move: the debit below sends them to breakage first.
-    const lots = await query<{ expires_at: Date | null; amount: string }>(
-      tx,
-      `select l.expires_at, sum(l.remaining) as amount from ledger_lot l join ledger_account a on a.id = l.account_id
-        where a.user_id = ? and a.kind = ? and l.remaining > 0 and (l.expires_at is null or l.expires_at > now())
-        group by l.expires_at order by l.expires_at nulls last`,
-      [src, kind],
-    );
-    const total = lots.reduce((s, l) => s + Number(l.amount), 0);
-    if (total === 0) return { points: 0, lots: 0 };
-    const from = await deps.ledger.userAccount(src, kind, tx);
-    const to = await deps.ledger.userAccount(dst, kind, tx);
-    const postings: Posting[] = [{ account: from, amount: -total }];
-    for (const l of lots) postings.push({ account: to, amount: Number(l.amount), expiresAt: l.expires_at ? new Date(l.expires_at).toISOString() : null });
-    await deps.ledger.postEntry(
-      { key: `${key}:${kind}`, kind: 'merge', actor, reason: 'linked accounts merged: points moved with their expiry dates', metadata: { fromUserId: src, toUserId: dst }, postings },
-      tx,
-    );
-    return { points: total, lots: lots.length };
-  }
-
   /** Enters a link code as `userId`: that user is merged into the code's owner. */
   async function redeemCode(userId: number, rawCode: string, actor = 'api'): Promise<MergeResult> {
     const now = deps.clock.now();
@@ -82,7 +64,14 @@ export function createLinkService(deps: { em: Em; clock: Clock; ledger: LedgerSe
       if (!row) throw new DomainError('link_code_invalid', 'this link code is unknown, used or expired; ask for a new one');
       const dst = await resolveUserId(tx, Number(row.user_id));
       if (dst === src) throw new DomainError('conflict', 'these identities are already linked to the same account');
-      await lockUsers(tx, [src, dst]);
+      // Locked, both must still be unmerged: a link of either committed while we waited is a retry.
+      const locked = (await lockUsers(tx, [src, dst])).map((u) => u.id);
+      if (!locked.includes(src) || !locked.includes(dst)) {
+        throw new DomainError('conflict', 'one of these accounts was linked to another meanwhile; ask for a new code and link again');
+      }
+      // Both users' accounts exist and are locked, in ascending id like every ledger lock.
+      for (const kind of ['wallet', 'pending'] as const) await deps.ledger.userAccount(src, kind, tx);
+      await query(tx, `select id from ledger_account where user_id in (?, ?) order by id for no key update`, [src, dst]);
       const busy = await queryOne<{ n: string }>(
         tx,
         `select (select count(*) from ledger_hold h join ledger_account a on a.id = h.account_id where a.user_id = ? and h.status = 'active')
@@ -117,8 +106,11 @@ export function createLinkService(deps: { em: Em; clock: Clock; ledger: LedgerSe
       }
 
       const key = `merge:${src}:${dst}`;
-      const wallet = await moveAccount(tx, 'wallet', src, dst, key, mergeActor);
-      const pending = await moveAccount(tx, 'pending', src, dst, key, mergeActor);
+      const reason = 'linked accounts merged: points moved with their expiry dates';
+      const move = (kind: 'wallet' | 'pending') =>
+        movePoints(tx, deps.ledger, { src, dst, kind, key: `${key}:${kind}`, entryKind: 'merge', actor: mergeActor, reason });
+      const wallet = await move('wallet');
+      const pending = await move('pending');
 
       const identities = await query<{ channel: string; external_id: string }>(tx, `update user_identity set user_id = ? where user_id = ? returning channel, external_id`, [dst, src]);
       for (const t of ['shop_order', 'reward_award', 'learning_event', 'coupon_code', 'tier_change', 'referral_code']) {
@@ -163,6 +155,7 @@ export function createLinkService(deps: { em: Em; clock: Clock; ledger: LedgerSe
       }
       await query(tx, `update membership set tier = 'normal', effective_tier = 'normal', earned365 = 0, trial_tier = null, trial_until = null where user_id = ?`, [src]);
       await query(tx, `update app_user set merged_into_id = ?, merged_at = ?::timestamptz where id = ?`, [dst, now.toISOString(), src]);
+      await query(tx, `update ledger_account set closed_at = ?::timestamptz where user_id = ?`, [now.toISOString(), src]);
       await deps.membership.recompute(dst, 'merge', tx);
       const result: MergeResult = {
         userId: dst, mergedUserId: src, pointsMoved: wallet.points, pendingMoved: pending.points, lotsMoved: wallet.lots + pending.lots,

@@ -1,6 +1,7 @@
 // Membership tiers: recomputed from points earned in a rolling 365 days on every earning
 // and by a daily job (spending never counts), trial tiers from the mall, and tier history.
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
+import { resolveUserId } from './user.lock.js';
 import type { Clock } from '../shared/clock.js';
 import { DAY } from '../shared/clock.js';
 import {
@@ -95,7 +96,8 @@ export function createMembershipService(deps: { em: Em; clock: Clock }) {
     return effectiveTier(row.tier, { tier: row.trial_tier, until: row.trial_until ? new Date(row.trial_until) : null }, deps.clock.now());
   }
 
-  async function status(userId: number): Promise<MembershipView> {
+  async function status(requestedId: number): Promise<MembershipView> {
+    const userId = await resolveUserId(deps.em, requestedId);
     const now = deps.clock.now();
     const row = await queryOne<Row>(deps.em, `select tier, earned365, trial_tier, trial_until, effective_tier from membership where user_id = ?`, [userId]);
     const earned = await earnedSince(deps.em, userId, now);

@@ -87,7 +87,8 @@ export function createRolesService(deps: { em: Em; clock: Clock }) {
     });
   }
 
-  async function roles(userId: number, em: Em = deps.em): Promise<RoleView[]> {
+  async function roles(requestedId: number, em: Em = deps.em): Promise<RoleView[]> {
+    const userId = await resolveUserId(em, requestedId);
     const rows = await query<{ user_id: string; community: string; granted_by: string; granted_at: Date }>(
       em,
       `select user_id, community, granted_by, granted_at from moderator_role where user_id = ? and revoked_at is null order by community`,

@@ -1,5 +1,8 @@
 // Per-user serialization: business transactions lock the user's row first, so per-user caps,
 // limits and streaks are checked and written without races (single-user transactions).
+// Merges are total: every service call that names a user goes through resolveUserId (or
+// lockUser), so a merged user's id acts on the user it was merged into, following chains
+// (A ← B ← C). A merge locks both users' rows, so a locked user cannot be merged under a caller.
 import { DomainError } from '../shared/errors.js';
 import { query, queryOne, type Em } from '../db/sql.js';
 
@@ -21,16 +24,23 @@ export async function resolveUserId(em: Em, userId: number): Promise<number> {
   throw new Error(`merge chain of user ${userId} is too long`);
 }
 
-/** Locks the (resolved) user's row for the rest of the transaction. */
+/**
+ * Locks the (resolved) user's row for the rest of the transaction. A merge that committed while
+ * we waited for the lock shows in the locked row: then the survivor is locked instead.
+ */
 export async function lockUser(tx: Em, userId: number): Promise<LockedUser> {
-  const id = await resolveUserId(tx, userId);
-  const row = await queryOne<{ id: string; time_zone: string; language_code: string }>(
-    tx,
-    `select id, time_zone, language_code from app_user where id = ? for no key update`,
-    [id],
-  );
-  if (!row) throw new DomainError('user_not_found', `no user with id ${userId}`);
-  return { id: Number(row.id), timeZone: row.time_zone, languageCode: row.language_code };
+  let id = await resolveUserId(tx, userId);
+  for (let hop = 0; hop < 8; hop++) {
+    const row = await queryOne<{ id: string; time_zone: string; language_code: string; merged_into_id: string | null }>(
+      tx,
+      `select id, time_zone, language_code, merged_into_id from app_user where id = ? for no key update`,
+      [id],
+    );
+    if (!row) throw new DomainError('user_not_found', `no user with id ${userId}`);
+    if (row.merged_into_id == null) return { id: Number(row.id), timeZone: row.time_zone, languageCode: row.language_code };
+    id = await resolveUserId(tx, Number(row.merged_into_id));
+  }
+  throw new Error(`merge chain of user ${userId} is too long`);
 }
 
 /** Locks several users in ascending id order (no deadlocks between two such transactions). */

@@ -2,6 +2,7 @@
 import { DomainError } from '../shared/errors.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
+import { resolveUserId } from './user.lock.js';
 
 export type Channel = 'telegram' | 'discord' | 'web';
 
@@ -25,7 +26,9 @@ export type UsersService = ReturnType<typeof createUsersService>;
 class IdentityTaken extends Error {}
 
 export function createUsersService(deps: UsersDeps) {
+  /** The user behind an id; a merged user's id answers with the survivor (its id says so). */
   async function get(userId: number, em: Em = deps.em): Promise<UserView> {
+    userId = await resolveUserId(em, userId);
     const user = await queryOne<{ id: string; display_name: string | null; language_code: string; time_zone: string; created_at: Date }>(
       em,
       `select id, display_name, language_code, time_zone, created_at from app_user where id = ?`,
@@ -98,9 +101,9 @@ export function createUsersService(deps: UsersDeps) {
     }
   }
 
-  async function assertExists(userId: number, em: Em = deps.em): Promise<void> {
-    const row = await queryOne(em, `select 1 from app_user where id = ?`, [userId]);
-    if (!row) throw new DomainError('user_not_found', `no user with id ${userId}`);
+  /** Throws user_not_found unless the user exists; returns the id that answers for it (the survivor of a merge). */
+  async function assertExists(userId: number, em: Em = deps.em): Promise<number> {
+    return resolveUserId(em, userId);
   }
 
   return { get, upsert, findByIdentity, assertExists };

@@ -3,7 +3,7 @@
 import { DomainError } from '../shared/errors.js';
 import { addDays, daysBetween, localDate, startOfLocalDay, type Clock } from '../shared/clock.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
-import { lockUser } from '../membership/user.lock.js';
+import { lockUser, resolveUserId } from '../membership/user.lock.js';
 import { basePoints, nextStreak } from './rewards.rules.js';
 import type { RewardsService } from './rewards.service.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
@@ -65,7 +65,8 @@ export function createCheckinService(deps: {
     return result;
   }
 
-  async function status(userId: number, tz: string): Promise<CheckinStatus> {
+  async function status(requestedId: number, tz: string): Promise<CheckinStatus> {
+    const userId = await resolveUserId(deps.em, requestedId);
     const today = localDate(deps.clock.now(), tz);
     const prev = await queryOne<{ local_date: string; streak: number }>(
       deps.em,

@@ -122,6 +122,7 @@ export function createGrantsService(deps: { em: Em; clock: Clock; rewards: Rewar
   }
 
   async function list(opts: { community?: string; moderatorUserId?: number; limit?: number } = {}): Promise<GrantView[]> {
+    if (opts.moderatorUserId !== undefined) opts = { ...opts, moderatorUserId: await resolveUserId(deps.em, opts.moderatorUserId) };
     const rows = await query<GrantRow>(
       deps.em,
       `select * from moderator_grant where (?::text is null or community = ?) and (?::bigint is null or moderator_user_id = ?) order by id desc limit ?`,
