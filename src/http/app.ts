@@ -20,6 +20,7 @@ import { membershipRoutes } from './membership.routes.js';
 import { sandboxRoutes } from './sandbox.routes.js';
 import { chatRoutes } from './chat.routes.js';
 import { supportRoutes } from './support.routes.js';
+import { webSessionsRoutes } from './web-sessions.routes.js';
 import { CHAT_PAGE } from '../web/chat.page.js';
 import { queryOne } from '../db/sql.js';
 import type { Logger } from '../shared/logger.js';
@@ -87,13 +88,14 @@ export function createApp(s: AppServices) {
   const auth = authenticate(keyring, { required: true });
   const optionalAuth = authenticate(keyring, { required: false });
   app.use('/v1/*', (c, next) =>
-    c.req.path === '/v1/payments/webhook' ? next() : c.req.path === '/v1/chat' ? optionalAuth(c, next) : auth(c, next),
+    c.req.path === '/v1/payments/webhook' ? next() : c.req.path === '/v1/chat' || c.req.path === '/v1/chat/logout' ? optionalAuth(c, next) : auth(c, next),
   );
   app.use('/v1/admin/*', requireRole('admin'));
   app.route('/v1/users', usersRoutes(s));
   app.route('/v1/admin', ledgerRoutes(s));
   app.route('/v1', chatRoutes(s));
   app.route('/v1/admin', supportRoutes(s));
+  app.route('/v1/admin', webSessionsRoutes(s));
   const catalog = catalogRoutes(s);
   const rewards = rewardsRoutes(s);
   const orders = ordersRoutes(s);
