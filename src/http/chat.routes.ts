@@ -91,7 +91,8 @@ export function chatRoutes(s: AppServices) {
         // Counted by the cookie's public part before any database work: a flood on one cookie costs nothing.
         const selector = /^([\w-]{16,64})\./.exec(getCookie(c, SESSION_COOKIE) ?? '')?.[1];
         if (selector) await s.limits.chatSession.consume(selector);
-        const { webKey } = await sessions.resolve(c, ip);
+        const { webKey, created } = await sessions.resolve(c, ip);
+        if (created) await s.limits.chatSession.consume(created.selector); // its first turn counts too
         user = { channel: 'web', externalId: webKey, displayName: u.displayName || undefined, languageCode: u.languageCode || undefined };
       } else {
         if (!u.externalId) throw new DomainError('invalid_input', 'user.externalId is required when acting with an API key', [{ path: 'user.externalId', message: 'Required' }]);

@@ -25,18 +25,21 @@ export function createLegacyVerifier(secret: string) {
   };
 }
 
-/** SESSION_SECRET, else the secret an earlier version kept in app_setting; none = no legacy cookies. */
+/**
+ * SESSION_SECRET, else the secret an earlier version kept in app_setting; none = no legacy
+ * cookies. Found, it is kept; missing, it is looked for again after a minute (an instance of
+ * the earlier version may still be running during a rolling deploy).
+ */
 function legacySecretSource(s: AppServices): () => Promise<string | undefined> {
-  let pending: Promise<string | undefined> | undefined;
-  const load = async () => {
-    if (s.config.SESSION_SECRET) return s.config.SESSION_SECRET;
+  let found: string | undefined = s.config.SESSION_SECRET;
+  let lookedAt = 0;
+  return async () => {
+    if (found || Date.now() - lookedAt < 60_000) return found;
     const row = await queryOne<{ value: unknown }>(s.em, `select value from app_setting where key = ?`, [LEGACY_SECRET_SETTING]);
-    return typeof row?.value === 'string' ? row.value : undefined;
+    lookedAt = Date.now();
+    if (typeof row?.value === 'string') found = row.value;
+    return found;
   };
-  return () => (pending ??= load().catch((err) => {
-    pending = undefined;
-    throw err;
-  }));
 }
 
 export function webSessionCookies(s: AppServices) {
@@ -50,6 +53,7 @@ export function webSessionCookies(s: AppServices) {
 
   async function legacyKey(cookie: string | undefined): Promise<string | undefined> {
     if (!cookie) return undefined;
+    if (!/^[\w-]{16,64}\.[\w-]{43}$/.test(cookie)) return undefined;
     if (!legacyVerify) {
       const secret = await legacySecret();
       if (!secret) return undefined;
@@ -60,23 +64,23 @@ export function webSessionCookies(s: AppServices) {
 
   return {
     /** The caller's web user key, issuing (and setting) a new session when the cookie is no live one. */
-    async resolve(c: Context, clientKey: string): Promise<{ webKey: string; sessionId: number; created: boolean }> {
+    async resolve(c: Context, clientKey: string): Promise<{ webKey: string; sessionId: number; created?: { selector: string } }> {
       const cookie = getCookie(c, SESSION_COOKIE);
       const live = await s.webSessions.use(cookie);
       if (live) {
         if (live.token) give(c, live.token);
-        return { webKey: live.webKey, sessionId: live.id, created: false };
+        return { webKey: live.webKey, sessionId: live.id };
       }
       const legacy = await legacyKey(cookie);
       const adopted = legacy ? await s.webSessions.adoptLegacy(legacy) : undefined;
       if (adopted) {
         give(c, adopted.token);
-        return { webKey: adopted.webKey, sessionId: adopted.id, created: false };
+        return { webKey: adopted.webKey, sessionId: adopted.id };
       }
       await s.limits.sessionCreateIp.consume(clientKey);
       const made = await s.webSessions.create();
       give(c, made.token);
-      return { webKey: made.webKey, sessionId: made.id, created: true };
+      return { webKey: made.webKey, sessionId: made.id, created: { selector: made.token.split('.')[0]! } };
     },
 
     /** Logout: revokes the cookie's session (adopting an earlier version's cookie first) and clears it. */
