@@ -43,7 +43,7 @@ const expect429 = (r: { status: number; body: any; headers: Headers; text: strin
 };
 
 it('refuses a flood of chat turns on one cookie after the per-session limit, and the refused turns change nothing', async () => {
-  const { app } = appWith({ RATE_LIMIT_CHAT_SESSION: '5/60' });
+  const { app } = appWith({ RATE_LIMIT_CHAT_SESSION: '5/60', RATE_LIMIT_CHAT_IP: '10/60' });
   const anon = http(app, { key: undefined });
   const ip = { 'x-forwarded-for': '203.0.113.10' };
   const first = await anon('POST', '/v1/chat', { body: { user: { channel: 'web' }, text: '签到' }, headers: ip });
@@ -59,7 +59,7 @@ it('refuses a flood of chat turns on one cookie after the per-session limit, and
     expect(r.headers.get('set-cookie')).toBeNull();
   }
   expect(await counts()).toEqual(before);
-  // Another browser from the same address is its own session.
+  // Another browser from the same address is its own session: the flood did not use up the address's allowance.
   expect((await anon('POST', '/v1/chat', { body: { user: { channel: 'web' }, text: '你好' }, headers: ip })).status).toBe(200);
 });
 

@@ -86,11 +86,12 @@ export function chatRoutes(s: AppServices) {
       let user: InboundUser;
       if (!role) {
         if (u.channel !== 'web') throw new DomainError('forbidden', 'without an API key /v1/chat acts only as the web chat user of this browser session');
-        const ip = clientIp(c, s.config.TRUST_PROXY);
-        await s.limits.chatIp.consume(ip);
-        // Counted by the cookie's public part before any database work: a flood on one cookie costs nothing.
+        // Counted by the cookie's public part before any database work: a flood on one cookie costs
+        // nothing, and is refused before it uses up the allowance of its address (its neighbours').
         const selector = /^([\w-]{16,64})\./.exec(getCookie(c, SESSION_COOKIE) ?? '')?.[1];
         if (selector) await s.limits.chatSession.consume(selector);
+        const ip = clientIp(c, s.config.TRUST_PROXY);
+        await s.limits.chatIp.consume(ip);
         const { webKey, created } = await sessions.resolve(c, ip);
         if (created) await s.limits.chatSession.consume(created.selector); // its first turn counts too
         user = { channel: 'web', externalId: webKey, displayName: u.displayName || undefined, languageCode: u.languageCode || undefined };
