@@ -8,6 +8,7 @@ import { Migration20261125000000_ledger_batch_debits } from './Migration20261125
 import { Migration20261125010000_ledger_balance_checks } from './Migration20261125010000_ledger_balance_checks.js';
 import { Migration20261125020000_ledger_entry_with_postings } from './Migration20261125020000_ledger_entry_with_postings.js';
 import { Migration20261125100000_ledger_expiry_and_history } from './Migration20261125100000_ledger_expiry_and_history.js';
+import { Migration20261204223249_web_sessions } from './Migration20261204223249_web_sessions.js';
 import { Migration20261204223257_merged_accounts_closed } from './Migration20261204223257_merged_accounts_closed.js';
 
 export const migrationsList = [
@@ -20,5 +21,6 @@ export const migrationsList = [
   { name: 'Migration20261125010000_ledger_balance_checks', class: Migration20261125010000_ledger_balance_checks },
   { name: 'Migration20261125020000_ledger_entry_with_postings', class: Migration20261125020000_ledger_entry_with_postings },
   { name: 'Migration20261125100000_ledger_expiry_and_history', class: Migration20261125100000_ledger_expiry_and_history },
+  { name: 'Migration20261204223249_web_sessions', class: Migration20261204223249_web_sessions },
   { name: 'Migration20261204223257_merged_accounts_closed', class: Migration20261204223257_merged_accounts_closed },
 ];

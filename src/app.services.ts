@@ -27,6 +27,8 @@ import { createCheckoutService } from './orders/checkout.service.js';
 import { createReviewsService } from './orders/reviews.service.js';
 import { createSupportService } from './assistant/support.service.js';
 import { createAssistant } from './assistant/assistant.service.js';
+import { createRateLimits, type RateLimit } from './shared/rate-limits.js';
+import { createWebSessionsService } from './membership/web-sessions.service.js';
 
 export function createCoreServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
   const { config, orm, logger } = deps;
@@ -78,9 +80,20 @@ export function createCoreServices(deps: { config: Config; orm: Orm; logger: Log
     em, clock, logger: logger.child({ module: 'payments' }), ledger, catalog, membership, rewards, referrals, orders, provider: paymentProvider,
   });
   const reviews = createReviewsService({ em, clock, catalog, events });
+  // Check-ins and redemptions are limited per (merge-resolved) user here, the one place the
+  // HTTP routes and every chat channel pass, before the services write anything.
+  const limits = createRateLimits(config);
+  const perUser = (limit: RateLimit) => async (userId: number) => limit.consume(await resolveUserId(em, userId));
+  const checkinLimit = perUser(limits.checkinUser);
+  const redeemLimit = perUser(limits.redeemUser);
+  const { checkin, ...checkinRest } = checkins;
+  const { redeem, ...ordersRest } = orders;
+  const limitedCheckins: typeof checkins = { ...checkinRest, checkin: async (userId) => (await checkinLimit(userId), checkin(userId)) };
+  const limitedOrders: typeof orders = { ...ordersRest, redeem: async (input) => (await redeemLimit(input.userId), redeem(input)) };
+  const webSessions = createWebSessionsService({ em, clock, ttlHours: config.WEB_SESSION_TTL_HOURS, rotateHours: config.WEB_SESSION_ROTATE_HOURS });
   return {
-    config, orm, em, logger, clock, ledger, ledgerQueries, users, membership, roles, account, catalog, rewards, referrals, checkins, events,
-    grants, leaderboard, link, orders, paymentProvider, checkout, reviews, sandbox,
+    config, orm, em, logger, clock, ledger, ledgerQueries, users, membership, roles, account, catalog, rewards, referrals, checkins: limitedCheckins, events,
+    grants, leaderboard, link, orders: limitedOrders, paymentProvider, checkout, reviews, sandbox, limits, webSessions,
   };
 }
 

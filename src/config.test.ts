@@ -34,6 +34,18 @@ describe('configuration', () => {
     for (const port of ['0x10', '1e3', '3.5', 'abc', '70000', '-1']) expect(failure({ PORT: port })).toMatch(/^invalid configuration: PORT: /);
   });
 
+  it('reads rate limits as <count>/<seconds> or off, and TRUST_PROXY as a switch or a hop count', () => {
+    const d = createConfig({});
+    expect(d.RATE_LIMIT_CHAT_SESSION).toEqual({ points: 60, seconds: 60 });
+    expect(d.TRUST_PROXY).toBe(0);
+    const c = createConfig({ RATE_LIMIT_CHAT_IP: '5/10', RATE_LIMIT_REDEEM_USER: 'off', TRUST_PROXY: 'true', WEB_SESSION_TTL_HOURS: '2' });
+    expect(c).toMatchObject({ RATE_LIMIT_CHAT_IP: { points: 5, seconds: 10 }, RATE_LIMIT_REDEEM_USER: null, TRUST_PROXY: 1, WEB_SESSION_TTL_HOURS: 2 });
+    expect(createConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    for (const v of ['5', '0/60', '5/0', '1e3/60', 'many']) expect(failure({ RATE_LIMIT_CHAT_IP: v })).toMatch(/^invalid configuration: RATE_LIMIT_CHAT_IP: /);
+    expect(failure({ TRUST_PROXY: 'maybe' })).toMatch(/TRUST_PROXY: /);
+    expect(failure({ WEB_SESSION_TTL_HOURS: '0' })).toMatch(/WEB_SESSION_TTL_HOURS: /);
+  });
+
   it('wants a PostgreSQL URL that names its database', () => {
     expect(createConfig({ DATABASE_URL: 'postgres://u@db:5432/xuefen' }).DATABASE_URL).toBe('postgres://u@db:5432/xuefen');
     expect(failure({ DATABASE_URL: 'postgres://' })).toBe('invalid configuration: DATABASE_URL: must name a database, e.g. postgres://user@host:5432/xuefen');

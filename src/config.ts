@@ -23,6 +23,13 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** A rate limit as `<count>/<seconds>` (e.g. `60/60`), or `off`. */
+const rateLimit = z
+  .string()
+  .regex(/^(off|[0-9]{1,7}\/[0-9]{1,6})$/, 'must be <count>/<seconds> such as 60/60, or off')
+  .transform((v) => (v === 'off' ? null : { points: Number(v.split('/')[0]), seconds: Number(v.split('/')[1]) }))
+  .refine((v) => v === null || (v.points >= 1 && v.seconds >= 1), 'count and seconds must be at least 1');
+
 const databaseUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -79,6 +86,21 @@ export const configSchema = z
   // Unset: sandbox in development and test, none in production (see below).
   PAYMENT_PROVIDER: z.enum(['sandbox', 'none']).optional(),
   PAYMENT_SANDBOX_IN_PRODUCTION: flag.default(false),
+  // Rate limits (per process, see the README): `<count>/<seconds>` or `off`.
+  RATE_LIMIT_CHAT_SESSION: rateLimit.prefault('60/60'),
+  RATE_LIMIT_CHAT_IP: rateLimit.prefault('600/60'),
+  RATE_LIMIT_CHAT_USER: rateLimit.prefault('60/60'),
+  RATE_LIMIT_SESSION_CREATE_IP: rateLimit.prefault('30/3600'),
+  RATE_LIMIT_CHECKIN_USER: rateLimit.prefault('30/60'),
+  RATE_LIMIT_REDEEM_USER: rateLimit.prefault('30/60'),
+  /** Proxies in front of the service whose X-Forwarded-For is believed: false/0 = none, true = 1. */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|[0-9])$/, 'must be true, false or a number of proxy hops (0-9)')
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .prefault('false'),
+  WEB_SESSION_TTL_HOURS: int(1, 24 * 400).default(720),
+  WEB_SESSION_ROTATE_HOURS: int(1, 24 * 400).default(24),
 })
   .superRefine((c, ctx) => {
     if (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_MODE === 'webhook') {

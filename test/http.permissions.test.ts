@@ -149,7 +149,9 @@ describe('the matrix covers every route', () => {
 describe('every route, every caller', () => {
   it('lets through exactly the callers the matrix names (401 without valid credentials, 403 for the wrong kind)', async () => {
     const mismatches: string[] = [];
-    for (const route of await routesOf(h.app)) {
+    // Logout really ends the session it is called with: walked last, so the cookie serves every other route.
+    const routes = (await routesOf(h.app)).sort((a, b) => Number(a === 'POST /v1/chat/logout') - Number(b === 'POST /v1/chat/logout'));
+    for (const route of routes) {
       const [method, path] = route.split(' ') as [string, string];
       const rule = matrix.find((p) => keyOf(p) === route)!;
       for (const kind of KINDS) {

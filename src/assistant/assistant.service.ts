@@ -7,7 +7,7 @@ import type { Logger } from '../shared/logger.js';
 import { resolveUserId } from '../membership/user.lock.js';
 import { CATEGORY_NAMES } from '../catalog/demo-catalog.js';
 import type { AppServicesCore } from './assistant.deps.js';
-import type { Assistant, AssistantResult, Inbound, Lang, Reply } from './assistant.types.js';
+import type { Assistant, AssistantResult, HandleOptions, Inbound, Lang, Reply } from './assistant.types.js';
 import type { Entities, IntentId, ParseResult } from './nlu/nlu.types.js';
 import type { NluCatalog } from './nlu/nlu.types.js';
 import { sharedNlu } from './nlu/nlu.shared.js';
@@ -273,7 +273,7 @@ export function createAssistant(deps: AssistantDeps): Assistant & { refreshCatal
     return { intent: parsed.intent, confidence: parsed.confidence, entities: parsed.entities, replies };
   }
 
-  async function handle(inbound: Inbound): Promise<AssistantResult> {
+  async function handle(inbound: Inbound, opts: HandleOptions = {}): Promise<AssistantResult> {
     if (!inbound.user?.externalId) throw new DomainError('invalid_input', 'the inbound message has no user id');
     const { user } = await s.users.upsert({
       channel: inbound.user.channel, externalId: inbound.user.externalId, displayName: inbound.user.displayName,
@@ -293,7 +293,7 @@ export function createAssistant(deps: AssistantDeps): Assistant & { refreshCatal
       else if (inbound.command && inbound.command.name !== 'ask') turn = await onCommand(ctx, parsed);
       else turn = await onText(ctx, parsed);
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
+      if (!(err instanceof DomainError) || opts.rethrow?.includes(err.code)) throw err;
       logger.info({ code: err.code, userId }, 'assistant turn refused');
       const code = err.code.endsWith('_not_found') ? 'not_found' : err.code;
       turn = { intent: ctx.intent, confidence: parsed?.confidence ?? 1, entities: ctx.entities, replies: [{ text: ctx.t.error(code, err.message), private: true }] };

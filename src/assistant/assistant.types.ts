@@ -85,6 +85,11 @@ export interface AssistantResult {
   replies: Reply[];
 }
 
+export interface HandleOptions {
+  /** Refusals with these codes end the turn with the error (nothing saved) instead of a reply. */
+  rethrow?: readonly string[];
+}
+
 export interface Assistant {
-  handle(inbound: Inbound): Promise<AssistantResult>;
+  handle(inbound: Inbound, opts?: HandleOptions): Promise<AssistantResult>;
 }

@@ -6,6 +6,7 @@ import { Checkin, EarningRule, LearningEvent, ModeratorGrant, Referral, Referral
 import { CouponCode, Enrollment, PaymentEvent, Quote, Review, SandboxCharge, ShopOrder } from '../orders/orders.entities.js';
 import { AssistantSession, FaqEntryRow, SupportTicket } from '../assistant/assistant.entities.js';
 import { CommunityMember, LinkCode, Membership, ModeratorRole, TierChange } from '../membership/membership.entities.js';
+import { WebSession } from '../membership/web-session.entities.js';
 
 export const entities = [
   User,
@@ -43,4 +44,5 @@ export const entities = [
   AssistantSession,
   FaqEntryRow,
   SupportTicket,
+  WebSession,
 ];

@@ -7,7 +7,6 @@ import type { AppServices } from '../app.services.js';
 import type { AppEnv } from './http.types.js';
 import { createKeyring, enforcePermissions } from './auth.js';
 import { permissionMatrix } from './permissions.js';
-import { createSessionSigner } from './web-session.js';
 import { errorBody, errorResponse, onError } from './errors.js';
 import { newRouter } from './router.js';
 import { allowedMethods } from './allowed-methods.js';
@@ -20,8 +19,9 @@ import { rewardsRoutes } from './rewards.routes.js';
 import { ordersRoutes } from './orders.routes.js';
 import { membershipRoutes } from './membership.routes.js';
 import { sandboxRoutes } from './sandbox.routes.js';
-import { chatRoutes, sessionSecretSource } from './chat.routes.js';
+import { chatRoutes } from './chat.routes.js';
 import { supportRoutes } from './support.routes.js';
+import { webSessionsRoutes } from './web-sessions.routes.js';
 import { CHAT_PAGE } from '../web/chat.page.js';
 import { queryOne } from '../db/sql.js';
 import type { Logger } from '../shared/logger.js';
@@ -55,12 +55,11 @@ export function createApp(s: AppServices) {
   );
   // Every route, the bots' included (mounted later by bots.ts), passes the permission matrix
   // (permissions.ts): registered before any route, so none can skip it.
-  const sessionSecret = sessionSecretSource(s);
   app.use(
     '*',
     enforcePermissions({
       matrix: permissionMatrix(s.config), keyring, telegramSecret: s.config.TELEGRAM_WEBHOOK_SECRET, discordPublicKey: s.config.DISCORD_PUBLIC_KEY,
-      isWebSession: async (cookie) => createSessionSigner(await sessionSecret()).verify(cookie) !== undefined,
+      isWebSession: (cookie) => s.webSessions.isLive(cookie),
     }),
   );
   app.onError(onError);
@@ -98,6 +97,7 @@ export function createApp(s: AppServices) {
   app.route('/v1/admin', ledgerRoutes(s));
   app.route('/v1', chatRoutes(s));
   app.route('/v1/admin', supportRoutes(s));
+  app.route('/v1/admin', webSessionsRoutes(s));
   const catalog = catalogRoutes(s);
   const rewards = rewardsRoutes(s);
   const orders = ordersRoutes(s);

@@ -1,22 +1,23 @@
 // POST /v1/chat: one turn with the assistant. Without an API key the caller is the `web` user
-// bound to its signed session cookie (issued on the first request; a forged one is replaced),
-// so an anonymous browser can never act as a Telegram or Discord user. With a service or admin
-// key the caller names any channel identity in `user`.
-import { randomBytes, randomUUID } from 'node:crypto';
+// of its session cookie (a server-side session, issued on the first request; a forged, expired
+// or revoked one is replaced), so an anonymous browser can never act as a Telegram or Discord
+// user. With a service or admin key the caller names any channel identity in `user`.
+// Floods are refused with 429 before anything is written: per client address and per session
+// without a key (new sessions per address too), per channel identity with one (a backend's
+// own address speaks for many people, so it is not what is counted).
+import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { getCookie, setCookie } from 'hono/cookie';
+import { getCookie } from 'hono/cookie';
 import { newRouter } from './router.js';
 import { storableText } from './text-guard.js';
-import { errorResponses, json, jsonBody, security } from './common.schemas.js';
+import { errorResponses, json, jsonBody, rateLimitedResponses, security } from './common.schemas.js';
 import { DomainError } from '../shared/errors.js';
-import { createSessionSigner, SESSION_COOKIE, type SessionSigner } from './web-session.js';
+import { SESSION_COOKIE, webSessionCookies } from './web-session.js';
+import { clientIp } from './client-ip.js';
 import type { AppServices } from '../app.services.js';
 import type { InboundUser } from '../assistant/assistant.types.js';
-import { query, queryOne } from '../db/sql.js';
 
 export const MAX_CHAT_TEXT = 10_000;
-const SESSION_SETTING = 'web.session_secret';
-const COOKIE_MAX_AGE_S = 365 * 24 * 3600;
 
 const ChatUser = z
   .object({
@@ -62,31 +63,9 @@ const ChatResponse = z
   })
   .openapi('ChatResponse');
 
-/** The cookie signing secret: SESSION_SECRET, or one generated once and kept in app_setting so
- * restarts and other instances accept the same cookies. */
-export function sessionSecretSource(s: AppServices): () => Promise<string> {
-  let pending: Promise<string> | undefined;
-  const load = async () => {
-    if (s.config.SESSION_SECRET) return s.config.SESSION_SECRET;
-    await query(s.em, `insert into app_setting (key, value) values (?, ?::jsonb) on conflict (key) do nothing`, [
-      SESSION_SETTING,
-      JSON.stringify(randomBytes(32).toString('base64url')),
-    ]);
-    const row = await queryOne<{ value: string }>(s.em, `select value from app_setting where key = ?`, [SESSION_SETTING]);
-    if (!row || typeof row.value !== 'string') throw new Error('web session secret is missing from app_setting');
-    return row.value;
-  };
-  return () => (pending ??= load().catch((err) => {
-    pending = undefined;
-    throw err;
-  }));
-}
-
 export function chatRoutes(s: AppServices) {
   const r = newRouter();
-  const secret = sessionSecretSource(s);
-  let signer: SessionSigner | undefined;
-  const secure = s.config.PUBLIC_URL.startsWith('https:');
+  const sessions = webSessionCookies(s);
 
   r.openapi(
     createRoute({
@@ -96,9 +75,9 @@ export function chatRoutes(s: AppServices) {
       security: [...security, {}],
       summary: 'One turn with the assistant (text or a pressed button)',
       description:
-        'Without an API key: acts only as the web user of the signed `xf_session` cookie (issued when missing or forged); `user.externalId` is ignored and any other channel is refused with 403. With a service or admin key: acts for the channel identity in `user` (externalId required).',
+        'Without an API key: acts only as the web user of the `xf_session` session cookie (a new session when missing, forged, expired or revoked); `user.externalId` is ignored and any other channel is refused with 403. With a service or admin key: acts for the channel identity in `user` (externalId required). Too many turns (per session and client address without a key, per channel identity with one), new sessions per address, check-ins or redemptions answer 429 with `Retry-After`.',
       request: { body: jsonBody(ChatRequest) },
-      responses: { 200: json(ChatResponse), ...errorResponses },
+      responses: { 200: json(ChatResponse), ...errorResponses, ...rateLimitedResponses },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -107,22 +86,39 @@ export function chatRoutes(s: AppServices) {
       let user: InboundUser;
       if (!role) {
         if (u.channel !== 'web') throw new DomainError('forbidden', 'without an API key /v1/chat acts only as the web chat user of this browser session');
-        signer ??= createSessionSigner(await secret());
-        let sid = signer.verify(getCookie(c, SESSION_COOKIE));
-        if (!sid) {
-          const issued = signer.issue();
-          sid = issued.id;
-          setCookie(c, SESSION_COOKIE, issued.cookie, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: COOKIE_MAX_AGE_S, secure });
-        }
-        user = { channel: 'web', externalId: sid, displayName: u.displayName || undefined, languageCode: u.languageCode || undefined };
+        // Counted by the cookie's public part before any database work: a flood on one cookie costs
+        // nothing, and is refused before it uses up the allowance of its address (its neighbours').
+        const selector = /^([\w-]{16,64})\./.exec(getCookie(c, SESSION_COOKIE) ?? '')?.[1];
+        if (selector) await s.limits.chatSession.consume(selector);
+        const ip = clientIp(c, s.config.TRUST_PROXY);
+        await s.limits.chatIp.consume(ip);
+        const { webKey, created } = await sessions.resolve(c, ip);
+        if (created) await s.limits.chatSession.consume(created.selector); // its first turn counts too
+        user = { channel: 'web', externalId: webKey, displayName: u.displayName || undefined, languageCode: u.languageCode || undefined };
       } else {
         if (!u.externalId) throw new DomainError('invalid_input', 'user.externalId is required when acting with an API key', [{ path: 'user.externalId', message: 'Required' }]);
+        await s.limits.chatUser.consume(`${u.channel}:${u.externalId}`);
         user = { channel: u.channel, externalId: u.externalId, displayName: u.displayName || undefined, languageCode: u.languageCode || undefined };
       }
       const eventId = body.messageId ? `chat:${user.channel}:${user.externalId}:${body.messageId}` : `chat:${randomUUID()}`;
-      const result = await s.assistant.handle(body.action !== undefined ? { user, action: body.action, eventId } : { user, text: body.text ?? '', eventId });
+      const inbound = body.action !== undefined ? { user, action: body.action, eventId } : { user, text: body.text ?? '', eventId };
+      // A check-in or redemption refused for a flood makes the whole turn a 429 here (the bots reply instead).
+      const result = await s.assistant.handle(inbound, { rethrow: ['rate_limited'] });
       return c.json(result, 200);
     },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/chat/logout',
+      tags: ['assistant'],
+      security: [{}],
+      summary: 'End the web chat session of the `xf_session` cookie',
+      description: 'Revokes the session the cookie names and clears the cookie; the next chat turn starts a new session (a new web user). `revoked` is false when the cookie named no live session.',
+      responses: { 200: json(z.object({ revoked: z.boolean() }).openapi('LogoutResult')), ...errorResponses },
+    }),
+    async (c) => c.json({ revoked: await sessions.logout(c) }, 200),
   );
 
   return r;

@@ -66,3 +66,12 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 });
 
 export const security = [{ bearer: [] as string[] }];
+
+/** What a flood-limited route answers (check-ins, redemptions, chat). */
+export const rateLimitedResponses = {
+  429: {
+    description: 'Too many requests: wait `Retry-After` seconds (code `rate_limited`)',
+    headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' as const } } },
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+} as const;

@@ -23,6 +23,9 @@ export function onError(err: Error, c: Context<AppEnv>) {
   const log = c.get('log')?.();
   if (err instanceof DomainError) {
     log?.info({ code: err.code }, err.message);
+    // A refusal that says when to come back (rate limits) says it in the standard header too.
+    const retryAfter = (err.details as { retryAfterSeconds?: unknown } | null | undefined)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
     return errorResponse(c, err.code, err.message, err.details);
   }
   if (err instanceof HTTPException) {

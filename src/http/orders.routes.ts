@@ -2,7 +2,7 @@
 // webhook (signature-checked, no API key); admin order status changes.
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, Id, IdempotencyHeaders, IdParam, json, jsonBody, Limit, Reason, security, UserIdParams } from './common.schemas.js';
+import { errorResponses, Id, IdempotencyHeaders, IdParam, json, jsonBody, Limit, rateLimitedResponses, Reason, security, UserIdParams } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 
 const Slug = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
@@ -53,7 +53,7 @@ export function ordersRoutes(s: AppServices) {
     createRoute({
       method: 'post', path: '/users/{id}/redemptions', tags: ['orders'], security, summary: 'Redeem a course or mall item with points (idempotent)',
       request: { params: UserIdParams, headers: IdempotencyHeaders, body: jsonBody(RedeemBody) },
-      responses: { 201: json(RedeemResult, 'Redeemed (a replay returns the first result)'), ...errorResponses },
+      responses: { 201: json(RedeemResult, 'Redeemed (a replay returns the first result)'), ...errorResponses, ...rateLimitedResponses },
     }),
     async (c) => {
       const res = await s.orders.redeem({ ...c.req.valid('json'), userId: c.req.valid('param').id, key: c.req.valid('header')['idempotency-key'] });

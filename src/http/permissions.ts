@@ -41,6 +41,9 @@ const ROWS: readonly Row[] = [
   ['GET', '/', PUBLIC],
   // The assistant: a keyless caller is the web chat session; a key acts for any channel identity.
   ['POST', '/v1/chat', CHAT],
+  // Logout ends the cookie's own session; an admin ends a user's sessions.
+  ['POST', '/v1/chat/logout', ['web']],
+  ['POST', '/v1/admin/web-sessions/revoke', ADMIN],
   // Payments: the provider signs its webhook (checked by the route); the sandbox pages are the provider's.
   ['POST', '/v1/payments/webhook', PUBLIC],
   ['GET', '/sandbox/pay/{ref}', PUBLIC],

@@ -2,7 +2,7 @@
 // grants per community; admin: earning rules and grant undo.
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, Id, IdempotencyHeaders, IdParam, json, jsonBody, Limit, Points, Reason, security, UserIdParams } from './common.schemas.js';
+import { errorResponses, Id, IdempotencyHeaders, IdParam, json, jsonBody, Limit, Points, rateLimitedResponses, Reason, security, UserIdParams } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 import { COMMUNITY_PATTERN } from '../membership/roles.service.js';
 
@@ -81,7 +81,7 @@ export function rewardsRoutes(s: AppServices) {
   r.openapi(
     createRoute({
       method: 'post', path: '/users/{id}/checkins', tags: ['rewards'], security, summary: 'Daily check-in (streak in the user\'s time zone)',
-      request: { params: UserIdParams }, responses: { 201: json(CheckinResult, 'Checked in'), ...errorResponses },
+      request: { params: UserIdParams }, responses: { 201: json(CheckinResult, 'Checked in'), ...errorResponses, ...rateLimitedResponses },
     }),
     async (c) => c.json(await s.checkins.checkin(c.req.valid('param').id), 201),
   );

@@ -47,6 +47,7 @@ export const ERROR_STATUS = {
   hold_amount_exceeded: 422,
   unprocessable: 422,
   too_many_requests: 429,
+  rate_limited: 429,
   payment_provider_error: 502,
   unavailable: 503,
   payments_unavailable: 503,

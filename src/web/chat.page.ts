@@ -97,6 +97,13 @@ async function send(body, shown) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...body, user: { channel: 'web', languageCode: lang } }),
     });
+    if (res.status === 429) {
+      const wait = Number(res.headers.get('retry-after')) || 0;
+      bubble(lang === 'zh'
+        ? '消息发得太快了，请' + (wait ? ' ' + wait + ' 秒后' : '稍后') + '再试。'
+        : "You're sending messages too fast. Please try again " + (wait ? 'in ' + wait + ' s.' : 'in a moment.'), 'bot');
+      return;
+    }
     const data = await res.json();
     if (!res.ok) { bubble((data.error && data.error.message) || 'error', 'bot'); return; }
     for (const r of data.replies) render(r);

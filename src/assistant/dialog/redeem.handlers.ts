@@ -107,7 +107,8 @@ export async function confirm(ctx: DialogContext, token: string): Promise<Reply[
     session.done = [...(session.done ?? []).slice(-9), { token, text }];
     return [{ text, private: true }];
   } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
+    // Refused for a flood: nothing happened, so the confirmation (and its hold) stays for a retry.
+    if (!(err instanceof DomainError) || err.code === 'rate_limited') throw err;
     session.pending = undefined;
     await release(ctx, p);
     if (err.code === 'hold_expired' || err.code === 'quote_expired' || err.code === 'hold_not_active') return [{ text: t.confirmationExpired(), private: true }];
