@@ -68,7 +68,7 @@ export async function createHarness(opts: { kind?: DbKind; env?: Record<string, 
   };
 }
 
-async function cloneTemplate(name: string): Promise<void> {
+export async function cloneTemplate(name: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await withAdmin((c) => c.query(`create database "${name}" template "${templateDb(inject('runId'))}"`));

@@ -1,0 +1,92 @@
+// The real service process (`node --import tsx src/main.ts`, as `npm start` runs it) under mixed
+// load from several clients, killed with SIGKILL several times and started again on the same
+// database. Afterwards the ledger holds exactly what the clients were told: every 2xx once,
+// nothing else (an answer lost to a kill is asked for again with the same key), balances are
+// the sum of what succeeded, and `npm run ledger:verify` passes. Runs on the vitest project's
+// database: a clone of the template on PostgreSQL, or a fresh DATA_DIR on PGlite.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DbTarget } from '../src/db/orm.js';
+import { cloneTemplate, defaultKind } from './support/harness.js';
+import { urlFor, withAdmin } from './support/pg-admin.js';
+import { createLoad, Gate } from './support/crash-load.js';
+import { closingCheck, CRASH_ADMIN_KEY, loadEnv, seedUsers } from './support/crash-scenario.js';
+import { killAllStarted, killHard, startService } from './support/service-process.js';
+
+const KILLS = 4;
+const CLIENTS = 6;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const kind = defaultKind();
+let dbName: string | undefined;
+let dataDir: string | undefined;
+let target: DbTarget;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  if (kind === 'postgres') {
+    dbName = `xuefen_test_${inject('runId')}_${process.pid}_crash_${randomBytes(3).toString('hex')}`;
+    await cloneTemplate(dbName);
+    target = { databaseUrl: urlFor(dbName) };
+    env = loadEnv({ DATABASE_URL: urlFor(dbName) });
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), 'xuefen-crash-'));
+    target = { dataDir };
+    env = loadEnv({ DATABASE_URL: '', DATA_DIR: dataDir });
+  }
+});
+
+afterAll(async () => {
+  await killAllStarted();
+  if (dbName) await withAdmin((c) => c.query(`drop database if exists "${dbName}" with (force)`));
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe(`the service killed with SIGKILL under load (${kind})`, () => {
+  it('keeps exactly what it answered, and the ledger verifies', async () => {
+    const gate = new Gate();
+    const tag = `k9-${randomBytes(3).toString('hex')}`;
+    const load = createLoad({ gate, adminKey: CRASH_ADMIN_KEY, tag });
+    let service = startService(env);
+    gate.open(`http://127.0.0.1:${await service.port}`);
+    const users = await seedUsers(gate, load, tag, 6);
+
+    const clients = load.run(users, CLIENTS);
+    const answeredAtKill: number[] = [];
+    const pids = new Set<number>();
+    for (let i = 0; i < KILLS; i++) {
+      await sleep(1500 + Math.random() * 1500);
+      answeredAtKill.push(load.calls.filter((c) => c.status !== undefined).length);
+      // Closed first, so clients whose request dies with the process wait for the restart.
+      gate.close();
+      pids.add(service.pid);
+      await killHard(service);
+      service = startService(env);
+      gate.open(`http://127.0.0.1:${await service.port}`);
+    }
+    await sleep(1500);
+    await clients.stop();
+    answeredAtKill.push(load.calls.filter((c) => c.status !== undefined).length);
+
+    const v = await closingCheck({ gate, load, users, service, env, target });
+    const lost = load.transients.filter((t) => t.what.startsWith('network')).length;
+    const replayedAfterLoss = load.calls.filter((c) => c.retries > 0 && c.replayed).length;
+    console.log(
+      `[crash.kill9 ${kind}] ${KILLS} kills, ${v.audit.figures.calls} requests (${v.audit.figures.succeeded} 2xx, refused ${JSON.stringify(v.audit.figures.refused)}), ` +
+        `${lost} lost to a kill, ${v.audit.figures.retried} sent again, ${replayedAfterLoss} of them had committed before the kill; ${v.audit.figures.entries} ledger entries`,
+    );
+
+    expect(pids.size).toBe(KILLS);
+    // Each run of the process between kills answered requests: the kills fell under load.
+    for (let i = 1; i < answeredAtKill.length; i++) expect(answeredAtKill[i]!).toBeGreaterThan(answeredAtKill[i - 1]!);
+    expect(lost).toBeGreaterThan(0);
+    expect(v.audit.problems).toEqual([]);
+    expect(v.apiMismatches).toEqual([]);
+    expect(v.stopCode).toBe(0);
+    expect(v.verify.out).toContain('ledger OK');
+    expect(v.verify.code).toBe(0);
+  }, 150_000);
+});
