@@ -1,15 +1,14 @@
 // The HTTP contract end to end, on PostgreSQL and on the embedded PGlite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, createHarness, http, postgresAvailable, SERVICE_KEY, type DbKind, type Harness } from './support/harness.js';
+import { ADMIN_KEY, createHarness, defaultKind, http, SERVICE_KEY, type Harness } from './support/harness.js';
 
-const kinds: DbKind[] = postgresAvailable() ? ['postgres', 'pglite'] : ['pglite'];
-if (!postgresAvailable()) console.warn('[http.smoke] skipped on PostgreSQL: not reachable');
+const kind = defaultKind();
 
-describe.each(kinds)('HTTP smoke on %s', (kind) => {
+describe(`HTTP smoke on ${kind}`, () => {
   let h: Harness;
   let api: ReturnType<typeof http>;
   beforeAll(async () => {
-    h = await createHarness({ kind });
+    h = await createHarness();
     api = http(h.app);
   });
   afterAll(async () => h?.close());

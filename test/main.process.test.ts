@@ -1,19 +1,32 @@
-// The service as a user runs it: `tsx src/main.ts` on the embedded database. A bad setting stops
-// the start with one line; SIGTERM finishes in-flight requests and closes the database; a
-// restart keeps every point.
+// The service as a user runs it: `tsx src/main.ts` on the test project's database (PGlite in a
+// data directory, or a PostgreSQL database of its own). A bad setting stops the start with one
+// line; SIGTERM finishes in-flight requests and closes the database; a restart keeps every point.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultKind, newPostgresDatabase } from './support/harness.js';
 
 const KEY = 'process-test-admin-key-0123456789';
+const kind = defaultKind();
 const dataDir = mkdtempSync(join(tmpdir(), 'xuefen-main-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+let databaseUrl = '';
+let dropDatabase = async () => {};
+beforeAll(async () => {
+  if (kind !== 'postgres') return;
+  const db = await newPostgresDatabase();
+  databaseUrl = db.url;
+  dropDatabase = db.drop;
+});
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  await dropDatabase();
+});
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, LOG_PRETTY: 'false', LOG_LEVEL: 'info', DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEYS: KEY, JOBS_INTERVAL_SECONDS: '0', ...env },
+    env: { ...process.env, LOG_PRETTY: 'false', LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEYS: KEY, JOBS_INTERVAL_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -51,7 +64,7 @@ const stop = async (p: { child: ChildProcess; exited: Promise<number | null> }) 
   return p.exited;
 };
 
-describe('the service process', () => {
+describe(`the service process on ${kind}`, () => {
   it('refuses a bad setting with one line naming the variable', async () => {
     const p = start({ PORT: 'not-a-port' });
     expect(await p.exited).toBe(78);
@@ -59,7 +72,7 @@ describe('the service process', () => {
     expect(p.output().trim().split('\n')).toHaveLength(1);
   });
 
-  it('keeps data across a graceful restart on the embedded database', async () => {
+  it('keeps data across a graceful restart', async () => {
     const first = start({});
     const port = await first.port;
     const user = await api(port, 'POST', '/v1/users', { channel: 'web', externalId: 'restart' });

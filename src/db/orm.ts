@@ -3,11 +3,11 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PGlite } from '@electric-sql/pglite';
-import { PGliteDriver } from 'mikro-orm-pglite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { entities } from './entities.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { BoundPGliteDriver, BoundPostgreSqlDriver } from './bound-drivers.js';
 import { migrationsList } from '../../migrations/index.js';
 
 export type Orm = MikroORM;
@@ -44,13 +44,14 @@ function ormOptions(target: DbTarget, embedded: { pglite?: PGlite }): Options {
   if (target.databaseUrl) {
     return {
       ...common,
+      driver: BoundPostgreSqlDriver as never,
       clientUrl: target.databaseUrl,
       pool: { min: 0, max: target.poolMax ?? 20, idleTimeoutMillis: 10_000 },
     };
   }
   return {
     ...common,
-    driver: PGliteDriver as never,
+    driver: BoundPGliteDriver as never,
     dbName: 'postgres',
     pool: { min: 1, max: 1 },
     driverOptions: {

@@ -8,17 +8,21 @@ import { postgresReachable, templateDb, urlFor, withAdmin } from './pg-admin.js'
 declare module 'vitest' {
   export interface ProvidedContext {
     postgres: boolean;
-    runId: number;
+    runId: string;
   }
 }
 
 export default async function setup(project: TestProject) {
-  const reachable = await postgresReachable();
+  // The pglite project runs the same files on the embedded database only: tests that need
+  // PostgreSQL skip there, each saying why.
+  const reachable = project.name !== 'pglite' && (await postgresReachable());
   project.provide('postgres', reachable);
-  const runId = process.pid;
+  // The vitest process id leads (stale databases of dead runs are found by it), then the project.
+  const runId = `${process.pid}_${project.name || "main"}`;
   project.provide('runId', runId);
   const TEMPLATE_DB = templateDb(runId);
   if (!reachable) {
+    if (project.name === 'pglite') return;
     console.warn('[xuefen tests] PostgreSQL is not reachable at TEST_DATABASE_URL: running on PGlite; PostgreSQL-only tests will be skipped');
     return;
   }

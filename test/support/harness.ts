@@ -33,7 +33,9 @@ export function defaultKind(): DbKind {
   return postgresAvailable() ? 'postgres' : 'pglite';
 }
 
-export async function createHarness(opts: { kind?: DbKind; env?: Record<string, string>; poolMax?: number } = {}): Promise<Harness> {
+export async function createHarness(
+  opts: { kind?: DbKind; env?: Record<string, string>; poolMax?: number; /** PGlite on disk (so a command can open it after close()) instead of in memory */ dataDir?: string } = {},
+): Promise<Harness> {
   const kind = opts.kind ?? defaultKind();
   let dbName: string | undefined;
   let orm: Orm;
@@ -42,7 +44,7 @@ export async function createHarness(opts: { kind?: DbKind; env?: Record<string, 
     await cloneTemplate(dbName);
     orm = await createOrm({ databaseUrl: urlFor(dbName), poolMax: opts.poolMax ?? 20 });
   } else {
-    orm = await createOrm({});
+    orm = await createOrm({ dataDir: opts.dataDir });
     await migrate(orm);
   }
   const config = createConfig({
@@ -68,7 +70,15 @@ export async function createHarness(opts: { kind?: DbKind; env?: Record<string, 
   };
 }
 
-export async function cloneTemplate(name: string): Promise<void> {
+/** A migrated PostgreSQL database of its own (a clone of the run's template), for tests that run
+ * the service or a command as a separate process. */
+export async function newPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `xuefen_test_${inject('runId')}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await cloneTemplate(name);
+  return { url: urlFor(name), drop: () => withAdmin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined) };
+}
+
+async function cloneTemplate(name: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await withAdmin((c) => c.query(`create database "${name}" template "${templateDb(inject('runId'))}"`));

@@ -5,7 +5,7 @@ import pg from 'pg';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 /** Databases of one test run are named xuefen_test_<pid of the vitest process>_…, so parallel
  * runs never touch each other's databases and leftovers of dead runs can be recognised. */
-export const templateDb = (runId: number) => `xuefen_test_${runId}_template`;
+export const templateDb = (runId: string) => `xuefen_test_${runId}_template`;
 
 export function urlFor(dbName: string): string {
   const u = new URL(TEST_DATABASE_URL);
