@@ -8,10 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbTarget } from '../src/db/orm.js';
-import { cloneTemplate, defaultKind } from './support/harness.js';
-import { urlFor, withAdmin } from './support/pg-admin.js';
+import { defaultKind, newPostgresDatabase } from './support/harness.js';
 import { createLoad, Gate } from './support/crash-load.js';
 import { closingCheck, CRASH_ADMIN_KEY, loadEnv, seedUsers } from './support/crash-scenario.js';
 import { killAllStarted, killHard, startService } from './support/service-process.js';
@@ -22,17 +21,16 @@ const kind = defaultKind();
 const KILLS = kind === 'postgres' ? 4 : 3;
 const CLIENTS = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let dbName: string | undefined;
+let db: Awaited<ReturnType<typeof newPostgresDatabase>> | undefined;
 let dataDir: string | undefined;
 let target: DbTarget;
 let env: Record<string, string>;
 
 beforeAll(async () => {
   if (kind === 'postgres') {
-    dbName = `xuefen_test_${inject('runId')}_${process.pid}_crash_${randomBytes(3).toString('hex')}`;
-    await cloneTemplate(dbName);
-    target = { databaseUrl: urlFor(dbName) };
-    env = loadEnv({ DATABASE_URL: urlFor(dbName) });
+    db = await newPostgresDatabase();
+    target = { databaseUrl: db.url };
+    env = loadEnv({ DATABASE_URL: db.url });
   } else {
     dataDir = mkdtempSync(join(tmpdir(), 'xuefen-crash-'));
     target = { dataDir };
@@ -42,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await killAllStarted();
-  if (dbName) await withAdmin((c) => c.query(`drop database if exists "${dbName}" with (force)`));
+  await db?.drop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
