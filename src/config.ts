@@ -58,7 +58,8 @@ export const configSchema = z
   JOBS_INTERVAL_SECONDS: int(0, 86400).default(60),
   SHUTDOWN_TIMEOUT_MS: int(100, 120000).default(10000),
   MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
-  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  /** Unset = http://localhost:<PORT> (filled in below), so links follow the port. */
+  PUBLIC_URL: z.string().url().optional(),
   SESSION_SECRET: z.string().min(16, 'needs 16+ characters').optional(),
   TELEGRAM_BOT_TOKEN: z
     .string()
@@ -76,13 +77,19 @@ export const configSchema = z
   DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters').optional(),
   DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric id').optional(),
   DISCORD_API_BASE: z.string().url().default('https://discord.com/api'),
+  /** GET /metrics also answers to this bearer token (besides admin keys): a scraper needs no admin key. */
+  METRICS_TOKEN: z.string().min(16, 'needs 16+ characters').optional(),
+  /** A second listener serving only /metrics (open unless METRICS_TOKEN is set). */
+  METRICS_PORT: int(1, 65535).optional(),
 })
   .superRefine((c, ctx) => {
     if (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_MODE === 'webhook') {
       if (!c.TELEGRAM_WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_URL'], message: 'required when TELEGRAM_MODE=webhook' });
       if (!c.TELEGRAM_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'required when TELEGRAM_MODE=webhook' });
     }
-  });
+    if (c.METRICS_PORT !== undefined && c.METRICS_PORT === c.PORT) ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT' });
+  })
+  .transform((c) => ({ ...c, PUBLIC_URL: c.PUBLIC_URL ?? `http://localhost:${c.PORT}` }));
 
 export type Config = z.infer<typeof configSchema>;
 
