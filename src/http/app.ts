@@ -6,7 +6,7 @@ import { limitBody } from './body-limit.js';
 import type { AppServices } from '../app.services.js';
 import type { AppEnv } from './http.types.js';
 import { authenticate, createKeyring, requireRole } from './auth.js';
-import { errorBody, errorResponse, onError } from './errors.js';
+import { errorBody, errorResponse, onError, UNAVAILABLE_RETRY_AFTER_S } from './errors.js';
 import { newRouter } from './router.js';
 import { allowedMethods } from './allowed-methods.js';
 import { json } from './common.schemas.js';
@@ -22,6 +22,7 @@ import { chatRoutes } from './chat.routes.js';
 import { supportRoutes } from './support.routes.js';
 import { CHAT_PAGE } from '../web/chat.page.js';
 import { queryOne } from '../db/sql.js';
+import { databaseProbe } from '../db/unavailable.js';
 import type { Logger } from '../shared/logger.js';
 
 export function createApp(s: AppServices) {
@@ -51,7 +52,8 @@ export function createApp(s: AppServices) {
     '*',
     limitBody(s.config.MAX_BODY_BYTES),
   );
-  app.onError(onError);
+  const databaseAnswers = databaseProbe(() => queryOne(s.em, 'select 1'));
+  app.onError((err, c) => onError(err, c, databaseAnswers));
   const methodsFor = allowedMethods(app.routes);
   app.notFound((c) => {
     const allowed = methodsFor(c.req.path);
@@ -74,6 +76,7 @@ export function createApp(s: AppServices) {
         return c.json({ status: 'ok' as const }, 200);
       } catch (err) {
         c.get('log')().warn({ err }, 'health check failed');
+        c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
         return c.json({ status: 'unavailable' as const }, 503);
       }
     },
