@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { limitBody } from './body-limit.js';
+import { pageHeaders, secureResponses } from './secure-headers.js';
 import type { AppServices } from '../app.services.js';
 import type { AppEnv } from './http.types.js';
 import { authenticate, createKeyring, requireRole } from './auth.js';
@@ -48,6 +49,8 @@ export function createApp(s: AppServices) {
       c.header('x-request-id', requestId);
     } else log().debug(fields, 'request');
   });
+  const https = s.config.PUBLIC_URL.startsWith('https:');
+  app.use('*', secureResponses({ https }));
   app.use(
     '*',
     limitBody(s.config.MAX_BODY_BYTES),
@@ -83,7 +86,7 @@ export function createApp(s: AppServices) {
   );
 
   // The web chat page: static HTML that talks to POST /v1/chat with its session cookie.
-  app.get('/', (c) => c.html(CHAT_PAGE));
+  app.get('/', pageHeaders({ html: CHAT_PAGE, https }), (c) => c.html(CHAT_PAGE));
 
   // Payment providers authenticate with their webhook signature, not with our API keys.
   // /v1/chat works without a key (as the caller's web session) but still honours one if sent.
