@@ -24,6 +24,10 @@ import { supportRoutes } from './support.routes.js';
 import { CHAT_PAGE } from '../web/chat.page.js';
 import { queryOne } from '../db/sql.js';
 import { databaseProbe } from '../db/unavailable.js';
+import { poolStats } from '../db/pool-stats.js';
+import { observeHttp, watchPool } from '../shared/metrics.js';
+import { metricsRoutes } from './metrics.routes.js';
+import { routeOf } from './route-of.js';
 import type { Logger } from '../shared/logger.js';
 
 export function createApp(s: AppServices) {
@@ -42,6 +46,7 @@ export function createApp(s: AppServices) {
     const started = performance.now();
     await next();
     const status = c.res.status;
+    observeHttp(c.req.method, routeOf(c), status, (performance.now() - started) / 1000);
     if (status < 500 && !logDebug) return;
     const fields = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10 };
     if (status >= 500) {
@@ -120,6 +125,8 @@ export function createApp(s: AppServices) {
     info: { title: 'xuefen API', version: '0.1.0', description: 'Points ledger, catalog, mall and assistant of xuefen (学分).' },
   });
   app.route('/docs', docsRoutes());
+  app.route('/', metricsRoutes(s.config));
+  watchPool(() => poolStats(s.orm));
   return app;
 }
 
