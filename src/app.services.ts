@@ -68,7 +68,10 @@ export function createCoreServices(deps: { config: Config; orm: Orm; logger: Log
     em, clock, logger: logger.child({ module: 'payments' }), ledger, catalog, membership, rewards, referrals, orders, provider: paymentProvider,
   });
   const reviews = createReviewsService({ em, clock, catalog, events });
+  // Filled in by the bots once connected (the invite page links to the Telegram bot).
+  const botProfiles: { telegramUsername?: string } = {};
   return {
+    botProfiles,
     config, orm, em, logger, clock, ledger, ledgerQueries, users, membership, roles, account, catalog, rewards, referrals, checkins, events,
     grants, leaderboard, link, orders, paymentProvider, checkout, reviews,
   };

@@ -28,6 +28,7 @@ import { poolStats } from '../db/pool-stats.js';
 import { observeHttp, watchPool } from '../shared/metrics.js';
 import { metricsRoutes } from './metrics.routes.js';
 import { routeOf } from './route-of.js';
+import { inviteRoutes } from './invite.routes.js';
 import type { Logger } from '../shared/logger.js';
 
 export function createApp(s: AppServices) {
@@ -126,6 +127,7 @@ export function createApp(s: AppServices) {
   });
   app.route('/docs', docsRoutes());
   app.route('/', metricsRoutes(s.config));
+  app.route('/', inviteRoutes(s));
   watchPool(() => poolStats(s.orm));
   return app;
 }
