@@ -28,6 +28,7 @@ import { createReviewsService } from './orders/reviews.service.js';
 import { createSupportService } from './assistant/support.service.js';
 import { createAssistant } from './assistant/assistant.service.js';
 import { createRateLimits, type RateLimit } from './shared/rate-limits.js';
+import { countRateLimited } from './shared/metrics.js';
 import { createWebSessionsService } from './membership/web-sessions.service.js';
 
 export function createCoreServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
@@ -82,7 +83,7 @@ export function createCoreServices(deps: { config: Config; orm: Orm; logger: Log
   const reviews = createReviewsService({ em, clock, catalog, events });
   // Check-ins and redemptions are limited per (merge-resolved) user here, the one place the
   // HTTP routes and every chat channel pass, before the services write anything.
-  const limits = createRateLimits(config);
+  const limits = createRateLimits(config, countRateLimited);
   const perUser = (limit: RateLimit) => async (userId: number) => limit.consume(await resolveUserId(em, userId));
   const checkinLimit = perUser(limits.checkinUser);
   const redeemLimit = perUser(limits.redeemUser);
@@ -91,7 +92,10 @@ export function createCoreServices(deps: { config: Config; orm: Orm; logger: Log
   const limitedCheckins: typeof checkins = { ...checkinRest, checkin: async (userId) => (await checkinLimit(userId), checkin(userId)) };
   const limitedOrders: typeof orders = { ...ordersRest, redeem: async (input) => (await redeemLimit(input.userId), redeem(input)) };
   const webSessions = createWebSessionsService({ em, clock, ttlHours: config.WEB_SESSION_TTL_HOURS, rotateHours: config.WEB_SESSION_ROTATE_HOURS });
+  // Filled in by the bots once connected (the invite page links to the Telegram bot).
+  const botProfiles: { telegramUsername?: string } = {};
   return {
+    botProfiles,
     config, orm, em, logger, clock, ledger, ledgerQueries, users, membership, roles, account, catalog, rewards, referrals, checkins: limitedCheckins, events,
     grants, leaderboard, link, orders: limitedOrders, paymentProvider, checkout, reviews, sandbox, limits, webSessions,
   };

@@ -105,12 +105,15 @@ function telegram({ config, services, app, logger: root }: BotsDeps): Bots | und
   return connectInBackground<TelegramRuntime>({
     name: `Telegram (${config.TELEGRAM_API_ROOT})`,
     logger,
-    connect: () =>
-      startTelegram({
+    connect: async () => {
+      const runtime = await startTelegram({
         bot, logger, mode, webhookUrl: config.TELEGRAM_WEBHOOK_URL, webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
         // Leaves part of the shutdown budget to the HTTP server and the database.
         drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
-      }),
+      });
+      services.botProfiles.telegramUsername = runtime.username;
+      return runtime;
+    },
     // Telegram answered, and refused: 401/404 is a wrong token, 400 a bad webhook URL. 429 and
     // 5xx are worth another try, like a network failure.
     permanent: (err) =>

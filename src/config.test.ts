@@ -74,4 +74,18 @@ describe('configuration', () => {
     expect(message.split('\n')).toHaveLength(1);
     for (const name of ['PORT', 'LOG_LEVEL', 'ADMIN_API_KEYS']) expect(message).toContain(`${name}: `);
   });
+  it('points PUBLIC_URL at PORT when PUBLIC_URL is unset, so pay and invite links reach this server', () => {
+    expect(createConfig({}).PUBLIC_URL).toBe('http://localhost:3000');
+    expect(createConfig({ PORT: '3451' }).PUBLIC_URL).toBe('http://localhost:3451');
+    expect(createConfig({ PORT: '3451', PUBLIC_URL: '' }).PUBLIC_URL).toBe('http://localhost:3451');
+    expect(createConfig({ PORT: '3451', PUBLIC_URL: 'https://points.example.com' }).PUBLIC_URL).toBe('https://points.example.com');
+  });
+
+  it('takes METRICS_PORT and METRICS_TOKEN, both optional', () => {
+    const plain = createConfig({});
+    expect([plain.METRICS_PORT, plain.METRICS_TOKEN]).toEqual([undefined, undefined]);
+    expect(createConfig({ METRICS_PORT: '3459', METRICS_TOKEN: 'scrape-token-0123456789' })).toMatchObject({ METRICS_PORT: 3459, METRICS_TOKEN: 'scrape-token-0123456789' });
+    expect(failure({ METRICS_TOKEN: 'short' })).toMatch(/METRICS_TOKEN: /);
+    expect(failure({ METRICS_PORT: '3000' })).toMatch(/METRICS_PORT: must differ from PORT/);
+  });
 });

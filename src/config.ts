@@ -65,7 +65,8 @@ export const configSchema = z
   JOBS_INTERVAL_SECONDS: int(0, 86400).default(60),
   SHUTDOWN_TIMEOUT_MS: int(100, 120000).default(10000),
   MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
-  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  /** Unset = http://localhost:<PORT> (filled in below), so links follow the port. */
+  PUBLIC_URL: z.string().url().optional(),
   SESSION_SECRET: z.string().min(16, 'needs 16+ characters').optional(),
   TELEGRAM_BOT_TOKEN: z
     .string()
@@ -101,6 +102,10 @@ export const configSchema = z
     .prefault('false'),
   WEB_SESSION_TTL_HOURS: int(1, 24 * 400).default(720),
   WEB_SESSION_ROTATE_HOURS: int(1, 24 * 400).default(24),
+  /** GET /metrics also answers to this bearer token (besides admin keys): a scraper needs no admin key. */
+  METRICS_TOKEN: z.string().min(16, 'needs 16+ characters').optional(),
+  /** A second listener serving only /metrics (open unless METRICS_TOKEN is set). */
+  METRICS_PORT: int(1, 65535).optional(),
 })
   .superRefine((c, ctx) => {
     if (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_MODE === 'webhook') {
@@ -115,8 +120,13 @@ export const configSchema = z
         message: 'sandbox payments take no real money; refused with NODE_ENV=production unless PAYMENT_SANDBOX_IN_PRODUCTION=true (or use PAYMENT_PROVIDER=none)',
       });
     }
+    if (c.METRICS_PORT !== undefined && c.METRICS_PORT === c.PORT) ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT' });
   })
-  .transform((c) => ({ ...c, PAYMENT_PROVIDER: c.PAYMENT_PROVIDER ?? (c.NODE_ENV === 'production' ? ('none' as const) : ('sandbox' as const)) }));
+  .transform((c) => ({
+    ...c,
+    PUBLIC_URL: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+    PAYMENT_PROVIDER: c.PAYMENT_PROVIDER ?? (c.NODE_ENV === 'production' ? ('none' as const) : ('sandbox' as const)),
+  }));
 
 export type Config = z.infer<typeof configSchema>;
 

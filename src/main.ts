@@ -10,6 +10,7 @@ import { createServices } from './app.services.js';
 import { createApp } from './http/app.js';
 import { startJobs } from './jobs.js';
 import { startBots } from './bots.js';
+import { metricsListenerApp } from './http/metrics.routes.js';
 
 async function main() {
   let config;
@@ -67,6 +68,14 @@ async function main() {
     process.exit(1);
   });
 
+  // Optional second listener for Prometheus, so the scrape need not reach the public port.
+  const metricsServer = config.METRICS_PORT
+    ? serve({ fetch: metricsListenerApp(config).fetch, port: config.METRICS_PORT, hostname: config.HOST }, (info) =>
+        logger.info(`metrics on http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port}/metrics${config.METRICS_TOKEN ? ' (METRICS_TOKEN required)' : ''}`),
+      )
+    : undefined;
+  metricsServer?.once('error', (err: NodeJS.ErrnoException) => logger.error(`cannot listen on METRICS_PORT ${config.METRICS_PORT} (${err.code ?? err.message}); metrics stay on the API port`));
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -79,7 +88,11 @@ async function main() {
     timer.unref();
     jobs.stop();
     // Bots stop taking updates and finish those under way while the server drains its requests.
-    await Promise.all([bots.stop(), new Promise<void>((resolve) => server.close(() => resolve()))]);
+    await Promise.all([
+      bots.stop(),
+      new Promise<void>((resolve) => server.close(() => resolve())),
+      new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve())),
+    ]);
     await jobs.idle();
     await orm.close(true);
     logger.info('stopped');

@@ -12,8 +12,9 @@ import { openApiPath, permissionMatrix, type Caller, type Permission } from '../
 
 const TELEGRAM_SECRET = 'tg-permissions-secret';
 const TELEGRAM_PATH = '/tg/permissions-hook';
+const METRICS_TOKEN = 'metrics-scraper-token-0123456789';
 /** Routes outside the OpenAPI document that this configuration mounts (each must be walked). */
-const NOT_IN_OPENAPI = ['GET /', 'GET /healthz', 'GET /openapi.json', 'GET /docs', 'GET /docs/assets/{file}', `POST ${TELEGRAM_PATH}`, 'POST /discord/interactions'];
+const NOT_IN_OPENAPI = ['GET /', 'GET /r/{code}', 'GET /healthz', 'GET /openapi.json', 'GET /docs', 'GET /docs/assets/{file}', `POST ${TELEGRAM_PATH}`, 'POST /discord/interactions'];
 /** Path parameters that name nothing, so a call that passes auth changes nothing. */
 const SAMPLE: Record<string, string> = {
   id: '999999', orderId: '999999', slug: 'no-such-thing', community: 'telegram:-1009', ref: `sbx_${'0'.repeat(32)}`, action: 'fail', code: 'no.such', file: 'swagger-ui.css',
@@ -31,7 +32,7 @@ beforeAll(async () => {
   h = await createHarness({
     env: {
       TELEGRAM_BOT_TOKEN: '123456:permissions-test', TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_URL: `https://points.example.test${TELEGRAM_PATH}`,
-      TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
+      TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET, METRICS_TOKEN,
       // Nothing listens there (this file's own port): the bot's start-up calls fail and retry, harmlessly.
       TELEGRAM_API_ROOT: 'http://127.0.0.1:3431', DISCORD_API_BASE: 'http://127.0.0.1:3431',
       DISCORD_PUBLIC_KEY: discordKeyHex, DISCORD_APPLICATION_ID: '1234567890',
@@ -48,8 +49,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Kind = 'none' | 'invalid key' | 'service' | 'admin' | 'web' | 'telegram' | 'discord' | 'wrong telegram secret' | 'bad discord signature';
-const KINDS: Kind[] = ['none', 'invalid key', 'service', 'admin', 'web', 'telegram', 'discord', 'wrong telegram secret', 'bad discord signature'];
+type Kind = 'none' | 'invalid key' | 'service' | 'admin' | 'metrics' | 'web' | 'telegram' | 'discord' | 'wrong telegram secret' | 'bad discord signature';
+const KINDS: Kind[] = ['none', 'invalid key', 'service', 'admin', 'metrics', 'web', 'telegram', 'discord', 'wrong telegram secret', 'bad discord signature'];
 const BODY = JSON.stringify({ type: 1 });
 
 function credentials(kind: Kind, body: string): Record<string, string> {
@@ -58,6 +59,7 @@ function credentials(kind: Kind, body: string): Record<string, string> {
     case 'invalid key': return { authorization: 'Bearer not-a-valid-key-0123456789' };
     case 'service': return { authorization: `Bearer ${SERVICE_KEY}` };
     case 'admin': return { authorization: `Bearer ${ADMIN_KEY}` };
+    case 'metrics': return { authorization: `Bearer ${METRICS_TOKEN}` };
     case 'web': return { cookie: webCookie };
     case 'telegram': return { 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET };
     case 'wrong telegram secret': return { 'x-telegram-bot-api-secret-token': `${TELEGRAM_SECRET}-not` };
@@ -76,7 +78,7 @@ function expected(allow: readonly Caller[], kind: Kind): 'pass' | 401 | 403 {
   if (kind === 'invalid key') return 401;
   // Credentials that do not hold are none at all, except on their own platform's route.
   if (kind === 'none' || kind === 'wrong telegram secret' || kind === 'bad discord signature') return allow.includes('web') ? 'pass' : 401;
-  if (kind === 'admin' || kind === 'service') return allow.includes(kind) ? 'pass' : 403;
+  if (kind === 'admin' || kind === 'service' || kind === 'metrics') return allow.includes(kind) ? 'pass' : 403;
   // Keyless: a web route takes any keyless caller as its browser session.
   return allow.includes(kind) || allow.includes('web') ? 'pass' : 403;
 }
@@ -137,7 +139,7 @@ describe('the matrix covers every route', () => {
     const section = /^### Permissions\n([\s\S]*?)(?=^#)/m.exec(readme)?.[1] ?? '';
     const rows = [...section.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) ([^`]+)` \|([^\n]*)\|$/gm)].map(([, method, path, cells]) => {
       const [admin, service, web, bot, pub] = cells!.split('|').map((s) => s.trim());
-      const allow = [admin && 'admin', service && 'service', web && 'web', bot?.toLowerCase(), pub && 'public'].filter(Boolean);
+      const allow = [admin && 'admin', admin?.includes('METRICS_TOKEN') && 'metrics', service && 'service', web && 'web', bot?.toLowerCase(), pub && 'public'].filter(Boolean);
       return `${method} ${path} ${allow.join(',')}`;
     });
     // The README shows the Telegram webhook at its default path.

@@ -24,6 +24,7 @@ import * as redeem from './dialog/redeem.handlers.js';
 import * as orders from './dialog/orders.handlers.js';
 import * as support from './dialog/support.handlers.js';
 import * as moderation from './dialog/moderation.handlers.js';
+import { countChatTurn } from '../shared/metrics.js';
 
 const TEMPLATES = { zh, en };
 const MAX_TEXT = 2000;
@@ -301,6 +302,7 @@ export function createAssistant(deps: AssistantDeps): Assistant & { refreshCatal
     session.lang = lang;
     await saveSession(s.em, userId, session);
     await s.referrals.onInteraction(userId).catch((err) => logger.warn({ err, userId }, 'referral interaction not recorded'));
+    countChatTurn(turn.intent);
     return { intent: turn.intent, confidence: Math.round(turn.confidence * 1000) / 1000, entities: { ...turn.entities }, lang, replies: turn.replies };
   }
 

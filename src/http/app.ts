@@ -3,11 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { limitBody } from './body-limit.js';
+import { pageHeaders, secureResponses } from './secure-headers.js';
 import type { AppServices } from '../app.services.js';
 import type { AppEnv } from './http.types.js';
 import { createKeyring, enforcePermissions } from './auth.js';
 import { permissionMatrix } from './permissions.js';
-import { errorBody, errorResponse, onError } from './errors.js';
+import { errorBody, errorResponse, onError, UNAVAILABLE_RETRY_AFTER_S } from './errors.js';
 import { newRouter } from './router.js';
 import { allowedMethods } from './allowed-methods.js';
 import { json } from './common.schemas.js';
@@ -24,11 +25,17 @@ import { supportRoutes } from './support.routes.js';
 import { webSessionsRoutes } from './web-sessions.routes.js';
 import { CHAT_PAGE } from '../web/chat.page.js';
 import { queryOne } from '../db/sql.js';
+import { databaseProbe } from '../db/unavailable.js';
+import { poolStats } from '../db/pool-stats.js';
+import { observeHttp, watchPool } from '../shared/metrics.js';
+import { metricsRoutes } from './metrics.routes.js';
+import { routeOf } from './route-of.js';
+import { inviteRoutes } from './invite.routes.js';
 import type { Logger } from '../shared/logger.js';
 
 export function createApp(s: AppServices) {
   const app = newRouter() as OpenAPIHono<AppEnv>;
-  const keyring = createKeyring({ admin: s.config.ADMIN_API_KEYS, service: s.config.SERVICE_API_KEYS });
+  const keyring = createKeyring({ admin: s.config.ADMIN_API_KEYS, service: s.config.SERVICE_API_KEYS, metrics: s.config.METRICS_TOKEN ? [s.config.METRICS_TOKEN] : [] });
 
   // The request's logger (and its id) is made when something logs: on the hot path nothing
   // does, and a child logger per request was a measurable share of a grant's CPU. A failed
@@ -42,6 +49,7 @@ export function createApp(s: AppServices) {
     const started = performance.now();
     await next();
     const status = c.res.status;
+    observeHttp(c.req.method, routeOf(c), status, (performance.now() - started) / 1000);
     if (status < 500 && !logDebug) return;
     const fields = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10 };
     if (status >= 500) {
@@ -49,6 +57,8 @@ export function createApp(s: AppServices) {
       c.header('x-request-id', requestId);
     } else log().debug(fields, 'request');
   });
+  const https = s.config.PUBLIC_URL.startsWith('https:');
+  app.use('*', secureResponses({ https }));
   app.use(
     '*',
     limitBody(s.config.MAX_BODY_BYTES),
@@ -62,7 +72,8 @@ export function createApp(s: AppServices) {
       isWebSession: (cookie) => s.webSessions.isLive(cookie),
     }),
   );
-  app.onError(onError);
+  const databaseAnswers = databaseProbe(() => queryOne(s.em, 'select 1'));
+  app.onError((err, c) => onError(err, c, databaseAnswers));
   const methodsFor = allowedMethods(app.routes);
   app.notFound((c) => {
     const allowed = methodsFor(c.req.path);
@@ -85,13 +96,14 @@ export function createApp(s: AppServices) {
         return c.json({ status: 'ok' as const }, 200);
       } catch (err) {
         c.get('log')().warn({ err }, 'health check failed');
+        c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
         return c.json({ status: 'unavailable' as const }, 503);
       }
     },
   );
 
   // The web chat page: static HTML that talks to POST /v1/chat with its session cookie.
-  app.get('/', (c) => c.html(CHAT_PAGE));
+  app.get('/', pageHeaders({ html: CHAT_PAGE, https }), (c) => c.html(CHAT_PAGE));
 
   app.route('/v1/users', usersRoutes(s));
   app.route('/v1/admin', ledgerRoutes(s));
@@ -121,6 +133,9 @@ export function createApp(s: AppServices) {
     info: { title: 'xuefen API', version: '0.1.0', description: 'Points ledger, catalog, mall and assistant of xuefen (学分).' },
   });
   app.route('/docs', docsRoutes());
+  app.route('/', metricsRoutes());
+  app.route('/', inviteRoutes(s));
+  watchPool(() => poolStats(s.orm));
   return app;
 }
 

@@ -15,10 +15,11 @@ import { SESSION_COOKIE } from './web-session.js';
 
 const digest = (s: string) => hash('sha256', s, 'buffer');
 
-export function createKeyring(keys: { admin: string[]; service: string[] }) {
+export function createKeyring(keys: { admin: string[]; service: string[]; metrics?: string[] }) {
   const entries = [
     ...keys.admin.map((k) => ({ digest: digest(k), role: 'admin' as Role })),
     ...keys.service.map((k) => ({ digest: digest(k), role: 'service' as Role })),
+    ...(keys.metrics ?? []).map((k) => ({ digest: digest(k), role: 'metrics' as Role })),
   ];
   return {
     /** Every stored key is compared, so timing says nothing about which one matched. */
@@ -45,7 +46,7 @@ export interface PermissionDeps {
 }
 
 const KIND: Record<Caller, string> = {
-  admin: 'an admin API key', service: 'a service API key', web: 'the web chat session', telegram: 'the Telegram webhook secret',
+  admin: 'an admin API key', service: 'a service API key', metrics: 'METRICS_TOKEN', web: 'the web chat session', telegram: 'the Telegram webhook secret',
   discord: 'a Discord signature', public: 'anyone',
 };
 const listOf = (allow: readonly Caller[]) => allow.map((a) => KIND[a]).join(' or ');

@@ -41,8 +41,13 @@ const ChatRequest = z
       .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
       .optional()
       .openapi({ description: 'Client message id: a retry with the same id is the same event' }),
+    ref: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,60}$/, 'a referral code')
+      .optional()
+      .openapi({ description: 'A referral code to accept (an invite link opens the web chat with it): the turn is the bot\'s /start ref_<code>' }),
   })
-  .refine((b) => (b.text === undefined) !== (b.action === undefined), { message: 'send exactly one of text or action', path: ['text'] })
+  .refine((b) => [b.text, b.action, b.ref].filter((v) => v !== undefined).length === 1, { message: 'send exactly one of text, action or ref', path: ['text'] })
   .openapi('ChatRequest');
 
 const ButtonSchema = z.object({ id: z.string(), label: z.string(), url: z.string().optional() }).openapi('ChatButton');
@@ -101,7 +106,10 @@ export function chatRoutes(s: AppServices) {
         user = { channel: u.channel, externalId: u.externalId, displayName: u.displayName || undefined, languageCode: u.languageCode || undefined };
       }
       const eventId = body.messageId ? `chat:${user.channel}:${user.externalId}:${body.messageId}` : `chat:${randomUUID()}`;
-      const inbound = body.action !== undefined ? { user, action: body.action, eventId } : { user, text: body.text ?? '', eventId };
+      const inbound =
+        body.action !== undefined ? { user, action: body.action, eventId }
+        : body.ref !== undefined ? { user, command: { name: 'start', args: { ref: body.ref }, text: `ref_${body.ref}` }, eventId }
+        : { user, text: body.text ?? '', eventId };
       // A check-in or redemption refused for a flood makes the whole turn a 429 here (the bots reply instead).
       const result = await s.assistant.handle(inbound, { rethrow: ['rate_limited'] });
       return c.json(result, 200);

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pageHeaders } from './secure-headers.js';
 
 const require = createRequire(import.meta.url);
 const distDir = dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -20,7 +21,7 @@ const PAGE = `<!doctype html>
 
 export function docsRoutes() {
   const r = new Hono();
-  r.get('/', (c) => c.html(PAGE));
+  r.get('/', pageHeaders({ html: PAGE }), (c) => c.html(PAGE));
   r.get('/assets/:file', async (c) => {
     const file = c.req.param('file');
     const type = ASSETS[file];

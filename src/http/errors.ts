@@ -6,6 +6,10 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { DomainError, ERROR_STATUS, type ErrorCode } from '../shared/errors.js';
 import type { AppEnv } from './http.types.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+
+/** Seconds a client should wait before retrying while the database is out of reach. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, details: details ?? null } };
@@ -19,7 +23,8 @@ export function zodDetails(error: ZodError) {
   return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
-export function onError(err: Error, c: Context<AppEnv>) {
+/** `databaseAnswers` (a probe) decides about an unexpected error: an outage is a 503, a bug a 500. */
+export async function onError(err: Error, c: Context<AppEnv>, databaseAnswers?: () => Promise<boolean>) {
   const log = c.get('log')?.();
   if (err instanceof DomainError) {
     log?.info({ code: err.code }, err.message);
@@ -37,6 +42,12 @@ export function onError(err: Error, c: Context<AppEnv>) {
       status === 400 ? 'the request body is not valid JSON' : status === 415 ? 'send the body as application/json' : err.message || 'request rejected';
     log?.info({ status }, message);
     return c.json(errorBody(code, message), status as ContentfulStatusCode);
+  }
+  if (isDatabaseUnavailable(err) || (databaseAnswers && !(await databaseAnswers()))) {
+    // An outage, not a bug: one line without a stack (the request line follows at error level).
+    log?.warn({ reason: err.message }, 'database unavailable');
+    c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+    return c.json(errorBody('unavailable', 'the database is not reachable right now; try again shortly'), 503);
   }
   log?.error({ err }, 'unhandled error');
   return c.json(errorBody('internal', 'internal error'), 500);

@@ -1,7 +1,8 @@
 // Typed Hono context shared by every route module.
 import type { Logger } from '../shared/logger.js';
 
-export type Role = 'admin' | 'service';
+/** What a bearer key is: `metrics` is METRICS_TOKEN, a scraper's key that reads /metrics only. */
+export type Role = 'admin' | 'service' | 'metrics';
 
 export interface AppEnv {
   Variables: {

@@ -12,9 +12,10 @@ import { DEFAULT_WEBHOOK_PATH, webhookPath } from '../../bots/telegram/telegram.
  * - `web`: no key, the browser's web chat session (the `xf_session` cookie, which the route
  *   issues when it is missing or forged);
  * - `telegram`, `discord` (the bots): the Telegram webhook secret header, Discord's Ed25519 signature;
+ * - `metrics`: METRICS_TOKEN, a Prometheus scraper's key (reads /metrics, nothing else);
  * - `public`: anyone; credentials are not looked at.
  */
-export type Caller = 'admin' | 'service' | 'web' | 'telegram' | 'discord' | 'public';
+export type Caller = 'admin' | 'service' | 'metrics' | 'web' | 'telegram' | 'discord' | 'public';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface Permission {
   method: Method;
@@ -39,6 +40,10 @@ const ROWS: readonly Row[] = [
   ['GET', '/docs', PUBLIC],
   ['GET', '/docs/assets/{file}', PUBLIC],
   ['GET', '/', PUBLIC],
+  // An invite link's page (/r/<code>) is for anyone the link reaches.
+  ['GET', '/r/{code}', PUBLIC],
+  // Operations: Prometheus metrics.
+  ['GET', '/metrics', ['admin', 'metrics']],
   // The assistant: a keyless caller is the web chat session; a key acts for any channel identity.
   ['POST', '/v1/chat', CHAT],
   // Logout ends the cookie's own session; an admin ends a user's sessions.

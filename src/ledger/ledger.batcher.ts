@@ -7,6 +7,8 @@
 // as much as three transfers, so a lone call is better off joining the next batch. Under load
 // this removes most per-transaction cost (commit, round trip); at low load it adds a tick.
 
+import { observeLedgerBatch } from '../shared/metrics.js';
+
 export type BatchableFn = 'xf_transfer' | 'xf_hold_reserve';
 
 export interface BatcherOptions {
@@ -35,6 +37,7 @@ export function createLedgerBatcher<R>(exec: BatchExecutor<R>, opts: BatcherOpti
   let inFlight = 0;
 
   async function run(items: Pending<R>[]): Promise<void> {
+    observeLedgerBatch(items.length);
     try {
       if (items.length === 1) {
         items[0]!.resolve(await exec.single(items[0]!.fn, items[0]!.payload));

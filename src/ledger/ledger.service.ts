@@ -7,6 +7,7 @@ import { requestHash } from './idempotency.js';
 import { createLedgerBatcher, type BatcherOptions } from './ledger.batcher.js';
 import { CLOSED_ACCOUNT, createMergedAccounts } from './ledger.merged.js';
 import type { Logger } from '../shared/logger.js';
+import { countLedgerOperation } from '../shared/metrics.js';
 
 export const SYSTEM_ACCOUNTS = ['issuance', 'redemption', 'breakage', 'promotions', 'refunds'] as const;
 export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
@@ -67,8 +68,21 @@ export function createLedgerService(deps: LedgerDeps) {
     deps.batching,
   );
 
-  /** Calls one ledger function; standalone calls get their own retried transaction. */
+  /** Calls one ledger function, counting it by kind and outcome for the metrics. */
   async function call(fn: string, payload: Record<string, unknown>, em?: Em): Promise<DbResult> {
+    const kind = fn.slice(3);
+    try {
+      const result = await callDb(fn, payload, em);
+      countLedgerOperation(kind, result.replayed ? 'replayed' : 'ok');
+      return result;
+    } catch (err) {
+      countLedgerOperation(kind, err instanceof DomainError ? err.code : 'error');
+      throw err;
+    }
+  }
+
+  /** Calls one ledger function; standalone calls get their own retried transaction. */
+  async function callDb(fn: string, payload: Record<string, unknown>, em?: Em): Promise<DbResult> {
     const payloadJson = JSON.stringify(payload);
     let result: DbResult;
     try {

@@ -138,5 +138,12 @@ export function createReferralsService(deps: { em: Em; clock: Clock; rewards: Re
     await query(tx, `update referral set purchase_order_id = null where purchase_order_id = ?`, [orderId]);
   }
 
-  return { codeOf, info, accept, onInteraction, onFirstPurchase, onRefund };
+  /** Whether a referral code exists (as typed: case, spaces and dashes do not matter). */
+  async function exists(rawCode: string): Promise<boolean> {
+    const code = normalizeCode(rawCode);
+    if (!/^[A-Z0-9]{1,40}$/.test(code)) return false;
+    return Boolean(await queryOne(deps.em, `select 1 from referral_code where code = ?`, [code]));
+  }
+
+  return { codeOf, info, accept, onInteraction, onFirstPurchase, onRefund, exists };
 }

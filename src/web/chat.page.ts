@@ -119,7 +119,14 @@ form.addEventListener('submit', (e) => {
   input.value = '';
   send({ text }, text);
 });
-bubble(lang === 'zh' ? '你好！我是学分助手，可以帮你查积分、签到、兑换课程和商品。' : "Hi! I'm the xuefen assistant: points, check-ins, courses and the points mall.", 'bot');
+// An invite link (/r/<code>) opens this page with ?ref=<code>: the first turn accepts it.
+const ref = new URLSearchParams(location.search).get('ref');
+if (ref && /^[A-Za-z0-9_-]{1,60}$/.test(ref)) {
+  history.replaceState(null, '', location.pathname);
+  send({ ref }, (lang === 'zh' ? '邀请码 ' : 'Invitation code ') + ref);
+} else {
+  bubble(lang === 'zh' ? '你好！我是学分助手，可以帮你查积分、签到、兑换课程和商品。' : "Hi! I'm the xuefen assistant: points, check-ins, courses and the points mall.", 'bot');
+}
 input.focus();
 </script>
 </body>
