@@ -55,11 +55,12 @@ describe('security headers', () => {
     const u = await newUser(h);
     const order = await http(h.app)('POST', `/v1/users/${u.id}/orders`, { body: { courseSlug: 'python-basics' }, headers: { 'idempotency-key': 'sec-order' } });
     expect(order.status).toBe(201);
-    const path = new URL(order.body.payUrl).pathname;
-    const page = await h.app.request(path);
+    const url = new URL(order.body.payUrl);
+    const path = url.pathname;
+    const page = await h.app.request(path + url.search);
     expect(page.status).toBe(200);
     expectPageHeaders(page, await page.text());
-    const result = await h.app.request(`${path}/fail`, { method: 'POST' });
+    const result = await h.app.request(`${path}/fail${url.search}`, { method: "POST" });
     expectPageHeaders(result, await result.text());
   });
 

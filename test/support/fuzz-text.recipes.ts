@@ -83,8 +83,11 @@ export const RECIPES: Record<string, Recipe> = {
   'POST /v1/chat': {
     bases: [async () => ({ caller: 'service', body: { user: { channel: 'telegram', externalId: uniqueKey('fz'), displayName: 'Fuzz', languageCode: 'zh' }, text: '签到', messageId: uniqueKey('m') } })],
     // A button id that no reply offered is answered like any stale button: a reply, never an error.
-    without: { 'body.action': ['text'] },
+    // A referral code is a lookup: one that names no invitation is refused or ignored, never stored.
+    without: { 'body.action': ['text'], 'body.ref': ['text'] },
+    lookup: ['body.ref'],
   },
+  'POST /v1/admin/web-sessions/revoke': { bases: [async (f) => ({ body: { userId: await f.user(0) } })] },
   'PUT /v1/admin/faq/{id}': {
     bases: [async (f) => ({ path: { id: await f.faq() }, body: { questions: { zh: ['运费'], en: ['shipping'] }, answer: { zh: '免运费', en: 'free' }, active: true } })],
     lookup: ['path.id'],
