@@ -81,9 +81,13 @@ describe('invite links', () => {
     const bot = await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'invitee-2' }, ref: code.toLowerCase() } });
     expect(bot.status).toBe(200);
     expect((await api('GET', `/v1/users/${inviter}/referral`)).body.invited).toBe(2);
+    // The code's Latin letters say nothing of the language: a Chinese browser is greeted in Chinese.
+    const zh = await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'invitee-zh', languageCode: 'zh-CN' }, ref: code } });
+    expect(zh.body).toMatchObject({ intent: 'greeting', lang: 'zh' });
+    expect((await api('GET', `/v1/users/${inviter}/referral`)).body.invited).toBe(3);
     // An unknown code still greets, and binds nobody.
     expect((await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'invitee-3' }, ref: 'NOSUCHCODE' } })).status).toBe(200);
-    expect((await api('GET', `/v1/users/${inviter}/referral`)).body.invited).toBe(2);
+    expect((await api('GET', `/v1/users/${inviter}/referral`)).body.invited).toBe(3);
     // One of text, action or ref.
     const both = await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'invitee-4' }, ref: code, text: 'hi' } });
     expect(both.status).toBe(400);

@@ -284,7 +284,12 @@ export function createAssistant(deps: AssistantDeps): Assistant & { refreshCatal
     const session: SessionState = await loadSession(s.em, userId);
     const raw = String(inbound.text ?? inbound.command?.text ?? '');
     const text = raw.slice(0, MAX_TEXT);
-    const lang: Lang = textLanguage(text, session.lang) ?? session.lang ?? platformLanguage(inbound.user.languageCode) ?? 'zh';
+    // A command's name and a /start payload (ref_CODE) are Latin whatever the person speaks: only
+    // what they typed tells the language (a /grant reason does), else the conversation's, else
+    // the platform's.
+    const typed = inbound.text !== undefined ? text : inbound.command?.name === 'start' ? '' : text.replace(/^\/\S+/, '');
+    const spoken = textLanguage(typed, session.lang);
+    const lang: Lang = spoken ?? session.lang ?? platformLanguage(inbound.user.languageCode) ?? 'zh';
     const nlu = await understand();
     const parsed = text.trim() ? nlu.parse(text, { lang }) : undefined;
     const ctx: DialogContext = { s, t: TEMPLATES[lang], lang, userId, inbound, session, intent: 'out_of_scope', entities: {}, text };
