@@ -10,6 +10,7 @@ const once = [
   'test/db.embedded-close.test.ts',
   'test/discord.interactions.test.ts',
   'test/telegram.main.test.ts',
+  'test/support/*.test.ts',
 ];
 const integration = ['test/**/*.test.ts'];
 const onceInTest = once.filter((p) => p.startsWith('test/'));
