@@ -10,6 +10,7 @@ import { Migration20261125020000_ledger_entry_with_postings } from './Migration2
 import { Migration20261125100000_ledger_expiry_and_history } from './Migration20261125100000_ledger_expiry_and_history.js';
 import { Migration20261204223249_web_sessions } from './Migration20261204223249_web_sessions.js';
 import { Migration20261204223257_merged_accounts_closed } from './Migration20261204223257_merged_accounts_closed.js';
+import { Migration20261205000000_merge_chains_one_hop } from './Migration20261205000000_merge_chains_one_hop.js';
 
 export const migrationsList = [
   { name: 'Migration20261124200413_initial', class: Migration20261124200413_initial },
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261125100000_ledger_expiry_and_history', class: Migration20261125100000_ledger_expiry_and_history },
   { name: 'Migration20261204223249_web_sessions', class: Migration20261204223249_web_sessions },
   { name: 'Migration20261204223257_merged_accounts_closed', class: Migration20261204223257_merged_accounts_closed },
+  { name: 'Migration20261205000000_merge_chains_one_hop', class: Migration20261205000000_merge_chains_one_hop },
 ];

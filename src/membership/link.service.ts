@@ -155,6 +155,8 @@ export function createLinkService(deps: { em: Em; clock: Clock; ledger: LedgerSe
       }
       await query(tx, `update membership set tier = 'normal', effective_tier = 'normal', earned365 = 0, trial_tier = null, trial_until = null where user_id = ?`, [src]);
       await query(tx, `update app_user set merged_into_id = ?, merged_at = ?::timestamptz where id = ?`, [dst, now.toISOString(), src]);
+      // Users merged into src earlier now point at dst: a chain of merges stays one hop long.
+      await query(tx, `update app_user set merged_into_id = ? where merged_into_id = ?`, [dst, src]);
       await query(tx, `update ledger_account set closed_at = ?::timestamptz where user_id = ?`, [now.toISOString(), src]);
       await deps.membership.recompute(dst, 'merge', tx);
       const result: MergeResult = {

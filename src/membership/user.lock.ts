@@ -12,16 +12,23 @@ export interface LockedUser {
   languageCode: string;
 }
 
-/** Follows identity merges to the user that now owns the account. */
+/** Follows identity merges to the user that now owns the account, however long the chain (a
+ * merge repoints earlier merges at its survivor, so chains made now have one hop; older data may
+ * have more). */
 export async function resolveUserId(em: Em, userId: number): Promise<number> {
-  let id = userId;
-  for (let hop = 0; hop < 8; hop++) {
-    const row = await queryOne<{ merged_into_id: string | null }>(em, `select merged_into_id from app_user where id = ?`, [id]);
-    if (!row) throw new DomainError('user_not_found', `no user with id ${userId}`);
-    if (row.merged_into_id == null) return id;
-    id = Number(row.merged_into_id);
-  }
-  throw new Error(`merge chain of user ${userId} is too long`);
+  const row = await queryOne<{ id: string; next: string | null }>(
+    em,
+    `with recursive chain(id, next, depth) as (
+       select id, merged_into_id, 0 from app_user where id = ?
+       union all
+       select u.id, u.merged_into_id, c.depth + 1 from app_user u join chain c on u.id = c.next where c.depth < 10000
+     )
+     select id, next from chain order by depth desc limit 1`,
+    [userId],
+  );
+  if (!row) throw new DomainError('user_not_found', `no user with id ${userId}`);
+  if (row.next != null) throw new Error(`merge chain of user ${userId} does not end`);
+  return Number(row.id);
 }
 
 /**
