@@ -91,7 +91,7 @@ export const configSchema = z
   RATE_LIMIT_CHAT_SESSION: rateLimit.prefault('60/60'),
   RATE_LIMIT_CHAT_IP: rateLimit.prefault('600/60'),
   RATE_LIMIT_CHAT_USER: rateLimit.prefault('60/60'),
-  RATE_LIMIT_SESSION_CREATE_IP: rateLimit.prefault('30/3600'),
+  RATE_LIMIT_SESSION_CREATE_IP: rateLimit.prefault('100/3600'),
   RATE_LIMIT_CHECKIN_USER: rateLimit.prefault('30/60'),
   RATE_LIMIT_REDEEM_USER: rateLimit.prefault('30/60'),
   /** Proxies in front of the service whose X-Forwarded-For is believed: false/0 = none, true = 1. */

@@ -102,11 +102,28 @@ it('slides the expiry with every use and rotates the secret after an hour, keepi
   const late = await turn(old);
   expect(late.userId).toBe(first.userId);
   expect(late.given).toBeUndefined();
-  // 3 h after creation, beyond the 2 h TTL, the session lives on because it was used.
+  // 3 h after creation, beyond the 2 h TTL, the session lives on because it was used; it rotates again.
   clock.advance(90 * MINUTE);
-  expect((await turn(cookie)).userId).toBe(first.userId);
-  // After the grace the old secret is no session.
+  const again = await turn(cookie);
+  expect(again.userId).toBe(first.userId);
+  expect(again.given).toBeDefined();
+  // A secret two rotations old is one this browser no longer holds: a stolen copy. The session
+  // ends, and whoever sent it gets a new, empty one.
   expect((await turn(old)).userId).not.toBe(first.userId);
+  expect((await turn(again.given)).userId).not.toBe(first.userId);
+});
+
+it('keeps the web user when the answer that carried a rotated secret never arrived', async () => {
+  const first = await turn();
+  const cookie = first.given!;
+  clock.advance(61 * MINUTE);
+  const lost = await turn(cookie); // rotated, but say the browser never saw this answer
+  expect(lost.given).toBeDefined();
+  clock.advance(10 * MINUTE); // past the grace of requests under way
+  const back = await turn(cookie);
+  expect(back.userId).toBe(first.userId);
+  expect(back.given).toBeDefined(); // a fresh secret for it
+  expect((await turn(back.given)).userId).toBe(first.userId);
 });
 
 it('adopts a cookie signed by an earlier version once, keeping its web user', async () => {

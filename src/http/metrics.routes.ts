@@ -10,14 +10,14 @@ import { errorResponses, security } from './common.schemas.js';
 import { metricsContentType, renderMetrics } from '../shared/metrics.js';
 import type { Config } from '../config.js';
 
-/** Checks the bearer token against `keys`; an empty list lets everyone in. */
+/** Checks the bearer token against `keys` (METRICS_TOKEN); an empty list lets everyone in. */
 function gate(keys: string[]) {
   const keyring = createKeyring({ admin: keys, service: [] });
   return (c: Context): Response | undefined => {
     if (!keys.length) return undefined;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
     if (m && keyring.roleOf(m[1]!)) return undefined;
-    return c.json(errorBody('unauthorized', 'metrics need an admin key or METRICS_TOKEN (Authorization: Bearer <key>)'), 401);
+    return c.json(errorBody('unauthorized', 'this port serves metrics to METRICS_TOKEN only (Authorization: Bearer <METRICS_TOKEN>)'), 401);
   };
 }
 

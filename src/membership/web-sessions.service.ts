@@ -78,8 +78,18 @@ export function createWebSessionsService(deps: { em: Em; clock: Clock; ttlHours:
     const hash = sha256(m[2]!);
     const rotatedAt = new Date(row.rotated_at).getTime();
     const current = sameHash(hash, row.secret_hash);
-    if (!current && !(sameHash(hash, row.previous_secret_hash) && now - rotatedAt < ROTATION_GRACE_MS)) return undefined;
-    return { selector: m[1]!, row, current, rotatedAt };
+    // The secret before the last rotation stays good until the next rotation is due: the answer
+    // that carried the new one may never have reached the browser (a dropped connection, a
+    // closed tab), and that browser must not lose its web user. Past the grace of requests
+    // already under way, using it rotates again (see use()).
+    const previous = !current && sameHash(hash, row.previous_secret_hash) && now - rotatedAt < Math.max(rotateMs, ROTATION_GRACE_MS);
+    if (!current && !previous) {
+      // The selector of a live session with a secret it never had: a guess or a stolen, stale
+      // copy. The session ends; the browser that really holds it starts a new one.
+      await query(deps.em, `update web_session set revoked_at = ?::timestamptz where id = ? and revoked_at is null`, [iso(now), row.id]);
+      return undefined;
+    }
+    return { selector: m[1]!, row, current, stalePrevious: previous && now - rotatedAt >= ROTATION_GRACE_MS, rotatedAt };
   }
 
   /** Whether a token names a live session, without using it (no sliding, no rotation). */
@@ -87,23 +97,32 @@ export function createWebSessionsService(deps: { em: Em; clock: Clock; ttlHours:
     return (await find(token, deps.clock.now().getTime())) !== undefined;
   }
 
+  /** A new secret for a session (the one given up stays the previous one only when `keepPrevious`). */
+  async function rotate(id: number, expectHash: string, now: number, keepPrevious: boolean): Promise<string | undefined> {
+    const secret = newSecret();
+    // Only the first of concurrent requests rotates; the others keep the secret they hold.
+    const rotated = await query(
+      deps.em,
+      `update web_session set secret_hash = ?, previous_secret_hash = ${keepPrevious ? 'previous_secret_hash' : 'secret_hash'}, rotated_at = ?::timestamptz,
+          last_used_at = ?::timestamptz, expires_at = ?::timestamptz where id = ? and ${keepPrevious ? 'previous_secret_hash' : 'secret_hash'} = ? and revoked_at is null returning id`,
+      [sha256(secret), iso(now), iso(now), iso(now + ttlMs), id, expectHash],
+    );
+    return rotated.length ? secret : undefined;
+  }
+
   /** The live session a token names (sliding its expiry, rotating its secret when due), if any. */
   async function use(token: string | undefined): Promise<WebSessionUse | undefined> {
     const now = deps.clock.now().getTime();
     const found = await find(token, now);
     if (!found) return undefined;
-    const { selector, row, current, rotatedAt } = found;
+    const { selector, row, current, stalePrevious, rotatedAt } = found;
     const id = Number(row.id);
-    if (current && now - rotatedAt >= rotateMs) {
-      const secret = newSecret();
-      // Only the first of concurrent requests rotates; the others keep the secret they hold.
-      const rotated = await query(
-        deps.em,
-        `update web_session set secret_hash = ?, previous_secret_hash = secret_hash, rotated_at = ?::timestamptz, last_used_at = ?::timestamptz,
-            expires_at = ?::timestamptz where id = ? and secret_hash = ? and revoked_at is null returning id`,
-        [sha256(secret), iso(now), iso(now), iso(now + ttlMs), id, row.secret_hash],
-      );
-      if (rotated.length) return { id, webKey: row.web_key, token: `${selector}.${secret}` };
+    // Due, or the browser still holds the secret before the last rotation: it gets a new one
+    // (in the second case the unseen one is dropped and the previous kept until it arrives).
+    const due = current && now - rotatedAt >= rotateMs;
+    if (due || stalePrevious) {
+      const secret = await rotate(id, due ? row.secret_hash : row.previous_secret_hash!, now, !due);
+      if (secret) return { id, webKey: row.web_key, token: `${selector}.${secret}` };
     }
     await query(
       deps.em,
