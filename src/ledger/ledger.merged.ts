@@ -24,9 +24,24 @@ export function createMergedAccounts(deps: {
     return new AccountClosedError('ledger account closed by a merge');
   }
 
-  /** Runs op on the user that answers for userId, again on the survivor if a merge closes the account meanwhile. */
+  /**
+   * Runs op on userId, and on its survivor once the database says the account is closed: a
+   * merged user's accounts are all closed (an account made for one later is born closed), so
+   * the common case, a user never merged, costs no look-up. Inside a caller's transaction the
+   * caller has locked (and so resolved) the user already.
+   */
   async function onUser<T>(userId: number, em: Em | undefined, op: (resolvedId: number) => Promise<T>): Promise<T> {
-    return retryClosed(async () => op(deps.resolveUser ? await deps.resolveUser(em ?? deps.em, userId) : userId));
+    if (em || !deps.resolveUser) return retryClosed(() => op(userId));
+    const resolve = deps.resolveUser;
+    let id = userId;
+    return retryClosed(async () => {
+      try {
+        return await op(id);
+      } catch (err) {
+        if (err instanceof AccountClosedError) id = await resolve(deps.em, userId);
+        throw err;
+      }
+    });
   }
 
   /** A standalone call: again once a merge has settled the accounts it names. */
