@@ -3,7 +3,7 @@ import { LEDGER_RULES_SQL } from './Migration20261124200900_ledger_rules.js';
 import { FAST_PATH_SQL } from './Migration20261124222423_ledger_fast_path.js';
 import { BALANCE_CHECKS_SQL, INDEX_PLANS } from './Migration20261125010000_ledger_balance_checks.js';
 import { ENTRY_WITH_POSTINGS_SQL } from './Migration20261125020000_ledger_entry_with_postings.js';
-import { functionSource } from './function-source.js';
+import { edited, functionSource } from './function-source.js';
 
 /**
  * Expired points stay expired, and lots keep a history that explains them.
@@ -46,14 +46,6 @@ export class Migration20261125100000_ledger_expiry_and_history extends Migration
       ].join('\n\n'),
     );
   }
-}
-
-/** The source of a function of an earlier migration with the given edits; each must apply once. */
-function edited(source: string, edits: [from: string, to: string][]): string {
-  return edits.reduce((sql, [from, to]) => {
-    if (sql.split(from).length !== 2) throw new Error(`edit does not apply exactly once: ${from.slice(0, 60)}`);
-    return sql.replace(from, () => to);
-  }, source);
 }
 
 const APPLY = edited(functionSource(ENTRY_WITH_POSTINGS_SQL, 'xf_apply'), [

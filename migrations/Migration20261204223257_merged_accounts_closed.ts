@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { EXPIRY_AND_HISTORY_SQL } from './Migration20261125100000_ledger_expiry_and_history.js';
-import { functionSource } from './function-source.js';
+import { edited, functionSource } from './function-source.js';
 
 /**
  * Merged users' accounts are closed, so no point can strand in them.
@@ -35,14 +35,6 @@ export class Migration20261204223257_merged_accounts_closed extends Migration {
       ].join('\n\n'),
     );
   }
-}
-
-/** The source of a function of an earlier migration with the given edits; each must apply once. */
-function edited(source: string, edits: [from: string, to: string][]): string {
-  return edits.reduce((sql, [from, to]) => {
-    if (sql.split(from).length !== 2) throw new Error(`edit does not apply exactly once: ${from.slice(0, 60)}`);
-    return sql.replace(from, () => to);
-  }, source);
 }
 
 const CLOSED = `raise exception 'ledger account % is closed: its user was merged into another', v_id using errcode = 'XF002'`;

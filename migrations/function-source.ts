@@ -5,3 +5,11 @@ export function functionSource(migrationSql: string, name: string): string {
   if (!found) throw new Error(`the migration restored from defines no function ${name}`);
   return found[0].replace(/^create function/, 'create or replace function');
 }
+
+/** The source of a function of an earlier migration with the given edits; each must apply once. */
+export function edited(source: string, edits: [from: string, to: string][]): string {
+  return edits.reduce((sql, [from, to]) => {
+    if (sql.split(from).length !== 2) throw new Error(`edit does not apply exactly once: ${from.slice(0, 60)}`);
+    return sql.replace(from, () => to);
+  }, source);
+}

@@ -1,12 +1,12 @@
 // The service as a user runs it: `tsx src/main.ts` on the test project's database (PGlite in a
 // data directory, or a PostgreSQL database of its own). A bad setting stops the start with one
 // line; SIGTERM finishes in-flight requests and closes the database; a restart keeps every point.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultKind, newPostgresDatabase } from './support/harness.js';
+import { killAllStarted, startService, type ServiceProcess } from './support/service-process.js';
 
 const KEY = 'process-test-admin-key-0123456789';
 const kind = defaultKind();
@@ -20,35 +20,13 @@ beforeAll(async () => {
   dropDatabase = db.drop;
 });
 afterAll(async () => {
+  await killAllStarted();
   rmSync(dataDir, { recursive: true, force: true });
   await dropDatabase();
 });
 
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, LOG_PRETTY: 'false', LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEYS: KEY, JOBS_INTERVAL_SECONDS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const port = new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve(Number(m[1]));
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`exited before listening:\n${out}`));
-    });
-  });
-  port.catch(() => undefined); // a test that expects an early exit never awaits the port
-  return { child, port, exited, output: () => out };
-}
+const start = (env: Record<string, string>) =>
+  startService({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, ADMIN_API_KEYS: KEY, ...env });
 
 async function api(port: number, method: string, path: string, body?: unknown, key = 'g1') {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
@@ -59,7 +37,7 @@ async function api(port: number, method: string, path: string, body?: unknown, k
   return { status: res.status, body: await res.json() };
 }
 
-const stop = async (p: { child: ChildProcess; exited: Promise<number | null> }) => {
+const stop = async (p: ServiceProcess) => {
   p.child.kill('SIGTERM');
   return p.exited;
 };

@@ -1,42 +1,28 @@
 // The web chat page in a real headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core): greet, press a button, ask for the balance, keep a screenshot.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { mkdirSync, statSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHarness, type Harness } from './support/harness.js';
+import { browserOnApp, chromiumFor, type BrowserOnApp } from './support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 const SCREENSHOT = 'test-results/web-chat.png';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`[web.chat.e2e] skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+const haveChromium = chromiumFor('web.chat.e2e');
 
 let h: Harness;
-let server: ServerType | undefined;
+let browser: BrowserOnApp | undefined;
 let base = '';
-let context: BrowserContext | undefined;
-let profile: string | undefined;
+let context: BrowserOnApp['context'] | undefined;
 
 beforeAll(async () => {
   if (!haveChromium) return;
   h = await createHarness();
   await h.services.catalog.seedDemo();
-  const s = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
-  server = s;
-  await new Promise<void>((resolve) => (s.listening ? resolve() : s.once('listening', () => resolve())));
-  base = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-  profile = mkdtempSync(join(tmpdir(), 'xuefen-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, locale: 'zh-CN', viewport: { width: 900, height: 900 } });
+  browser = await browserOnApp(h.app, { locale: 'zh-CN', viewport: { width: 900, height: 900 } });
+  ({ base, context } = browser);
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await browser?.close();
   await h?.close();
 });
 
