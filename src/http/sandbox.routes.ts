@@ -16,8 +16,8 @@ const TokenQuery = z.object({
 });
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-const page = (title: string, body: string) => `<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>${esc(title)}</title></head>
-<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto">${body}</body></html>`;
+const page = (title: string, body: string) => `<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title></head>
+<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem">${body}</body></html>`;
 
 const htmlOk = { description: 'HTML page', content: { 'text/html': { schema: z.string() } } };
 const refused = {
