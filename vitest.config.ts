@@ -23,11 +23,29 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // In CI a JSON report is written too, so .ci/run can print a plain "N passed, N failed" line.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]]
+      : ['default'],
     projects: [
       { extends: true, test: { name: 'once', include: once } },
-      { extends: true, test: { name: 'postgres', include: integration, exclude: onceInTest, env: { XF_TEST_DB: 'postgres' } } },
-      { extends: true, test: { name: 'pglite', include: integration, exclude: onceInTest, env: { XF_TEST_DB: 'pglite' } } },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: integration,
+          exclude: onceInTest,
+          env: { XF_TEST_DB: 'postgres' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'pglite',
+          include: integration,
+          exclude: onceInTest,
+          env: { XF_TEST_DB: 'pglite' },
+        },
+      },
     ],
   },
 });

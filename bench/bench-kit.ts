@@ -16,7 +16,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function closedLoop(clients: number, durationMs: number, op: (client: number, i: number) => Promise<unknown>): Promise<LoadResult> {
+export async function closedLoop(
+  clients: number,
+  durationMs: number,
+  op: (client: number, i: number) => Promise<unknown>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();

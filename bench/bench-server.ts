@@ -8,7 +8,14 @@ import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/shared/logger.js';
 
 const config = createConfig({ ...process.env, LOG_LEVEL: 'warn', JOBS_INTERVAL_SECONDS: '0' });
-const orm = await createOrm({ databaseUrl: config.DATABASE_URL!, poolMax: config.DATABASE_POOL_MAX });
-const app = createApp(createServices({ config, orm, logger: createLogger({ level: 'warn', pretty: false }) }));
-serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`LISTENING ${info.port}`));
+const orm = await createOrm({
+  databaseUrl: config.DATABASE_URL!,
+  poolMax: config.DATABASE_POOL_MAX,
+});
+const app = createApp(
+  createServices({ config, orm, logger: createLogger({ level: 'warn', pretty: false }) }),
+);
+serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+  console.log(`LISTENING ${info.port}`),
+);
 process.on('SIGTERM', () => void orm.close(true).then(() => process.exit(0)));

@@ -20,7 +20,10 @@ export interface HttpLoadRun {
 }
 
 const setup = JSON.parse(process.argv[2]!) as HttpLoadSetup;
-const connections = Array.from({ length: setup.maxClients }, () => new Client(`http://127.0.0.1:${setup.port}`, { pipelining: 1 }));
+const connections = Array.from(
+  { length: setup.maxClients },
+  () => new Client(`http://127.0.0.1:${setup.port}`, { pipelining: 1 }),
+);
 const tag = `http-${process.pid}`;
 let seq = 0;
 
@@ -42,8 +45,14 @@ function post(client: number, path: string, body: unknown) {
     };
     connections[client]!.dispatch(
       {
-        path, method: 'POST', body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.adminKey}`, 'idempotency-key': `${tag}-${++seq}` },
+        path,
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${setup.adminKey}`,
+          'idempotency-key': `${tag}-${++seq}`,
+        },
       },
       handler,
     );
@@ -52,12 +61,23 @@ function post(client: number, path: string, body: unknown) {
 
 // Alternate grants and deductions so balances stay put.
 const op = (hot: boolean) => (client: number, i: number) => {
-  const userId = hot ? setup.userIds[0]! : setup.userIds[Math.floor(Math.random() * setup.userIds.length)]!;
-  return post(client, i % 2 ? '/v1/admin/deductions' : '/v1/admin/grants', { userId, amount: 10, reason: 'bench' });
+  const userId = hot
+    ? setup.userIds[0]!
+    : setup.userIds[Math.floor(Math.random() * setup.userIds.length)]!;
+  return post(client, i % 2 ? '/v1/admin/deductions' : '/v1/admin/grants', {
+    userId,
+    amount: 10,
+    reason: 'bench',
+  });
 };
 
 process.on('message', (run: HttpLoadRun) => {
-  void closedLoop(run.clients, run.ms, op(run.hot)).then((result: LoadResult) => process.send!(result));
+  void closedLoop(run.clients, run.ms, op(run.hot)).then((result: LoadResult) =>
+    process.send!(result),
+  );
 });
-process.on('disconnect', () => void Promise.all(connections.map((c) => c.close())).then(() => process.exit(0)));
+process.on(
+  'disconnect',
+  () => void Promise.all(connections.map((c) => c.close())).then(() => process.exit(0)),
+);
 process.send!('ready');

@@ -14,10 +14,18 @@ import type { HttpLoadRun, HttpLoadSetup } from './http-load.js';
 const BASE = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS || 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
-const CLIENTS = process.env.BENCH_CLIENTS ? process.env.BENCH_CLIENTS.split(',').map(Number) : [8, 32];
-for (const [name, value] of [['BENCH_SECONDS', SECONDS], ['BENCH_ROUNDS', ROUNDS], ...CLIENTS.map((c) => ['BENCH_CLIENTS', c] as const)] as const) {
+const CLIENTS = process.env.BENCH_CLIENTS
+  ? process.env.BENCH_CLIENTS.split(',').map(Number)
+  : [8, 32];
+for (const [name, value] of [
+  ['BENCH_SECONDS', SECONDS],
+  ['BENCH_ROUNDS', ROUNDS],
+  ...CLIENTS.map((c) => ['BENCH_CLIENTS', c] as const),
+] as const) {
   if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be ${name === 'BENCH_CLIENTS' ? 'a comma-separated list of positive whole numbers' : 'a positive whole number'}`);
+    console.error(
+      `${name} must be ${name === 'BENCH_CLIENTS' ? 'a comma-separated list of positive whole numbers' : 'a positive whole number'}`,
+    );
     process.exit(2);
   }
 }
@@ -51,40 +59,71 @@ function findPgbench(): string | null {
     // no pg_config either
   }
   if (existsSync('/usr/lib/postgresql')) {
-    const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     dirs.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
   }
   return dirs.map((d) => `${d}/pgbench`).find((bin) => existsSync(bin) && runs(bin)) ?? null;
 }
 
 /** One line of what a failed command wrote to stderr. */
-const failure = (err: unknown) => String((err as { stderr?: Buffer | string }).stderr ?? (err as Error).message).trim().split('\n').pop();
+const failure = (err: unknown) =>
+  String((err as { stderr?: Buffer | string }).stderr ?? (err as Error).message)
+    .trim()
+    .split('\n')
+    .pop();
 
 async function main() {
   const started = Date.now();
   const benchDb = 'xuefen_bench';
   await recreate(benchDb);
-  const config = createConfig({ ...process.env, DATABASE_URL: dbUrl(benchDb), ADMIN_API_KEYS: ADMIN, LOG_LEVEL: 'warn', POINTS_EXPIRY_MONTHS: '12' });
+  const config = createConfig({
+    ...process.env,
+    DATABASE_URL: dbUrl(benchDb),
+    ADMIN_API_KEYS: ADMIN,
+    LOG_LEVEL: 'warn',
+    POINTS_EXPIRY_MONTHS: '12',
+  });
   const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: 40 });
   await migrate(orm);
   const s = createServices({ config, orm, logger: createLogger({ level: 'warn', pretty: false }) });
   const userIds: number[] = [];
   for (let i = 0; i < USERS; i++) {
     const { user } = await s.users.upsert({ channel: 'web', externalId: `bench-${i}` });
-    await s.ledger.credit({ key: `seed-${i}`, userId: user.id, amount: 1_000_000, reason: 'seed', actor: 'bench' });
+    await s.ledger.credit({
+      key: `seed-${i}`,
+      userId: user.id,
+      amount: 1_000_000,
+      reason: 'seed',
+      actor: 'bench',
+    });
     userIds.push(user.id);
   }
-  console.log(`xuefen ledger benchmark: ${SECONDS}s per figure (uniform users: ${ROUNDS} rounds side by side with pgbench), ${USERS} users, PostgreSQL ${BASE.replace(/\/\/.*@/, '//…@')}`);
+  console.log(
+    `xuefen ledger benchmark: ${SECONDS}s per figure (uniform users: ${ROUNDS} rounds side by side with pgbench), ${USERS} users, PostgreSQL ${BASE.replace(/\/\/.*@/, '//…@')}`,
+  );
   let seq = 0;
   const pick = (hot: boolean) => (hot ? userIds[0]! : userIds[Math.floor(Math.random() * USERS)]!);
   // Alternate grants and deductions so balances stay put.
   const serviceOp = (hot: boolean) => (_c: number, i: number) => {
-    const req = { key: `svc-${++seq}`, userId: pick(hot), amount: 10, reason: 'bench', actor: 'bench' };
+    const req = {
+      key: `svc-${++seq}`,
+      userId: pick(hot),
+      amount: 10,
+      reason: 'bench',
+      actor: 'bench',
+    };
     return i % 2 ? s.ledger.debit(req) : s.ledger.credit(req);
   };
 
   const server = spawn(process.execPath, ['--import', 'tsx', 'bench/bench-server.ts'], {
-    env: { ...process.env, DATABASE_URL: config.DATABASE_URL, ADMIN_API_KEYS: ADMIN, DATABASE_POOL_MAX: '40' },
+    env: {
+      ...process.env,
+      DATABASE_URL: config.DATABASE_URL,
+      ADMIN_API_KEYS: ADMIN,
+      DATABASE_POOL_MAX: '40',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const serverExited = new Promise((resolve) => server.once('exit', resolve));
@@ -97,8 +136,14 @@ async function main() {
   });
   // The HTTP load comes from a process of its own (bench/http-load.ts), as pgbench's client is one.
   const setup: HttpLoadSetup = { port, adminKey: ADMIN, userIds, maxClients: Math.max(...CLIENTS) };
-  const loader = spawn(process.execPath, ['--import', 'tsx', 'bench/http-load.ts', JSON.stringify(setup)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const loaderGone = new Promise<never>((_, reject) => loader.once('exit', (code) => reject(new Error(`HTTP load generator exited (${code})`))));
+  const loader = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/http-load.ts', JSON.stringify(setup)],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const loaderGone = new Promise<never>((_, reject) =>
+    loader.once('exit', (code) => reject(new Error(`HTTP load generator exited (${code})`))),
+  );
   loaderGone.catch(() => {});
   await Promise.race([new Promise((resolve) => loader.once('message', resolve)), loaderGone]);
   const httpLoad = (clients: number, ms: number, hot: boolean) =>
@@ -117,20 +162,28 @@ async function main() {
     if (pgbenchBin !== 'pgbench') console.log(`pgbench is not on the PATH: using ${pgbenchBin}`);
     await recreate(pgbDb);
     try {
-      execFileSync(pgbenchBin, ['-i', '-s', '10', '-q', dbUrl(pgbDb)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync(pgbenchBin, ['-i', '-s', '10', '-q', dbUrl(pgbDb)], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     } catch (err) {
       console.log(`pgbench -i failed (${failure(err)}): ratios are not computed`);
       hasPgbench = false;
     }
   } else {
-    console.log('pgbench is neither on the PATH nor in the PostgreSQL installation: ratios are not computed');
+    console.log(
+      'pgbench is neither on the PATH nor in the PostgreSQL installation: ratios are not computed',
+    );
   }
   const pgbench = (clients: number, seconds: number) => {
     try {
-      const out = execFileSync(pgbenchBin!, ['-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), dbUrl(pgbDb)], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const out = execFileSync(
+        pgbenchBin!,
+        ['-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), dbUrl(pgbDb)],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       const tps = /tps = ([\d.]+)/.exec(out)?.[1];
       if (!tps) throw Object.assign(new Error('no tps figure in its output'), { stderr: out });
       return Number(tps);
@@ -152,7 +205,9 @@ async function main() {
       await c.query('vacuum (analyze)');
       await c.query('checkpoint');
     } catch (err) {
-      console.log(`could not vacuum and checkpoint (${(err as Error).message}): the figures may include the setup's write-back`);
+      console.log(
+        `could not vacuum and checkpoint (${(err as Error).message}): the figures may include the setup's write-back`,
+      );
     } finally {
       await c.end();
     }
@@ -184,15 +239,23 @@ async function main() {
     results[`service-${clients}-hot`] = await closedLoop(clients, SECONDS * 1000, serviceOp(true));
     results[`http-${clients}-hot`] = await httpLoad(clients, SECONDS * 1000, true);
     const rounds = { service, http };
-    for (const [kind, label] of [['service', 'service'], ['http', 'http   ']] as const) {
+    for (const [kind, label] of [
+      ['service', 'service'],
+      ['http', 'http   '],
+    ] as const) {
       for (const load of ['uniform', 'hot'] as const) {
-        const perRound = load === 'uniform' ? ` (rounds: ${rounds[kind].map((r) => r.tps).join(', ')})` : '';
-        console.log(`${label}  ${String(clients).padStart(2)} clients ${load === 'hot' ? 'hot user' : 'uniform '}: ${fmt(results[`${kind}-${clients}-${load}`]!)}${perRound}`);
+        const perRound =
+          load === 'uniform' ? ` (rounds: ${rounds[kind].map((r) => r.tps).join(', ')})` : '';
+        console.log(
+          `${label}  ${String(clients).padStart(2)} clients ${load === 'hot' ? 'hot user' : 'uniform '}: ${fmt(results[`${kind}-${clients}-${load}`]!)}${perRound}`,
+        );
       }
     }
     if (hasPgbench) {
       pgbenchTps[clients] = Math.round(pgb.reduce((a, b) => a + b, 0) / pgb.length);
-      console.log(`pgbench  ${String(clients).padStart(2)} clients tpcb-like -s 10 -M prepared: ${pgbenchTps[clients]} tps (rounds: ${pgb.map(Math.round).join(', ')})`);
+      console.log(
+        `pgbench  ${String(clients).padStart(2)} clients tpcb-like -s 10 -M prepared: ${pgbenchTps[clients]} tps (rounds: ${pgb.map(Math.round).join(', ')})`,
+      );
     }
   }
   server.kill('SIGTERM');
@@ -209,7 +272,9 @@ async function main() {
     if (!base) continue;
     const svc = results[`service-${clients}-uniform`]!.tps;
     const web = results[`http-${clients}-uniform`]!.tps;
-    console.log(`ratios at ${clients} clients (uniform users): service ${(svc / base).toFixed(2)}× pgbench, http ${(web / base).toFixed(2)}× pgbench`);
+    console.log(
+      `ratios at ${clients} clients (uniform users): service ${(svc / base).toFixed(2)}× pgbench, http ${(web / base).toFixed(2)}× pgbench`,
+    );
   }
   console.log(`total time ${Math.round((Date.now() - started) / 1000)}s`);
   // The machine-readable line is for 8 clients (or the first count asked for).
@@ -219,7 +284,15 @@ async function main() {
   const baseN = pgbenchTps[n] ?? null;
   const ratio = (tps: number) => (baseN ? Math.round((tps / baseN) * 100) / 100 : null);
   console.log(
-    JSON.stringify({ clients: n, service_tps: svcN.tps, http_tps: httpN.tps, pgbench_tps: baseN, service_ratio: ratio(svcN.tps), http_ratio: ratio(httpN.tps), http_p99_ms: httpN.p99 }),
+    JSON.stringify({
+      clients: n,
+      service_tps: svcN.tps,
+      http_tps: httpN.tps,
+      pgbench_tps: baseN,
+      service_ratio: ratio(svcN.tps),
+      http_ratio: ratio(httpN.tps),
+      http_p99_ms: httpN.p99,
+    }),
   );
 }
 

@@ -3,7 +3,7 @@
 // separately. Run directly: `tsx bench/nlu.bench.ts`.
 import { createNlu } from '../src/assistant/nlu/nlu.js';
 import { demoNluCatalog } from '../src/assistant/nlu/nlu.demo.js';
-import { DEMO_COURSES, DEMO_MALL_ITEMS } from '../src/catalog/demo-catalog.js';
+import { DEMO_COURSES, DEMO_MALL_ITEMS } from '../src/catalog/data/demo-catalog.js';
 
 export interface NluBenchResult {
   nlu_msgs_per_s: number;
@@ -12,9 +12,26 @@ export interface NluBenchResult {
 }
 
 const TEMPLATES = [
-  '我还有多少积分', '用积分兑换{cz}', '{cz}讲什么', '我要买{cz}', '换{n}个{iz}', '积分什么时候过期', '签到', '转人工',
-  'how many points do I have', 'redeem {ce} with points', 'tell me about {ce}', 'buy {ce}', 'get {n} {ie}', 'where is my order',
-  'show the leaderboard', 'what is the weather like', 'asdf qwer zxcv', '{ce}课多少积分', 'pls refund the {ce} course', '🙂',
+  '我还有多少积分',
+  '用积分兑换{cz}',
+  '{cz}讲什么',
+  '我要买{cz}',
+  '换{n}个{iz}',
+  '积分什么时候过期',
+  '签到',
+  '转人工',
+  'how many points do I have',
+  'redeem {ce} with points',
+  'tell me about {ce}',
+  'buy {ce}',
+  'get {n} {ie}',
+  'where is my order',
+  'show the leaderboard',
+  'what is the weather like',
+  'asdf qwer zxcv',
+  '{ce}课多少积分',
+  'pls refund the {ce} course',
+  '🙂',
 ];
 
 /** Deterministic message mix so runs are comparable. */
@@ -29,8 +46,7 @@ export function generateMessages(count: number): string[] {
     const c = DEMO_COURSES[rnd(DEMO_COURSES.length)]!;
     const it = DEMO_MALL_ITEMS[rnd(DEMO_MALL_ITEMS.length)]!;
     out.push(
-      TEMPLATES[rnd(TEMPLATES.length)]!
-        .replace('{cz}', c.aliases[rnd(c.aliases.length)]!)
+      TEMPLATES[rnd(TEMPLATES.length)]!.replace('{cz}', c.aliases[rnd(c.aliases.length)]!)
         .replace('{ce}', rnd(2) ? c.titleEn : c.aliases[0]!)
         .replace('{iz}', it.titleZh)
         .replace('{ie}', it.titleEn)
@@ -55,7 +71,11 @@ export function benchNlu(count = 5000): NluBenchResult {
   times.sort();
   const pct = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
-  return { nlu_msgs_per_s: Math.round(msgs.length / totalS), nlu_p50_ms: r3(pct(0.5)), nlu_p99_ms: r3(pct(0.99)) };
+  return {
+    nlu_msgs_per_s: Math.round(msgs.length / totalS),
+    nlu_p50_ms: r3(pct(0.5)),
+    nlu_p99_ms: r3(pct(0.99)),
+  };
 }
 
 // ---- /v1/chat round trip: 50 concurrent users over real HTTP ----------------------------------
@@ -64,8 +84,20 @@ const CHAT_USERS = Number(process.env.BENCH_CHAT_USERS || 50);
 const CHAT_SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const SERVICE_KEY = 'bench-service-key-0123456789';
 const CHAT_MIX = [
-  '我有多少积分', 'how many points do I have', '有哪些课程', 'Python课讲什么', '签到', '积分排行榜', 'tell me about the SQL course',
-  '推荐几门课', '积分会过期吗', '你好', '积分商城有什么', 'how long does shipping take', '我的订单到哪了', '今天天气怎么样',
+  '我有多少积分',
+  'how many points do I have',
+  '有哪些课程',
+  'Python课讲什么',
+  '签到',
+  '积分排行榜',
+  'tell me about the SQL course',
+  '推荐几门课',
+  '积分会过期吗',
+  '你好',
+  '积分商城有什么',
+  'how long does shipping take',
+  '我的订单到哪了',
+  '今天天气怎么样',
 ];
 
 /** PostgreSQL (BENCH_DATABASE_URL, or the local default) when it answers, else embedded PGlite. */
@@ -77,7 +109,10 @@ async function chatDatabase(): Promise<{ kind: 'postgres' | 'pglite'; url?: stri
     await admin.connect();
     await admin.query('drop database if exists xuefen_bench_chat with (force)');
     await admin.query('create database xuefen_bench_chat');
-    return { kind: 'postgres', url: Object.assign(new URL(base), { pathname: '/xuefen_bench_chat' }).toString() };
+    return {
+      kind: 'postgres',
+      url: Object.assign(new URL(base), { pathname: '/xuefen_bench_chat' }).toString(),
+    };
   } catch {
     return { kind: 'pglite' };
   } finally {
@@ -85,30 +120,81 @@ async function chatDatabase(): Promise<{ kind: 'postgres' | 'pglite'; url?: stri
   }
 }
 
-export async function benchChat(): Promise<{ db: string; p50: number; p99: number; rps: number; ops: number; errors: number }> {
-  const [{ serve }, { Agent, request }, { createConfig }, { createOrm, migrate }, { createServices }, { createApp }, { createLogger }, { closedLoop }] = await Promise.all([
-    import('@hono/node-server'), import('node:http'), import('../src/config.js'), import('../src/db/orm.js'), import('../src/app.services.js'),
-    import('../src/http/app.js'), import('../src/shared/logger.js'), import('./bench-kit.js'),
+export async function benchChat(): Promise<{
+  db: string;
+  p50: number;
+  p99: number;
+  rps: number;
+  ops: number;
+  errors: number;
+}> {
+  const [
+    { serve },
+    { Agent, request },
+    { createConfig },
+    { createOrm, migrate },
+    { createServices },
+    { createApp },
+    { createLogger },
+    { closedLoop },
+  ] = await Promise.all([
+    import('@hono/node-server'),
+    import('node:http'),
+    import('../src/config.js'),
+    import('../src/db/orm.js'),
+    import('../src/app.services.js'),
+    import('../src/http/app.js'),
+    import('../src/shared/logger.js'),
+    import('./bench-kit.js'),
   ]);
   const db = await chatDatabase();
-  const config = createConfig({ ...process.env, DATABASE_URL: db.url ?? '', SERVICE_API_KEYS: SERVICE_KEY, ADMIN_API_KEYS: '', LOG_LEVEL: 'silent', JOBS_INTERVAL_SECONDS: '0' });
+  const config = createConfig({
+    ...process.env,
+    DATABASE_URL: db.url ?? '',
+    SERVICE_API_KEYS: SERVICE_KEY,
+    ADMIN_API_KEYS: '',
+    LOG_LEVEL: 'silent',
+    JOBS_INTERVAL_SECONDS: '0',
+  });
   const orm = await createOrm(db.url ? { databaseUrl: db.url, poolMax: 40 } : {});
   await migrate(orm);
-  const s = createServices({ config, orm, logger: createLogger({ level: 'silent', pretty: false }) });
+  const s = createServices({
+    config,
+    orm,
+    logger: createLogger({ level: 'silent', pretty: false }),
+  });
   await s.catalog.seedDemo();
   await s.support.seedFaq();
   const server = serve({ fetch: createApp(s).fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+  await new Promise<void>((resolve) =>
+    server.listening ? resolve() : server.once('listening', () => resolve()),
+  );
   const port = (server.address() as { port: number }).port;
   const agent = new Agent({ keepAlive: true, maxSockets: CHAT_USERS + 8 });
   const chat = (user: number, text: string) =>
     new Promise<void>((resolve, reject) => {
-      const data = JSON.stringify({ user: { channel: 'telegram', externalId: `bench-chat-${user}`, displayName: `U${user}` }, text });
+      const data = JSON.stringify({
+        user: { channel: 'telegram', externalId: `bench-chat-${user}`, displayName: `U${user}` },
+        text,
+      });
       const req = request(
-        { host: '127.0.0.1', port, path: '/v1/chat', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICE_KEY}`, 'content-length': Buffer.byteLength(data) } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v1/chat',
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${SERVICE_KEY}`,
+            'content-length': Buffer.byteLength(data),
+          },
+        },
         (res) => {
           res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
         },
       );
       req.on('error', reject);
@@ -118,7 +204,9 @@ export async function benchChat(): Promise<{ db: string; p50: number; p99: numbe
     // Users exist and the catalog/FAQ caches are warm before measuring.
     await Promise.all(Array.from({ length: CHAT_USERS }, (_, u) => chat(u, '你好')));
     await closedLoop(CHAT_USERS, 1000, (u, i) => chat(u, CHAT_MIX[(u + i) % CHAT_MIX.length]!));
-    const r = await closedLoop(CHAT_USERS, CHAT_SECONDS * 1000, (u, i) => chat(u, CHAT_MIX[(u * 7 + i) % CHAT_MIX.length]!));
+    const r = await closedLoop(CHAT_USERS, CHAT_SECONDS * 1000, (u, i) =>
+      chat(u, CHAT_MIX[(u * 7 + i) % CHAT_MIX.length]!),
+    );
     return { db: db.kind, p50: r.p50, p99: r.p99, rps: r.tps, ops: r.ops, errors: r.errors };
   } finally {
     agent.destroy();
@@ -130,12 +218,21 @@ export async function benchChat(): Promise<{ db: string; p50: number; p99: numbe
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
   const nlu = benchNlu();
-  console.log(`NLU: ${nlu.nlu_msgs_per_s} messages/s, p50 ${nlu.nlu_p50_ms} ms, p99 ${nlu.nlu_p99_ms} ms (5000 generated zh/en messages, one thread)`);
+  console.log(
+    `NLU: ${nlu.nlu_msgs_per_s} messages/s, p50 ${nlu.nlu_p50_ms} ms, p99 ${nlu.nlu_p99_ms} ms (5000 generated zh/en messages, one thread)`,
+  );
   const chat = await benchChat();
   console.log(
     `/v1/chat: ${CHAT_USERS} concurrent users over HTTP on ${chat.db === 'postgres' ? 'PostgreSQL' : 'embedded PGlite'}, ${CHAT_SECONDS}s: ` +
       `p50 ${chat.p50} ms, p99 ${chat.p99} ms, ${chat.rps} requests/s (${chat.ops} requests, ${chat.errors} errors); total ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
-  console.log(JSON.stringify({ nlu_msgs_per_s: nlu.nlu_msgs_per_s, nlu_p99_ms: nlu.nlu_p99_ms, chat_p50_ms: chat.p50, chat_p99_ms: chat.p99 }));
+  console.log(
+    JSON.stringify({
+      nlu_msgs_per_s: nlu.nlu_msgs_per_s,
+      nlu_p99_ms: nlu.nlu_p99_ms,
+      chat_p50_ms: chat.p50,
+      chat_p99_ms: chat.p99,
+    }),
+  );
   process.exit(chat.errors > 0 && chat.ops === 0 ? 1 : 0);
 }

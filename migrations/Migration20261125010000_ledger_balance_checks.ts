@@ -33,7 +33,8 @@ export class Migration20261125010000_ledger_balance_checks extends Migration {
 // A session keeps the plans it made for these checks, and a plan made while the ledger was
 // nearly empty scanned whole tables: seen in the benchmark, where a pool opened on a fresh
 // database slowed to a fifth as the ledger grew. The checks always use their indexes.
-export const INDEX_PLANS = 'set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off set jit = off';
+export const INDEX_PLANS =
+  'set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off set jit = off';
 
 export const BALANCE_CHECKS_SQL = /* sql */ `
 create or replace function xf_postings_balanced() returns trigger language plpgsql

@@ -1,7 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
 import { LEDGER_RULES_SQL } from './Migration20261124200900_ledger_rules.js';
 import { BATCH_DEBITS_SQL } from './Migration20261125000000_ledger_batch_debits.js';
-import { BALANCE_CHECKS_SQL, INDEX_PLANS } from './Migration20261125010000_ledger_balance_checks.js';
+import {
+  BALANCE_CHECKS_SQL,
+  INDEX_PLANS,
+} from './Migration20261125010000_ledger_balance_checks.js';
 import { functionSource } from './function-source.js';
 
 /**
@@ -26,7 +29,9 @@ export class Migration20261125020000_ledger_entry_with_postings extends Migratio
   override async down(): Promise<void> {
     this.addSql(
       [
-        ...['xf_apply', 'xf_transfer', 'xf_reverse', 'xf_hold_post', 'xf_expire_account'].map((f) => functionSource(LEDGER_RULES_SQL, f)),
+        ...['xf_apply', 'xf_transfer', 'xf_reverse', 'xf_hold_post', 'xf_expire_account'].map((f) =>
+          functionSource(LEDGER_RULES_SQL, f),
+        ),
         functionSource(BATCH_DEBITS_SQL, 'xf_batch_fast'),
         'drop function xf_insert_entry(text, text, text, text, jsonb, jsonb, bigint, bigint);',
         'alter table ledger_account reset (fillfactor);',

@@ -1,7 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
 import { LEDGER_RULES_SQL } from './Migration20261124200900_ledger_rules.js';
 import { FAST_PATH_SQL } from './Migration20261124222423_ledger_fast_path.js';
-import { BALANCE_CHECKS_SQL, INDEX_PLANS } from './Migration20261125010000_ledger_balance_checks.js';
+import {
+  BALANCE_CHECKS_SQL,
+  INDEX_PLANS,
+} from './Migration20261125010000_ledger_balance_checks.js';
 import { ENTRY_WITH_POSTINGS_SQL } from './Migration20261125020000_ledger_entry_with_postings.js';
 import { edited, functionSource } from './function-source.js';
 
@@ -36,7 +39,9 @@ export class Migration20261125100000_ledger_expiry_and_history extends Migration
       [
         functionSource(BALANCE_CHECKS_SQL, 'xf_postings_balanced'),
         functionSource(LEDGER_RULES_SQL, 'xf_lock_and_check'),
-        ...['xf_apply', 'xf_reverse', 'xf_batch_fast'].map((f) => functionSource(ENTRY_WITH_POSTINGS_SQL, f)),
+        ...['xf_apply', 'xf_reverse', 'xf_batch_fast'].map((f) =>
+          functionSource(ENTRY_WITH_POSTINGS_SQL, f),
+        ),
         functionSource(FAST_PATH_SQL, 'xf_batch'),
         functionSource(LEDGER_RULES_SQL, 'xf_hold_take'),
         'drop function xf_expire_due(bigint[]);',
@@ -122,8 +127,11 @@ const LOCK_AND_CHECK = edited(functionSource(LEDGER_RULES_SQL, 'xf_lock_and_chec
 
 // A debit of the batch met an expired lot: the per-operation path expires it first.
 const BATCH = edited(functionSource(FAST_PATH_SQL, 'xf_batch'), [
-  [`    when unique_violation then v_out := null;`, `    when unique_violation then v_out := null;
-    when sqlstate 'XF001' then v_out := null;`],
+  [
+    `    when unique_violation then v_out := null;`,
+    `    when unique_violation then v_out := null;
+    when sqlstate 'XF001' then v_out := null;`,
+  ],
 ]);
 
 const REVERSE = edited(functionSource(ENTRY_WITH_POSTINGS_SQL, 'xf_reverse'), [

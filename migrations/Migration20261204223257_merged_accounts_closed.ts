@@ -25,7 +25,9 @@ export class Migration20261204223257_merged_accounts_closed extends Migration {
   override async down(): Promise<void> {
     this.addSql(
       [
-        ...['xf_lock_and_check', 'xf_batch_fast', 'xf_reverse'].map((f) => functionSource(EXPIRY_AND_HISTORY_SQL, f)),
+        ...['xf_lock_and_check', 'xf_batch_fast', 'xf_reverse'].map((f) =>
+          functionSource(EXPIRY_AND_HISTORY_SQL, f),
+        ),
         'drop trigger ledger_account_closed_guard on ledger_account;',
         'drop function xf_account_closed();',
         'drop function xf_to_survivors(jsonb);',

@@ -17,12 +17,33 @@ export const migrationsList = [
   { name: 'Migration20261124200900_ledger_rules', class: Migration20261124200900_ledger_rules },
   { name: 'Migration20261124203139_business_rules', class: Migration20261124203139_business_rules },
   { name: 'Migration20261124205358_assistant', class: Migration20261124205358_assistant },
-  { name: 'Migration20261124222423_ledger_fast_path', class: Migration20261124222423_ledger_fast_path },
-  { name: 'Migration20261125000000_ledger_batch_debits', class: Migration20261125000000_ledger_batch_debits },
-  { name: 'Migration20261125010000_ledger_balance_checks', class: Migration20261125010000_ledger_balance_checks },
-  { name: 'Migration20261125020000_ledger_entry_with_postings', class: Migration20261125020000_ledger_entry_with_postings },
-  { name: 'Migration20261125100000_ledger_expiry_and_history', class: Migration20261125100000_ledger_expiry_and_history },
+  {
+    name: 'Migration20261124222423_ledger_fast_path',
+    class: Migration20261124222423_ledger_fast_path,
+  },
+  {
+    name: 'Migration20261125000000_ledger_batch_debits',
+    class: Migration20261125000000_ledger_batch_debits,
+  },
+  {
+    name: 'Migration20261125010000_ledger_balance_checks',
+    class: Migration20261125010000_ledger_balance_checks,
+  },
+  {
+    name: 'Migration20261125020000_ledger_entry_with_postings',
+    class: Migration20261125020000_ledger_entry_with_postings,
+  },
+  {
+    name: 'Migration20261125100000_ledger_expiry_and_history',
+    class: Migration20261125100000_ledger_expiry_and_history,
+  },
   { name: 'Migration20261204223249_web_sessions', class: Migration20261204223249_web_sessions },
-  { name: 'Migration20261204223257_merged_accounts_closed', class: Migration20261204223257_merged_accounts_closed },
-  { name: 'Migration20261205000000_merge_chains_one_hop', class: Migration20261205000000_merge_chains_one_hop },
+  {
+    name: 'Migration20261204223257_merged_accounts_closed',
+    class: Migration20261204223257_merged_accounts_closed,
+  },
+  {
+    name: 'Migration20261205000000_merge_chains_one_hop',
+    class: Migration20261205000000_merge_chains_one_hop,
+  },
 ];

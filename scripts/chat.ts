@@ -6,8 +6,17 @@ import { withServices } from './script-context.js';
 import type { Button, Inbound } from '../src/assistant/assistant.types.js';
 
 await withServices(async (s) => {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-  const user = { channel: 'web' as const, externalId: `terminal-${userInfo().username}`, displayName: userInfo().username, languageCode: process.env.LANG?.startsWith('zh') ? 'zh' : 'en' };
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: process.stdin.isTTY,
+  });
+  const user = {
+    channel: 'web' as const,
+    externalId: `terminal-${userInfo().username}`,
+    displayName: userInfo().username,
+    languageCode: process.env.LANG?.startsWith('zh') ? 'zh' : 'en',
+  };
   let choices: Button[] = [];
   let seq = 0;
   // Same first-start data as the service, so a fresh data directory has courses to talk about.
@@ -26,14 +35,20 @@ await withServices(async (s) => {
       continue;
     }
     const pick = /^\d+$/.test(line) ? choices[Number(line) - 1] : undefined;
-    const inbound: Inbound = { user, eventId: `terminal-${process.pid}-${Date.now()}-${++seq}`, ...(pick ? { action: pick.id } : { text: line }) };
+    const inbound: Inbound = {
+      user,
+      eventId: `terminal-${process.pid}-${Date.now()}-${++seq}`,
+      ...(pick ? { action: pick.id } : { text: line }),
+    };
     const result = await s.assistant.handle(inbound);
     choices = [];
     for (const reply of result.replies) {
       console.log(reply.text);
       const labelled = [
         ...(reply.buttons ?? []).map((b) => ({ b, label: b.label })),
-        ...(reply.cards ?? []).flatMap((c) => (c.buttons ?? []).map((b) => ({ b, label: `${b.label} · ${c.title}` }))),
+        ...(reply.cards ?? []).flatMap((c) =>
+          (c.buttons ?? []).map((b) => ({ b, label: `${b.label} · ${c.title}` })),
+        ),
       ];
       for (const { b, label } of labelled) {
         if (b.url) {

@@ -12,7 +12,9 @@ try {
     guildId: config.DISCORD_GUILD_ID,
     apiBase: config.DISCORD_API_BASE,
   });
-  console.log(`registered ${names.length} commands (${scope}): ${names.map((n) => `/${n}`).join(' ')}`);
+  console.log(
+    `registered ${names.length} commands (${scope}): ${names.map((n) => `/${n}`).join(' ')}`,
+  );
   process.exit(0);
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);

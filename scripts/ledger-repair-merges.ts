@@ -3,17 +3,27 @@
 import { withServices } from './script-context.js';
 import { repairMerges } from '../src/membership/merge.repair.js';
 
-await withServices(async (s) => {
-  const repaired = await repairMerges({ em: s.em, ledger: s.ledger });
-  let points = 0;
-  for (const r of repaired) {
-    points += r.points;
-    const parts = [`${r.points} point(s) in ${r.lots} lot(s)${r.entryId ? ` (entry ${r.entryId})` : ''}`];
-    if (r.holdsVoided) parts.push(`${r.holdsVoided} hold(s) of ${r.heldReleased} point(s) voided`);
-    if (r.expired) parts.push(`${r.expired} expired point(s) to breakage`);
-    console.log(`user ${r.fromUserId} → user ${r.toUserId}, ${r.kind} account ${r.accountId}: ${parts.join('; ')}; account closed`);
-  }
-  const moved = repaired.filter((r) => r.points > 0).length;
-  console.log(`moved ${points} point(s) from ${moved} merged account(s); ${repaired.length} account(s) checked and closed`);
-  return 0;
-}, { existing: true });
+await withServices(
+  async (s) => {
+    const repaired = await repairMerges({ em: s.em, ledger: s.ledger });
+    let points = 0;
+    for (const r of repaired) {
+      points += r.points;
+      const parts = [
+        `${r.points} point(s) in ${r.lots} lot(s)${r.entryId ? ` (entry ${r.entryId})` : ''}`,
+      ];
+      if (r.holdsVoided)
+        parts.push(`${r.holdsVoided} hold(s) of ${r.heldReleased} point(s) voided`);
+      if (r.expired) parts.push(`${r.expired} expired point(s) to breakage`);
+      console.log(
+        `user ${r.fromUserId} → user ${r.toUserId}, ${r.kind} account ${r.accountId}: ${parts.join('; ')}; account closed`,
+      );
+    }
+    const moved = repaired.filter((r) => r.points > 0).length;
+    console.log(
+      `moved ${points} point(s) from ${moved} merged account(s); ${repaired.length} account(s) checked and closed`,
+    );
+    return 0;
+  },
+  { existing: true },
+);

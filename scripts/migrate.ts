@@ -4,7 +4,11 @@ import { createOrm, migrate } from '../src/db/orm.js';
 
 try {
   const config = createConfig();
-  const orm = await createOrm(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL, poolMax: 2 } : { dataDir: config.DATA_DIR });
+  const orm = await createOrm(
+    config.DATABASE_URL
+      ? { databaseUrl: config.DATABASE_URL, poolMax: 2 }
+      : { dataDir: config.DATA_DIR },
+  );
   try {
     const applied = await migrate(orm);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');

@@ -30,12 +30,16 @@ import { INTENT_IDS } from '../src/assistant/nlu/nlu.types.js';
 // to stdout. createRequire keeps the untyped CommonJS modules out of the type checker.
 const require = createRequire(import.meta.url);
 const BAYES_PATH = require.resolve('natural/lib/natural/classifiers/bayes_classifier.js');
-const LR_PATH = require.resolve('natural/lib/natural/classifiers/logistic_regression_classifier.js');
+const LR_PATH =
+  require.resolve('natural/lib/natural/classifiers/logistic_regression_classifier.js');
 // The sylvester instance natural's LR (via apparatus) really uses, for progress counting.
 const APPARATUS_PATH = createRequire(LR_PATH).resolve('apparatus');
 const SYLVESTER_PATH = createRequire(APPARATUS_PATH).resolve('sylvester');
 
-interface NaturalClassification { label: string; value: number }
+interface NaturalClassification {
+  label: string;
+  value: number;
+}
 interface NaturalClassifier {
   addDocument(doc: string | string[], label: string): void;
   train(): void;
@@ -67,7 +71,10 @@ const EVAL_FILES: Array<[string, string]> = [
   ['unseen2', 'src/assistant/nlu/data/unseen2.jsonl'],
   ['dev-set', '/work/shared/nlu/dev-set.jsonl'],
 ];
-const SETS = EVAL_FILES.map(([name, path]) => ({ name, cases: parseJsonl(readFileSync(path, 'utf8')) }));
+const SETS = EVAL_FILES.map(([name, path]) => ({
+  name,
+  cases: parseJsonl(readFileSync(path, 'utf8')),
+}));
 const ALL: EvalCase[] = SETS.flatMap((s) => s.cases);
 
 // Sanity: how many evaluation texts also occur (after normalisation) verbatim in training.
@@ -115,28 +122,48 @@ function ece(pairs: Array<[number, boolean]>, bins = 10): number {
     if (ok) acc[b]!++;
   }
   let e = 0;
-  for (let b = 0; b < bins; b++) if (cnt[b]) e += (cnt[b]! / pairs.length) * Math.abs(acc[b]! / cnt[b]! - conf[b]! / cnt[b]!);
+  for (let b = 0; b < bins; b++)
+    if (cnt[b]) e += (cnt[b]! / pairs.length) * Math.abs(acc[b]! / cnt[b]! - conf[b]! / cnt[b]!);
   return e;
 }
 
 /** Same definitions as src/assistant/nlu/nlu.eval.ts (macro-F1 over intents seen as gold or predicted). */
 function metrics(cases: EvalCase[], preds: Prediction[]): Metrics {
   const counts = new Map<string, { tp: number; fp: number; fn: number }>();
-  const bump = (id: string) => counts.get(id) ?? (counts.set(id, { tp: 0, fp: 0, fn: 0 }), counts.get(id)!);
-  let correct = 0, goldOos = 0, goldOosHit = 0, predOos = 0, predOosHit = 0, confSum = 0;
+  const bump = (id: string) =>
+    counts.get(id) ?? (counts.set(id, { tp: 0, fp: 0, fn: 0 }), counts.get(id)!);
+  let correct = 0,
+    goldOos = 0,
+    goldOosHit = 0,
+    predOos = 0,
+    predOosHit = 0,
+    confSum = 0;
   const decided: Array<[number, boolean]> = [];
   const top: Array<[number, boolean]> = [];
   cases.forEach((c, i) => {
     const p = preds[i]!;
     const ok = p.intent === c.intent;
-    if (ok) { correct++; bump(c.intent).tp++; } else { bump(c.intent).fn++; bump(p.intent).fp++; }
-    if (c.intent === OOS) { goldOos++; if (p.intent === OOS) goldOosHit++; }
-    if (p.intent === OOS) { predOos++; if (c.intent === OOS) predOosHit++; }
+    if (ok) {
+      correct++;
+      bump(c.intent).tp++;
+    } else {
+      bump(c.intent).fn++;
+      bump(p.intent).fp++;
+    }
+    if (c.intent === OOS) {
+      goldOos++;
+      if (p.intent === OOS) goldOosHit++;
+    }
+    if (p.intent === OOS) {
+      predOos++;
+      if (c.intent === OOS) predOosHit++;
+    }
     decided.push([p.confidence, ok]);
     top.push([p.topP, p.top === c.intent]);
     confSum += p.confidence;
   });
-  let f1sum = 0, f1n = 0;
+  let f1sum = 0,
+    f1n = 0;
   for (const id of INTENT_IDS) {
     const s = counts.get(id);
     if (!s) continue;
@@ -164,7 +191,10 @@ function percentile(sorted: number[], q: number): number {
 }
 
 /** Warm up (JIT, caches, GC of training garbage), then time TIMING_PASSES passes over all cases. */
-function latency(fn: (text: string) => unknown, texts: string[]): { p50_ms: number; p99_ms: number } {
+function latency(
+  fn: (text: string) => unknown,
+  texts: string[],
+): { p50_ms: number; p99_ms: number } {
   const warmUntil = performance.now() + 300;
   while (performance.now() < warmUntil) for (const t of texts) fn(t);
   const times: number[] = [];
@@ -208,11 +238,16 @@ function evaluateAll(preds: Prediction[]): { all: Metrics; perSet: Record<string
 function normalise(cls: NaturalClassification[]): NaturalClassification[] {
   const sum = cls.reduce((s, c) => s + (Number.isFinite(c.value) ? c.value : 0), 0);
   if (!(sum > 0)) return cls.map((c) => ({ label: c.label, value: 1 / cls.length }));
-  return cls.map((c) => ({ label: c.label, value: (Number.isFinite(c.value) ? c.value : 0) / sum })).sort((a, b) => b.value - a.value);
+  return cls
+    .map((c) => ({ label: c.label, value: (Number.isFinite(c.value) ? c.value : 0) / sum }))
+    .sort((a, b) => b.value - a.value);
 }
 
 /** As-is (winning label) and thresholded (below 0.3 → out_of_scope, confidence as in nlu.ts). */
-function naturalPredictions(dists: NaturalClassification[][]): { raw: Prediction[]; thr: Prediction[] } {
+function naturalPredictions(dists: NaturalClassification[][]): {
+  raw: Prediction[];
+  thr: Prediction[];
+} {
   const raw: Prediction[] = [];
   const thr: Prediction[] = [];
   for (const d of dists) {
@@ -220,7 +255,12 @@ function naturalPredictions(dists: NaturalClassification[][]): { raw: Prediction
     raw.push({ intent: top.label, confidence: top.value, top: top.label, topP: top.value });
     if (top.value < THRESHOLD && top.label !== OOS) {
       const pOos = d.find((c) => c.label === OOS)?.value ?? 0;
-      thr.push({ intent: OOS, confidence: Math.max(pOos, 1 - top.value), top: top.label, topP: top.value });
+      thr.push({
+        intent: OOS,
+        confidence: Math.max(pOos, 1 - top.value),
+        top: top.label,
+        topP: top.value,
+      });
     } else {
       thr.push({ intent: top.label, confidence: top.value, top: top.label, topP: top.value });
     }
@@ -228,7 +268,8 @@ function naturalPredictions(dists: NaturalClassification[][]): { raw: Prediction
   return { raw, thr };
 }
 
-const ourTokens = (text: string): string[] => tokenizeNormalized(normalizeText(text)).map((t) => t.norm);
+const ourTokens = (text: string): string[] =>
+  tokenizeNormalized(normalizeText(text)).map((t) => t.norm);
 const ourTokensNgrams = (text: string): string[] => {
   const norm = normalizeText(text);
   const toks = tokenizeNormalized(norm).map((t) => t.norm);
@@ -247,16 +288,32 @@ const texts = ALL.map((c) => c.text);
   const preds: Prediction[] = ALL.map((c) => {
     const r = nlu.parse(c.text);
     const s = nlu.scores(c.text);
-    let top = INTENT_IDS[0] as string, topP = -1;
-    for (const id of INTENT_IDS) if (s[id] > topP) { top = id; topP = s[id]; }
+    let top = INTENT_IDS[0] as string,
+      topP = -1;
+    for (const id of INTENT_IDS)
+      if (s[id] > topP) {
+        top = id;
+        topP = s[id];
+      }
     return { intent: r.intent, confidence: r.confidence, top, topP };
   });
   const lat = latency((t) => nlu.parse(t), texts);
-  results.push({ name: 'ours', desc: 'createNlu: softmax LR, segmenter tokens + CJK n-grams + lexicon, OOS rule', train_ms: round(train_ms, 0), ...lat, status: 'ok', ...evaluateAll(preds) });
+  results.push({
+    name: 'ours',
+    desc: 'createNlu: softmax LR, segmenter tokens + CJK n-grams + lexicon, OOS rule',
+    train_ms: round(train_ms, 0),
+    ...lat,
+    status: 'ok',
+    ...evaluateAll(preds),
+  });
 }
 
 // natural Bayes variants ----------------------------------------------------------------------
-function runNaturalBayes(name: string, desc: string, toDoc: (text: string) => string | string[]): void {
+function runNaturalBayes(
+  name: string,
+  desc: string,
+  toDoc: (text: string) => string | string[],
+): void {
   log(`training ${name} …`);
   const t0 = performance.now();
   const clf = new NaturalBayes();
@@ -281,19 +338,45 @@ function runNaturalBayes(name: string, desc: string, toDoc: (text: string) => st
   const note = `vocab=${Object.keys(vocab).length}, training docs dropped as empty=${emptyTrain}/${TRAIN.length}, eval msgs with no known token=${emptyEval}/${ALL.length}`;
   log(`  ${note}`);
   const { raw, thr } = naturalPredictions(dists);
-  results.push({ name, desc, train_ms: round(train_ms, 0), ...lat, status: 'ok', note, ...evaluateAll(raw) });
-  results.push({ name: `${name}@0.3`, desc: `${desc}; normalised, top<0.3 → out_of_scope`, train_ms: round(train_ms, 0), ...lat, status: 'ok', note, ...evaluateAll(thr) });
+  results.push({
+    name,
+    desc,
+    train_ms: round(train_ms, 0),
+    ...lat,
+    status: 'ok',
+    note,
+    ...evaluateAll(raw),
+  });
+  results.push({
+    name: `${name}@0.3`,
+    desc: `${desc}; normalised, top<0.3 → out_of_scope`,
+    train_ms: round(train_ms, 0),
+    ...lat,
+    status: 'ok',
+    note,
+    ...evaluateAll(thr),
+  });
 }
 
 /** natural's default analysis of a raw string (what Classifier.addDocument does with strings). */
-const NaturalPorter = require('natural/lib/natural/stemmers/porter_stemmer.js') as { tokenizeAndStem(s: string, keepStops?: boolean): string[] };
+const NaturalPorter = require('natural/lib/natural/stemmers/porter_stemmer.js') as {
+  tokenizeAndStem(s: string, keepStops?: boolean): string[];
+};
 function naturalDefaultTokens(text: string): string[] {
   return NaturalPorter.tokenizeAndStem(text, undefined);
 }
 
 runNaturalBayes('nat-bayes', 'natural.BayesClassifier on our tokens (token.norm)', ourTokens);
-runNaturalBayes('nat-bayes+ng', 'natural.BayesClassifier on our tokens + CJK char uni/bigrams', ourTokensNgrams);
-runNaturalBayes('nat-bayes-raw', "natural.BayesClassifier on raw strings (natural's default tokenizer)", (t) => t);
+runNaturalBayes(
+  'nat-bayes+ng',
+  'natural.BayesClassifier on our tokens + CJK char uni/bigrams',
+  ourTokensNgrams,
+);
+runNaturalBayes(
+  'nat-bayes-raw',
+  "natural.BayesClassifier on raw strings (natural's default tokenizer)",
+  (t) => t,
+);
 
 // (c) natural LogisticRegressionClassifier, in a worker so it can be time-boxed --------------
 // Training docs and evaluation docs are tokenized here and passed as plain arrays.
@@ -329,9 +412,26 @@ for (let r = 0; r < ${TIMING_PASSES}; r++) for (const d of evalDocs) { const s =
 parentPort.postMessage({ type: 'done', trainMs, dists, times, classes, iters });
 `;
 
-interface LrDone { type: 'done'; trainMs: number; dists: NaturalClassification[][]; times: number[]; classes: number; iters: number }
-interface LrProgress { type: 'progress'; classes: number; iters: number; ms: number }
-interface LrFeatures { type: 'features'; ms: number; vocab: number; docs: number }
+interface LrDone {
+  type: 'done';
+  trainMs: number;
+  dists: NaturalClassification[][];
+  times: number[];
+  classes: number;
+  iters: number;
+}
+interface LrProgress {
+  type: 'progress';
+  classes: number;
+  iters: number;
+  ms: number;
+}
+interface LrFeatures {
+  type: 'features';
+  ms: number;
+  vocab: number;
+  docs: number;
+}
 
 async function runNaturalLr(): Promise<void> {
   const name = 'nat-lr';
@@ -345,27 +445,40 @@ async function runNaturalLr(): Promise<void> {
   const train = TRAIN.map((ex) => [ourTokens(ex.text), ex.intent] as [string[], string]);
   const tokMs = performance.now() - tTok;
   const evalDocs = ALL.map((c) => ourTokens(c.text));
-  const worker = new Worker(WORKER_SRC, { eval: true, workerData: { LR_PATH, SYLVESTER_PATH, train, evalDocs } });
+  const worker = new Worker(WORKER_SRC, {
+    eval: true,
+    workerData: { LR_PATH, SYLVESTER_PATH, train, evalDocs },
+  });
   let progress: LrProgress = { type: 'progress', classes: 0, iters: 0, ms: 0 };
   let feat: LrFeatures | undefined;
   const classStarts: Array<{ iters: number; ms: number }> = [];
   const started = performance.now();
-  const outcome = await new Promise<LrDone | { type: 'timeout' } | { type: 'error'; error: unknown }>((resolve) => {
+  const outcome = await new Promise<
+    LrDone | { type: 'timeout' } | { type: 'error'; error: unknown }
+  >((resolve) => {
     const timer = setTimeout(() => resolve({ type: 'timeout' }), LR_BUDGET_S * 1000);
     worker.on('message', (m: LrDone | LrProgress | LrFeatures) => {
       if (m.type === 'progress') {
         if (m.classes !== progress.classes) classStarts.push({ iters: m.iters, ms: m.ms });
-        if (m.classes !== progress.classes) log(`  nat-lr: class ${m.classes}/${INTENT_IDS.length} started at ${(m.ms / 1000).toFixed(1)} s, ${m.iters} gradient steps so far`);
+        if (m.classes !== progress.classes)
+          log(
+            `  nat-lr: class ${m.classes}/${INTENT_IDS.length} started at ${(m.ms / 1000).toFixed(1)} s, ${m.iters} gradient steps so far`,
+          );
         progress = m;
       } else if (m.type === 'features') {
         feat = m;
-        log(`  nat-lr: dense features built in ${m.ms.toFixed(0)} ms (${m.docs} docs × ${m.vocab} features)`);
+        log(
+          `  nat-lr: dense features built in ${m.ms.toFixed(0)} ms (${m.docs} docs × ${m.vocab} features)`,
+        );
       } else {
         clearTimeout(timer);
         resolve(m);
       }
     });
-    worker.on('error', (error) => { clearTimeout(timer); resolve({ type: 'error', error }); });
+    worker.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ type: 'error', error });
+    });
   });
   const elapsed = performance.now() - started;
   await worker.terminate();
@@ -376,7 +489,10 @@ async function runNaturalLr(): Promise<void> {
     const starts = classStarts.map((c) => c.iters);
     const stepsPerClass = starts.slice(1).map((s, i) => s - starts[i]!);
     const current = progress.iters - (starts[starts.length - 1] ?? 0);
-    const estimate = done > 0 ? ((classStarts[done]!.ms - classStarts[0]!.ms) / done) * INTENT_IDS.length : undefined;
+    const estimate =
+      done > 0
+        ? ((classStarts[done]!.ms - classStarts[0]!.ms) / done) * INTENT_IDS.length
+        : undefined;
     const note =
       `did not finish within ${LR_BUDGET_S} s (stopped at ${(elapsed / 1000).toFixed(0)} s): ` +
       `${done}/${INTENT_IDS.length} one-vs-rest classes fitted, ${progress.iters} full-batch gradient steps ` +
@@ -385,13 +501,29 @@ async function runNaturalLr(): Promise<void> {
       (estimate ? `; extrapolated full training ≈ ${(estimate / 60000).toFixed(1)} min` : '') +
       '. natural exposes no iteration cap (apparatus descendGradient is private, maxIt = 500 × rows).';
     log(`  nat-lr: ${note}`);
-    results.push({ name, desc, train_ms: round(elapsed, 0), p50_ms: null, p99_ms: null, status: 'too_slow', note });
+    results.push({
+      name,
+      desc,
+      train_ms: round(elapsed, 0),
+      p50_ms: null,
+      p99_ms: null,
+      status: 'too_slow',
+      note,
+    });
     return;
   }
   if (outcome.type === 'error') {
     const note = `training failed: ${String(outcome.error)}`;
     log(`  nat-lr: ${note}`);
-    results.push({ name, desc, train_ms: round(elapsed, 0), p50_ms: null, p99_ms: null, status: 'failed', note });
+    results.push({
+      name,
+      desc,
+      train_ms: round(elapsed, 0),
+      p50_ms: null,
+      p99_ms: null,
+      status: 'failed',
+      note,
+    });
     return;
   }
   const dists = outcome.dists.map(normalise);
@@ -403,8 +535,26 @@ async function runNaturalLr(): Promise<void> {
   const note = `${outcome.iters} gradient steps over ${outcome.classes} classes; latency = getClassifications + tokenizer p-values`;
   const { raw, thr } = naturalPredictions(dists);
   const train_ms = round(outcome.trainMs + tokMs, 0);
-  results.push({ name, desc, train_ms, p50_ms: round(p50), p99_ms: round(p99), status: 'ok', note, ...evaluateAll(raw) });
-  results.push({ name: `${name}@0.3`, desc: `${desc}; normalised, top<0.3 → out_of_scope`, train_ms, p50_ms: round(p50), p99_ms: round(p99), status: 'ok', note, ...evaluateAll(thr) });
+  results.push({
+    name,
+    desc,
+    train_ms,
+    p50_ms: round(p50),
+    p99_ms: round(p99),
+    status: 'ok',
+    note,
+    ...evaluateAll(raw),
+  });
+  results.push({
+    name: `${name}@0.3`,
+    desc: `${desc}; normalised, top<0.3 → out_of_scope`,
+    train_ms,
+    p50_ms: round(p50),
+    p99_ms: round(p99),
+    status: 'ok',
+    note,
+    ...evaluateAll(thr),
+  });
 }
 
 await runNaturalLr();
@@ -412,33 +562,70 @@ await runNaturalLr();
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const fmt = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '—' : x.toFixed(d));
+const fmt = (x: number | null | undefined, d = 3) =>
+  x === null || x === undefined ? '—' : x.toFixed(d);
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
 const out: string[] = [];
-out.push(`Pooled held-out evaluation (${SETS.map((s) => `${s.name} ${s.cases.length}`).join(', ')}; n=${ALL.length}); training: ${TRAIN.length} examples`);
-const head = ['variant', 'train ms', 'acc', 'macroF1', 'OOS rec', 'OOS prec', 'ECE', 'ECE top', 'p50 ms', 'p99 ms'];
+out.push(
+  `Pooled held-out evaluation (${SETS.map((s) => `${s.name} ${s.cases.length}`).join(', ')}; n=${ALL.length}); training: ${TRAIN.length} examples`,
+);
+const head = [
+  'variant',
+  'train ms',
+  'acc',
+  'macroF1',
+  'OOS rec',
+  'OOS prec',
+  'ECE',
+  'ECE top',
+  'p50 ms',
+  'p99 ms',
+];
 const widths = [16, 9, 6, 8, 8, 9, 6, 8, 7, 7];
 out.push(head.map((h, i) => (i === 0 ? pad(h, widths[i]!) : lpad(h, widths[i]!))).join(' '));
 for (const r of results) {
   const m = r.all;
-  const cells = [r.name, r.train_ms === null ? '—' : String(r.train_ms), fmt(m?.accuracy), fmt(m?.macro_f1), fmt(m?.oos_recall), fmt(m?.oos_precision), fmt(m?.ece), fmt(m?.ece_top), fmt(r.p50_ms), fmt(r.p99_ms)];
-  out.push(cells.map((c, i) => (i === 0 ? pad(c, widths[i]!) : lpad(c, widths[i]!))).join(' ') + (r.status !== 'ok' ? `  [${r.status}]` : ''));
+  const cells = [
+    r.name,
+    r.train_ms === null ? '—' : String(r.train_ms),
+    fmt(m?.accuracy),
+    fmt(m?.macro_f1),
+    fmt(m?.oos_recall),
+    fmt(m?.oos_precision),
+    fmt(m?.ece),
+    fmt(m?.ece_top),
+    fmt(r.p50_ms),
+    fmt(r.p99_ms),
+  ];
+  out.push(
+    cells.map((c, i) => (i === 0 ? pad(c, widths[i]!) : lpad(c, widths[i]!))).join(' ') +
+      (r.status !== 'ok' ? `  [${r.status}]` : ''),
+  );
 }
 out.push('');
 out.push('Per set: accuracy / macro-F1 / OOS recall / ECE');
 out.push(pad('variant', 16) + SETS.map((s) => lpad(`${s.name} (${s.cases.length})`, 26)).join(''));
 for (const r of results) {
   if (!r.perSet) continue;
-  out.push(pad(r.name, 16) + SETS.map((s) => {
-    const m = r.perSet![s.name]!;
-    return lpad(`${fmt(m.accuracy)}/${fmt(m.macro_f1)}/${fmt(m.oos_recall)}/${fmt(m.ece)}`, 26);
-  }).join(''));
+  out.push(
+    pad(r.name, 16) +
+      SETS.map((s) => {
+        const m = r.perSet![s.name]!;
+        return lpad(`${fmt(m.accuracy)}/${fmt(m.macro_f1)}/${fmt(m.oos_recall)}/${fmt(m.ece)}`, 26);
+      }).join(''),
+  );
 }
 out.push('');
 for (const r of results) if (r.note && !r.name.endsWith('@0.3')) out.push(`${r.name}: ${r.note}`);
-out.push('ECE = 10-bin expected calibration error of the decision confidence (after the OOS rule/threshold);');
-out.push('ECE top = same for the raw top-class probability vs argmax correctness. natural scores normalised to sum 1.');
+out.push(
+  'ECE = 10-bin expected calibration error of the decision confidence (after the OOS rule/threshold);',
+);
+out.push(
+  'ECE top = same for the raw top-class probability vs argmax correctness. natural scores normalised to sum 1.',
+);
 process.stdout.write(`${out.join('\n')}\n`);
-process.stdout.write(`${JSON.stringify({ n: ALL.length, train_examples: TRAIN.length, threshold: THRESHOLD, variants: results })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ n: ALL.length, train_examples: TRAIN.length, threshold: THRESHOLD, variants: results })}\n`,
+);

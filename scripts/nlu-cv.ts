@@ -30,10 +30,16 @@ for (let i = 0; i < argv.length; i++) {
 const all = defaultTrainingExamples();
 const catalog = demoNluCatalog();
 const counts = new Map<string, { tp: number; fp: number; fn: number }>();
-const bump = (id: string) => counts.get(id) ?? (counts.set(id, { tp: 0, fp: 0, fn: 0 }), counts.get(id)!);
+const bump = (id: string) =>
+  counts.get(id) ?? (counts.set(id, { tp: 0, fp: 0, fn: 0 }), counts.get(id)!);
 const confusion = new Map<string, number>();
 const errors: string[] = [];
-let n = 0, correct = 0, goldOos = 0, goldOosHit = 0, predOos = 0, predOosHit = 0;
+let n = 0,
+  correct = 0,
+  goldOos = 0,
+  goldOosHit = 0,
+  predOos = 0,
+  predOosHit = 0;
 const trainTimes: number[] = [];
 
 for (let s = 0; s < SEEDS; s++) {
@@ -66,8 +72,14 @@ for (let s = 0; s < SEEDS; s++) {
         confusion.set(key, (confusion.get(key) ?? 0) + 1);
         if (s === 0) errors.push(`${key.padEnd(40)} ${r.confidence.toFixed(2)}  ${ex.text}`);
       }
-      if (ex.intent === 'out_of_scope') { goldOos++; if (r.intent === 'out_of_scope') goldOosHit++; }
-      if (r.intent === 'out_of_scope') { predOos++; if (ex.intent === 'out_of_scope') predOosHit++; }
+      if (ex.intent === 'out_of_scope') {
+        goldOos++;
+        if (r.intent === 'out_of_scope') goldOosHit++;
+      }
+      if (r.intent === 'out_of_scope') {
+        predOos++;
+        if (ex.intent === 'out_of_scope') predOosHit++;
+      }
     }
   }
 }
@@ -80,13 +92,16 @@ for (const id of INTENT_IDS) {
   const r = c.tp + c.fn ? c.tp / (c.tp + c.fn) : 0;
   const f1 = p + r ? (2 * p * r) / (p + r) : 0;
   f1sum += f1;
-  lines.push(`${id.padEnd(20)} f1=${f1.toFixed(3)} p=${p.toFixed(3)} r=${r.toFixed(3)} fn=${c.fn} fp=${c.fp}`);
+  lines.push(
+    `${id.padEnd(20)} f1=${f1.toFixed(3)} p=${p.toFixed(3)} r=${r.toFixed(3)} fn=${c.fn} fp=${c.fp}`,
+  );
 }
 const round = (x: number) => Math.round(x * 10000) / 10000;
 if (!flag('quiet')) {
   process.stderr.write(`${all.length} examples, ${K} folds × ${SEEDS} seed(s)\n`);
   process.stderr.write(`${lines.join('\n')}\n\nconfusion pairs (gold → predicted):\n`);
-  for (const [k, v] of [...confusion].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`  ${String(v).padStart(3)}  ${k}\n`);
+  for (const [k, v] of [...confusion].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    process.stderr.write(`  ${String(v).padStart(3)}  ${k}\n`);
 }
 if (flag('errors')) process.stderr.write(`\n${errors.join('\n')}\n`);
 const summary = {

@@ -10,18 +10,37 @@ import { createLogger } from '../src/shared/logger.js';
  * Runs fn on the service's database. With `existing`, a database the service never set up is
  * refused rather than created: checking a mistyped DATA_DIR must not report an empty ledger as OK.
  */
-export async function withServices(fn: (s: AppServices) => Promise<number>, opts: { existing?: boolean } = {}): Promise<never> {
+export async function withServices(
+  fn: (s: AppServices) => Promise<number>,
+  opts: { existing?: boolean } = {},
+): Promise<never> {
   let code = 1;
   try {
     const config = createConfig();
-    const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-    const where = config.DATABASE_URL ? 'the database at DATABASE_URL' : `DATA_DIR=${config.DATA_DIR}`;
+    const logger = createLogger({
+      level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+      pretty: config.LOG_PRETTY,
+    });
+    const where = config.DATABASE_URL
+      ? 'the database at DATABASE_URL'
+      : `DATA_DIR=${config.DATA_DIR}`;
     const missing = `no xuefen database in ${where}: start the service once to create it, or point ${config.DATABASE_URL ? 'DATABASE_URL' : 'DATA_DIR'} at its data`;
-    if (opts.existing && !config.DATABASE_URL && !existsSync(join(config.DATA_DIR, 'pglite', 'PG_VERSION'))) throw new Error(missing);
-    const orm = await createOrm(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL, poolMax: 4 } : { dataDir: config.DATA_DIR });
+    if (
+      opts.existing &&
+      !config.DATABASE_URL &&
+      !existsSync(join(config.DATA_DIR, 'pglite', 'PG_VERSION'))
+    )
+      throw new Error(missing);
+    const orm = await createOrm(
+      config.DATABASE_URL
+        ? { databaseUrl: config.DATABASE_URL, poolMax: 4 }
+        : { dataDir: config.DATA_DIR },
+    );
     try {
       if (opts.existing) {
-        const [row] = await orm.em.getConnection().execute<{ t: string | null }[]>(`select to_regclass('mikro_orm_migrations')::text as t`);
+        const [row] = await orm.em
+          .getConnection()
+          .execute<{ t: string | null }[]>(`select to_regclass('mikro_orm_migrations')::text as t`);
         if (!row?.t) throw new Error(missing);
       }
       await migrate(orm);

@@ -31,7 +31,12 @@ import { createRateLimits, type RateLimit } from './shared/rate-limits.js';
 import { countRateLimited } from './shared/metrics.js';
 import { createWebSessionsService } from './membership/web-sessions.service.js';
 
-export function createCoreServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
+export function createCoreServices(deps: {
+  config: Config;
+  orm: Orm;
+  logger: Logger;
+  clock?: Clock;
+}) {
   const { config, orm, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const em = orm.em as unknown as Em;
@@ -76,28 +81,77 @@ export function createCoreServices(deps: { config: Config; orm: Orm; logger: Log
   const link = createLinkService({ em, clock, ledger, membership, rewards });
   const orders = createOrdersService({ em, clock, ledger, catalog, membership, onInteraction });
   // `sandbox` is the same provider when PAYMENT_PROVIDER=sandbox (its pay page is ours), else null.
-  const { provider: paymentProvider, sandbox } = createPaymentProvider(config.PAYMENT_PROVIDER, { em, clock, publicUrl: config.PUBLIC_URL });
+  const { provider: paymentProvider, sandbox } = createPaymentProvider(config.PAYMENT_PROVIDER, {
+    em,
+    clock,
+    publicUrl: config.PUBLIC_URL,
+  });
   const checkout = createCheckoutService({
-    em, clock, logger: logger.child({ module: 'payments' }), ledger, catalog, membership, rewards, referrals, orders, provider: paymentProvider,
+    em,
+    clock,
+    logger: logger.child({ module: 'payments' }),
+    ledger,
+    catalog,
+    membership,
+    rewards,
+    referrals,
+    orders,
+    provider: paymentProvider,
   });
   const reviews = createReviewsService({ em, clock, catalog, events });
   // Check-ins and redemptions are limited per (merge-resolved) user here, the one place the
   // HTTP routes and every chat channel pass, before the services write anything.
   const limits = createRateLimits(config, countRateLimited);
-  const perUser = (limit: RateLimit) => async (userId: number) => limit.consume(await resolveUserId(em, userId));
+  const perUser = (limit: RateLimit) => async (userId: number) =>
+    limit.consume(await resolveUserId(em, userId));
   const checkinLimit = perUser(limits.checkinUser);
   const redeemLimit = perUser(limits.redeemUser);
   const { checkin, ...checkinRest } = checkins;
   const { redeem, ...ordersRest } = orders;
-  const limitedCheckins: typeof checkins = { ...checkinRest, checkin: async (userId) => (await checkinLimit(userId), checkin(userId)) };
-  const limitedOrders: typeof orders = { ...ordersRest, redeem: async (input) => (await redeemLimit(input.userId), redeem(input)) };
-  const webSessions = createWebSessionsService({ em, clock, ttlHours: config.WEB_SESSION_TTL_HOURS, rotateHours: config.WEB_SESSION_ROTATE_HOURS });
+  const limitedCheckins: typeof checkins = {
+    ...checkinRest,
+    checkin: async (userId) => (await checkinLimit(userId), checkin(userId)),
+  };
+  const limitedOrders: typeof orders = {
+    ...ordersRest,
+    redeem: async (input) => (await redeemLimit(input.userId), redeem(input)),
+  };
+  const webSessions = createWebSessionsService({
+    em,
+    clock,
+    ttlHours: config.WEB_SESSION_TTL_HOURS,
+    rotateHours: config.WEB_SESSION_ROTATE_HOURS,
+  });
   // Filled in by the bots once connected (the invite page links to the Telegram bot).
   const botProfiles: { telegramUsername?: string } = {};
   return {
     botProfiles,
-    config, orm, em, logger, clock, ledger, ledgerQueries, users, membership, roles, account, catalog, rewards, referrals, checkins: limitedCheckins, events,
-    grants, leaderboard, link, orders: limitedOrders, paymentProvider, checkout, reviews, sandbox, limits, webSessions,
+    config,
+    orm,
+    em,
+    logger,
+    clock,
+    ledger,
+    ledgerQueries,
+    users,
+    membership,
+    roles,
+    account,
+    catalog,
+    rewards,
+    referrals,
+    checkins: limitedCheckins,
+    events,
+    grants,
+    leaderboard,
+    link,
+    orders: limitedOrders,
+    paymentProvider,
+    checkout,
+    reviews,
+    sandbox,
+    limits,
+    webSessions,
   };
 }
 
@@ -105,7 +159,11 @@ export function createCoreServices(deps: { config: Config; orm: Orm; logger: Log
 export function createServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
   const core = createCoreServices(deps);
   const support = createSupportService({ em: core.em });
-  const assistant = createAssistant({ s: core, support, logger: core.logger.child({ module: 'assistant' }) });
+  const assistant = createAssistant({
+    s: core,
+    support,
+    logger: core.logger.child({ module: 'assistant' }),
+  });
   return { ...core, support, assistant };
 }
 

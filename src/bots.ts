@@ -10,8 +10,19 @@ import type { AppServices } from './app.services.js';
 import type { Config } from './config.js';
 import type { App } from './http/app.js';
 import type { Logger } from './shared/logger.js';
-import { createTelegramBot, startTelegram, telegramWebhookRoutes, webhookPath, type TelegramRuntime } from '../bots/telegram/index.js';
-import { createCatalogLookup, createDiscordBot, createDiscordInteractionHandler, discordInteractionsRoutes } from '../bots/discord/index.js';
+import {
+  createTelegramBot,
+  startTelegram,
+  telegramWebhookRoutes,
+  webhookPath,
+  type TelegramRuntime,
+} from '../bots/telegram/index.js';
+import {
+  createCatalogLookup,
+  createDiscordBot,
+  createDiscordInteractionHandler,
+  discordInteractionsRoutes,
+} from '../bots/discord/index.js';
 
 export interface Bots {
   stop(): Promise<void>;
@@ -28,7 +39,10 @@ export interface BotsDeps {
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const inner = (err as { error?: unknown }).error ?? err.cause;
-  const cause = inner instanceof Error ? ((inner.cause as Error | undefined)?.message ?? inner.message) : undefined;
+  const cause =
+    inner instanceof Error
+      ? ((inner.cause as Error | undefined)?.message ?? inner.message)
+      : undefined;
   const text = cause && !err.message.includes(cause) ? `${err.message} (${cause})` : err.message;
   // Bot API URLs carry the token (…/bot123:ABC/getMe): never into the logs.
   return text.replace(/bot\d+:[\w-]+/g, 'bot<token>');
@@ -69,7 +83,10 @@ function connectInBackground<T>(opts: {
           return;
         }
         const retryInMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** n);
-        opts.logger.error({ error, retryInMs }, `could not reach ${opts.name}; retrying (the rest of the service keeps running)`);
+        opts.logger.error(
+          { error, retryInMs },
+          `could not reach ${opts.name}; retrying (the rest of the service keeps running)`,
+        );
         timer = setTimeout(() => (attempt = tryOnce(n + 1)), retryInMs);
         timer.unref();
       },
@@ -94,12 +111,20 @@ function telegram({ config, services, app, logger: root }: BotsDeps): Bots | und
     return undefined;
   }
   const logger = root.child({ module: 'telegram' });
-  const bot = createTelegramBot({ token, assistant: services.assistant, logger, apiRoot: config.TELEGRAM_API_ROOT });
+  const bot = createTelegramBot({
+    token,
+    assistant: services.assistant,
+    logger,
+    apiRoot: config.TELEGRAM_API_ROOT,
+  });
   const mode = config.TELEGRAM_MODE;
   if (mode === 'webhook') {
     // The config requires both in webhook mode.
     const path = webhookPath(config.TELEGRAM_WEBHOOK_URL!);
-    app.route('/', telegramWebhookRoutes(bot, { secret: config.TELEGRAM_WEBHOOK_SECRET!, path, logger }));
+    app.route(
+      '/',
+      telegramWebhookRoutes(bot, { secret: config.TELEGRAM_WEBHOOK_SECRET!, path, logger }),
+    );
     logger.info({ path }, 'telegram webhook route mounted');
   }
   return connectInBackground<TelegramRuntime>({
@@ -107,7 +132,11 @@ function telegram({ config, services, app, logger: root }: BotsDeps): Bots | und
     logger,
     connect: async () => {
       const runtime = await startTelegram({
-        bot, logger, mode, webhookUrl: config.TELEGRAM_WEBHOOK_URL, webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+        bot,
+        logger,
+        mode,
+        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
+        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
         // Leaves part of the shutdown budget to the HTTP server and the database.
         drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
       });
@@ -117,7 +146,10 @@ function telegram({ config, services, app, logger: root }: BotsDeps): Bots | und
     // Telegram answered, and refused: 401/404 is a wrong token, 400 a bad webhook URL. 429 and
     // 5xx are worth another try, like a network failure.
     permanent: (err) =>
-      err instanceof GrammyError && err.error_code >= 400 && err.error_code < 500 && err.error_code !== 429
+      err instanceof GrammyError &&
+      err.error_code >= 400 &&
+      err.error_code < 500 &&
+      err.error_code !== 429
         ? `Telegram refused (${err.error_code} ${err.description}); check TELEGRAM_BOT_TOKEN${mode === 'webhook' ? ' and TELEGRAM_WEBHOOK_URL' : ''}`
         : undefined,
     disconnect: (runtime) => runtime.stop(),
@@ -130,14 +162,22 @@ function discord({ config, services, app, logger: root }: BotsDeps): Bots | unde
 
   if (config.DISCORD_PUBLIC_KEY && config.DISCORD_APPLICATION_ID) {
     const handler = createDiscordInteractionHandler({
-      assistant: services.assistant, catalog, logger, applicationId: config.DISCORD_APPLICATION_ID,
+      assistant: services.assistant,
+      catalog,
+      logger,
+      applicationId: config.DISCORD_APPLICATION_ID,
       // Deferred answers go to interaction webhooks, which need no bot token.
       rest: new REST({ api: config.DISCORD_API_BASE }),
     });
-    app.route('/discord', discordInteractionsRoutes({ publicKey: config.DISCORD_PUBLIC_KEY, handler }));
+    app.route(
+      '/discord',
+      discordInteractionsRoutes({ publicKey: config.DISCORD_PUBLIC_KEY, handler }),
+    );
     logger.info('discord HTTP interactions endpoint mounted at POST /discord/interactions');
   } else if (config.DISCORD_PUBLIC_KEY || config.DISCORD_APPLICATION_ID) {
-    logger.warn('set both DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID to serve /discord/interactions; not mounted');
+    logger.warn(
+      'set both DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID to serve /discord/interactions; not mounted',
+    );
   }
 
   const token = config.DISCORD_TOKEN;
@@ -145,7 +185,13 @@ function discord({ config, services, app, logger: root }: BotsDeps): Bots | unde
     root.info('DISCORD_TOKEN not set: Discord bot not started');
     return undefined;
   }
-  const bot = createDiscordBot({ token, assistant: services.assistant, catalog, logger, apiBase: config.DISCORD_API_BASE });
+  const bot = createDiscordBot({
+    token,
+    assistant: services.assistant,
+    catalog,
+    logger,
+    apiBase: config.DISCORD_API_BASE,
+  });
   return connectInBackground({
     name: 'Discord',
     logger,
@@ -160,12 +206,15 @@ function discord({ config, services, app, logger: root }: BotsDeps): Bots | unde
       return bot;
     },
     permanent: (err) => {
-      if (err instanceof DiscordjsError && err.code === DiscordjsErrorCodes.TokenInvalid) return 'Discord refused the token; check DISCORD_TOKEN';
+      if (err instanceof DiscordjsError && err.code === DiscordjsErrorCodes.TokenInvalid)
+        return 'Discord refused the token; check DISCORD_TOKEN';
       if (err instanceof DiscordjsError && err.code === DiscordjsErrorCodes.DisallowedIntents) {
         return 'the Message Content intent is not enabled: turn it on under Bot → Privileged Gateway Intents in the Developer Portal';
       }
       const status = (err as { status?: number }).status;
-      return status === 401 || status === 403 ? `Discord refused (${status}); check DISCORD_TOKEN` : undefined;
+      return status === 401 || status === 403
+        ? `Discord refused (${status}); check DISCORD_TOKEN`
+        : undefined;
     },
     disconnect: (b) => b.stop(),
   });

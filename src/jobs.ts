@@ -11,7 +11,12 @@ export async function runBusinessJobs(s: AppServices, opts: { tiers?: boolean } 
   const released = await s.rewards.releasePending();
   const resumed = await s.checkout.resumeRefunds();
   const tiers = opts.tiers === false ? { changed: 0 } : await s.membership.runDaily();
-  return { expiredOrders: expired.expired, released: released.released, resumedRefunds: resumed.resumed, tiersChanged: tiers.changed };
+  return {
+    expiredOrders: expired.expired,
+    released: released.released,
+    resumedRefunds: resumed.resumed,
+    tiersChanged: tiers.changed,
+  };
 }
 
 export function startJobs(s: AppServices) {
@@ -31,7 +36,8 @@ export function startJobs(s: AppServices) {
         const today = localDate(s.clock.now(), s.config.TIME_ZONE);
         const r = await runBusinessJobs(s, { tiers: tiersRunOn !== today });
         tiersRunOn = today;
-        if (r.expiredOrders || r.released || r.resumedRefunds || r.tiersChanged) log.info(r, 'business jobs');
+        if (r.expiredOrders || r.released || r.resumedRefunds || r.tiersChanged)
+          log.info(r, 'business jobs');
       } catch (err) {
         log.error({ err }, 'business jobs failed');
       } finally {

@@ -27,7 +27,11 @@ async function main() {
   const target = config.DATABASE_URL
     ? { databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX }
     : { dataDir: config.DATA_DIR };
-  logger.info(config.DATABASE_URL ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PGlite in ${config.DATA_DIR}`);
+  logger.info(
+    config.DATABASE_URL
+      ? 'database: PostgreSQL (DATABASE_URL)'
+      : `database: embedded PGlite in ${config.DATA_DIR}`,
+  );
   const orm = await createOrm(target);
   const applied = await migrate(orm);
   if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -43,9 +47,18 @@ async function main() {
     }
   }
   const services = createServices({ config, orm, logger });
-  if (config.PAYMENT_PROVIDER === 'none') logger.info('payments: off (PAYMENT_PROVIDER=none): buying with money answers 503 payments_unavailable, /sandbox is not served');
-  else if (config.PAYMENT_PROVIDER === 'sandbox' && config.NODE_ENV === 'production') logger.warn('payments: SANDBOX in production (PAYMENT_SANDBOX_IN_PRODUCTION=true): pay links complete without real money');
-  else if (config.PAYMENT_PROVIDER === 'sandbox') logger.info('payments: sandbox provider (no real money; set PAYMENT_PROVIDER=none to switch payments off)');
+  if (config.PAYMENT_PROVIDER === 'none')
+    logger.info(
+      'payments: off (PAYMENT_PROVIDER=none): buying with money answers 503 payments_unavailable, /sandbox is not served',
+    );
+  else if (config.PAYMENT_PROVIDER === 'sandbox' && config.NODE_ENV === 'production')
+    logger.warn(
+      'payments: SANDBOX in production (PAYMENT_SANDBOX_IN_PRODUCTION=true): pay links complete without real money',
+    );
+  else if (config.PAYMENT_PROVIDER === 'sandbox')
+    logger.info(
+      'payments: sandbox provider (no real money; set PAYMENT_PROVIDER=none to switch payments off)',
+    );
   const seed = await services.catalog.seedDemo();
   if (seed.seeded) logger.info('demo catalog seeded (first start)');
   await services.support.seedFaq();
@@ -55,12 +68,21 @@ async function main() {
   const jobs = startJobs(services);
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    logger.info(`xuefen listening on http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port} (docs at /docs)`);
+    logger.info(
+      `xuefen listening on http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port} (docs at /docs)`,
+    );
   });
   // A port that cannot be had ends the start with one line, the database closed.
   server.once('error', async (err: NodeJS.ErrnoException) => {
-    const why = err.code === 'EADDRINUSE' ? 'is in use by another process' : err.code === 'EACCES' ? 'needs privileges' : `failed (${err.message})`;
-    logger.error(`cannot listen on ${config.HOST}:${config.PORT}: the port ${why}; set PORT (or HOST) to one that is free`);
+    const why =
+      err.code === 'EADDRINUSE'
+        ? 'is in use by another process'
+        : err.code === 'EACCES'
+          ? 'needs privileges'
+          : `failed (${err.message})`;
+    logger.error(
+      `cannot listen on ${config.HOST}:${config.PORT}: the port ${why}; set PORT (or HOST) to one that is free`,
+    );
     jobs.stop();
     await Promise.allSettled([bots.stop(), jobs.idle()]);
     await orm.close(true);
@@ -70,11 +92,23 @@ async function main() {
 
   // Optional second listener for Prometheus, so the scrape need not reach the public port.
   const metricsServer = config.METRICS_PORT
-    ? serve({ fetch: metricsListenerApp(config).fetch, port: config.METRICS_PORT, hostname: config.HOST }, (info) =>
-        logger.info(`metrics on http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port}/metrics${config.METRICS_TOKEN ? ' (METRICS_TOKEN required)' : ''}`),
+    ? serve(
+        {
+          fetch: metricsListenerApp(config).fetch,
+          port: config.METRICS_PORT,
+          hostname: config.HOST,
+        },
+        (info) =>
+          logger.info(
+            `metrics on http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port}/metrics${config.METRICS_TOKEN ? ' (METRICS_TOKEN required)' : ''}`,
+          ),
       )
     : undefined;
-  metricsServer?.once('error', (err: NodeJS.ErrnoException) => logger.error(`cannot listen on METRICS_PORT ${config.METRICS_PORT} (${err.code ?? err.message}); metrics stay on the API port`));
+  metricsServer?.once('error', (err: NodeJS.ErrnoException) =>
+    logger.error(
+      `cannot listen on METRICS_PORT ${config.METRICS_PORT} (${err.code ?? err.message}); metrics stay on the API port`,
+    ),
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -91,7 +125,9 @@ async function main() {
     await Promise.all([
       bots.stop(),
       new Promise<void>((resolve) => server.close(() => resolve())),
-      new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve())),
+      new Promise<void>((resolve) =>
+        metricsServer ? metricsServer.close(() => resolve()) : resolve(),
+      ),
     ]);
     await jobs.idle();
     await orm.close(true);

@@ -3,7 +3,14 @@
 // slot filling), a restart in the middle of a confirmation, FAQ edits and catalog changes.
 // Every scenario ends with a clean ledger verification.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, createHarness, http, SERVICE_KEY, uniqueKey, type Harness } from './support/harness.js';
+import {
+  ADMIN_KEY,
+  createHarness,
+  http,
+  SERVICE_KEY,
+  uniqueKey,
+  type Harness,
+} from './support/harness.js';
 import { createCoreServices, createServices } from '../src/app.services.js';
 import { createSupportService } from '../src/assistant/support.service.js';
 import { createAssistant } from '../src/assistant/assistant.service.js';
@@ -21,26 +28,46 @@ afterEach(async () => {
   expect(r.violations).toEqual([]);
 });
 
-interface Button { id: string; label: string; url?: string }
+interface Button {
+  id: string;
+  label: string;
+  url?: string;
+}
 interface ChatBody {
   intent: string;
   confidence: number;
   entities: Record<string, unknown>;
   lang: 'zh' | 'en';
-  replies: Array<{ text: string; buttons?: Button[]; cards?: Array<{ title: string; buttons?: Button[] }> }>;
+  replies: Array<{
+    text: string;
+    buttons?: Button[];
+    cards?: Array<{ title: string; buttons?: Button[] }>;
+  }>;
 }
 type Said = ChatBody & { all: string; buttons: Button[] };
 
 const withAll = (b: ChatBody): Said => ({
   ...b,
   all: b.replies.map((r) => r.text).join('\n'),
-  buttons: b.replies.flatMap((r) => [...(r.buttons ?? []), ...(r.cards ?? []).flatMap((c) => c.buttons ?? [])]),
+  buttons: b.replies.flatMap((r) => [
+    ...(r.buttons ?? []),
+    ...(r.cards ?? []).flatMap((c) => c.buttons ?? []),
+  ]),
 });
 
 /** One turn as a Telegram user (service key), on any app (default: the harness's). */
-async function say(ext: string, msg: string | { action: string }, opts: { lang?: string; app?: App } = {}): Promise<Said> {
+async function say(
+  ext: string,
+  msg: string | { action: string },
+  opts: { lang?: string; app?: App } = {},
+): Promise<Said> {
   const body = {
-    user: { channel: 'telegram', externalId: ext, displayName: 'Li', ...(opts.lang ? { languageCode: opts.lang } : {}) },
+    user: {
+      channel: 'telegram',
+      externalId: ext,
+      displayName: 'Li',
+      ...(opts.lang ? { languageCode: opts.lang } : {}),
+    },
     ...(typeof msg === 'string' ? { text: msg } : msg),
   };
   const r = await http(opts.app ?? h.app, { key: SERVICE_KEY })('POST', '/v1/chat', { body });
@@ -49,15 +76,32 @@ async function say(ext: string, msg: string | { action: string }, opts: { lang?:
 }
 
 const newExt = () => uniqueKey('tg');
-const userIdOf = async (ext: string, channel: 'telegram' | 'web' = 'telegram') => (await h.services.users.findByIdentity(channel, ext))!;
+const userIdOf = async (ext: string, channel: 'telegram' | 'web' = 'telegram') =>
+  (await h.services.users.findByIdentity(channel, ext))!;
 async function fund(ext: string, amount: number) {
-  const { user } = await h.services.users.upsert({ channel: 'telegram', externalId: ext, displayName: 'Li' });
-  await h.services.ledger.credit({ key: uniqueKey('grant'), userId: user.id, amount, reason: 'test grant', actor: 'test' });
+  const { user } = await h.services.users.upsert({
+    channel: 'telegram',
+    externalId: ext,
+    displayName: 'Li',
+  });
+  await h.services.ledger.credit({
+    key: uniqueKey('grant'),
+    userId: user.id,
+    amount,
+    reason: 'test grant',
+    actor: 'test',
+  });
   return user.id;
 }
 const balance = (userId: number) => h.services.ledgerQueries.balance(userId);
 const orderCount = async (userId: number) =>
-  Number((await queryOne<{ n: string }>(h.services.em, `select count(*) as n from shop_order where user_id = ?`, [userId]))!.n);
+  Number(
+    (await queryOne<{ n: string }>(
+      h.services.em,
+      `select count(*) as n from shop_order where user_id = ?`,
+      [userId],
+    ))!.n,
+  );
 const enrolled = async (userId: number, slug: string) =>
   Number(
     (await queryOne<{ n: string }>(
@@ -176,7 +220,12 @@ describe('courses', () => {
     expect(fresh.intent).toBe('recommend_courses');
     expect(fresh.all).toContain('大家都在学');
     const id = await fund(u, 30_000);
-    await h.services.orders.redeem({ userId: id, key: uniqueKey('r'), kind: 'course', slug: 'python-basics' });
+    await h.services.orders.redeem({
+      userId: id,
+      key: uniqueKey('r'),
+      kind: 'course',
+      slug: 'python-basics',
+    });
     const after = await say(u, '推荐几门课');
     expect(after.all).toContain('根据你学过的课程');
     expect(after.buttons.map((b) => b.id)).not.toContain('cd:python-basics');
@@ -185,14 +234,25 @@ describe('courses', () => {
 
   it('recognises a course created over the admin API within the catalog refresh', async () => {
     // A second instance whose assistant refreshes its catalog every 200 ms (default 15 s).
-    const core = createCoreServices({ config: h.services.config, orm: h.orm, logger: h.services.logger });
+    const core = createCoreServices({
+      config: h.services.config,
+      orm: h.orm,
+      logger: h.services.logger,
+    });
     const support = createSupportService({ em: core.em });
     const assistant = createAssistant({ s: core, support, logger: core.logger, catalogTtlMs: 200 });
     const app = createApp({ ...core, support, assistant });
     const u = newExt();
     await say(u, '你好', { app });
     const created = await http(app, { key: ADMIN_KEY })('POST', '/v1/admin/courses', {
-      body: { slug: 'rust-systems', titleZh: 'Rust 系统编程', titleEn: 'Rust Systems Programming', category: 'programming', priceFen: 29900, aliases: ['rust'] },
+      body: {
+        slug: 'rust-systems',
+        titleZh: 'Rust 系统编程',
+        titleEn: 'Rust Systems Programming',
+        category: 'programming',
+        priceFen: 29900,
+        aliases: ['rust'],
+      },
     });
     expect(created.status, created.text).toBe(201);
     await new Promise((r) => setTimeout(r, 250));
@@ -324,7 +384,11 @@ describe('mall and orders', () => {
     const done = await say(u, { action: confirmButton(q).id });
     expect(done.all).toContain('兑换成功');
     expect(await balance(id)).toMatchObject({ balance: 4_000, held: 0 });
-    const row = await queryOne<{ status: string; quantity: number }>(h.services.em, `select status, quantity from shop_order where user_id = ?`, [id]);
+    const row = await queryOne<{ status: string; quantity: number }>(
+      h.services.em,
+      `select status, quantity from shop_order where user_id = ?`,
+      [id],
+    );
     expect(row).toMatchObject({ status: 'placed', quantity: 2 });
     const st = await say(u, '我的订单到哪了');
     expect(st.intent).toBe('order_status');
@@ -359,10 +423,21 @@ describe('support', () => {
     const open = await admin('GET', '/v1/admin/tickets?status=open');
     expect(open.status).toBe(200);
     const ticket = open.body.items.find((t: { id: number }) => t.id === n);
-    expect(ticket).toMatchObject({ userId: await userIdOf(u), channel: 'telegram', status: 'open', message: '转人工' });
-    const closed = await admin('POST', `/v1/admin/tickets/${n}/close`, { body: { note: 'called back' } });
+    expect(ticket).toMatchObject({
+      userId: await userIdOf(u),
+      channel: 'telegram',
+      status: 'open',
+      message: '转人工',
+    });
+    const closed = await admin('POST', `/v1/admin/tickets/${n}/close`, {
+      body: { note: 'called back' },
+    });
     expect(closed.body).toMatchObject({ id: n, status: 'closed', note: 'called back' });
-    expect((await admin('GET', '/v1/admin/tickets?status=open')).body.items.some((t: { id: number }) => t.id === n)).toBe(false);
+    expect(
+      (await admin('GET', '/v1/admin/tickets?status=open')).body.items.some(
+        (t: { id: number }) => t.id === n,
+      ),
+    ).toBe(false);
     expect((await admin('POST', '/v1/admin/tickets/999999/close')).status).toBe(404);
     expect((await http(h.app, { key: SERVICE_KEY })('GET', '/v1/admin/tickets')).status).toBe(403);
   });
@@ -387,11 +462,22 @@ describe('support', () => {
     const entry = list.body.items.find((e: { id: string }) => e.id === 'shipping-time');
     expect(entry).toBeDefined();
     const put = await admin('PUT', '/v1/admin/faq/shipping-time', {
-      body: { questions: entry.questions, answer: { zh: '实物现在 24 小时内发货。', en: 'Physical items now ship within 24 hours.' } },
+      body: {
+        questions: entry.questions,
+        answer: { zh: '实物现在 24 小时内发货。', en: 'Physical items now ship within 24 hours.' },
+      },
     });
     expect(put.status, put.text).toBe(200);
-    expect((await say(u, 'how long does shipping take')).all).toBe('Physical items now ship within 24 hours.');
-    expect((await admin('PUT', '/v1/admin/faq/shipping-time', { body: { questions: { zh: [] }, answer: { zh: 'x' } } })).status).toBe(400);
+    expect((await say(u, 'how long does shipping take')).all).toBe(
+      'Physical items now ship within 24 hours.',
+    );
+    expect(
+      (
+        await admin('PUT', '/v1/admin/faq/shipping-time', {
+          body: { questions: { zh: [] }, answer: { zh: 'x' } },
+        })
+      ).status,
+    ).toBe(400);
     expect((await admin('DELETE', '/v1/admin/faq/shipping-time')).status).toBe(204);
     expect((await say(u, 'how long does shipping take')).all).not.toContain('24 hours');
     expect((await admin('DELETE', '/v1/admin/faq/no-such-entry')).status).toBe(404);

@@ -14,11 +14,20 @@ describe('moderation through the assistant', () => {
   });
   afterAll(async () => h?.close());
 
-  const say = (from: string, command: Inbound['command'], extra: Partial<NonNullable<Inbound['context']>> = {}) =>
+  const say = (
+    from: string,
+    command: Inbound['command'],
+    extra: Partial<NonNullable<Inbound['context']>> = {},
+  ) =>
     h.services.assistant.handle({
       user: { channel: 'discord', externalId: from, displayName: from, languageCode: 'en' },
       command,
-      context: { community, isGroup: true, mentions: [{ channel: 'discord', externalId: 'target', displayName: 'Target' }], ...extra },
+      context: {
+        community,
+        isGroup: true,
+        mentions: [{ channel: 'discord', externalId: 'target', displayName: 'Target' }],
+        ...extra,
+      },
       eventId: `mod-${++seq}`,
     });
   const balanceOf = async (externalId: string) => {
@@ -27,19 +36,33 @@ describe('moderation through the assistant', () => {
   };
 
   it('refuses members without a moderator right and moves nothing', async () => {
-    const r = await say('member', { name: 'grant', args: { amount: 50, reason: 'helped' } }, { platformRoles: ['role-helper'] });
+    const r = await say(
+      'member',
+      { name: 'grant', args: { amount: 50, reason: 'helped' } },
+      { platformRoles: ['role-helper'] },
+    );
     expect(r.replies[0]!.text).toMatch(/Only chat admins and moderators/);
     expect(await balanceOf('target')).toBe(0);
   });
 
   it('lets holders of a configured platform role grant, within the caps, and undo', async () => {
-    const put = await http(h.app)('PUT', `/v1/admin/communities/${community}/moderator-roles`, { body: { roleIds: ['role-helper'] } });
+    const put = await http(h.app)('PUT', `/v1/admin/communities/${community}/moderator-roles`, {
+      body: { roleIds: ['role-helper'] },
+    });
     expect(put).toMatchObject({ status: 200, body: { roleIds: ['role-helper'] } });
-    const ok = await say('member', { name: 'grant', args: { amount: 50, reason: 'helped' } }, { platformRoles: ['role-helper'] });
+    const ok = await say(
+      'member',
+      { name: 'grant', args: { amount: 50, reason: 'helped' } },
+      { platformRoles: ['role-helper'] },
+    );
     expect(ok.replies[0]!.text).toMatch(/Granted 50 points to Target/);
     expect(await balanceOf('target')).toBe(50);
 
-    const tooMuch = await say('member', { name: 'grant', args: { amount: 501, reason: 'too much' } }, { platformRoles: ['role-helper'] });
+    const tooMuch = await say(
+      'member',
+      { name: 'grant', args: { amount: 501, reason: 'too much' } },
+      { platformRoles: ['role-helper'] },
+    );
     expect(tooMuch.replies[0]!.text).toMatch(/at most 500/);
     expect(await balanceOf('target')).toBe(50);
 
@@ -53,7 +76,12 @@ describe('moderation through the assistant', () => {
     const inbound: Inbound = {
       user: { channel: 'discord', externalId: 'admin', displayName: 'Admin', languageCode: 'en' },
       command: { name: 'grant', args: { amount: 20, reason: 'twice delivered' } },
-      context: { community, isGroup: true, platformModerator: true, mentions: [{ channel: 'discord', externalId: 'target2', displayName: 'Target2' }] },
+      context: {
+        community,
+        isGroup: true,
+        platformModerator: true,
+        mentions: [{ channel: 'discord', externalId: 'target2', displayName: 'Target2' }],
+      },
       eventId: 'same-interaction',
     };
     await h.services.assistant.handle(inbound);

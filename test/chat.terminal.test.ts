@@ -11,10 +11,22 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('terminal chat', () => {
   it('answers typed messages and numbered button choices', async () => {
     const out = await new Promise<string>((resolve, reject) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', 'scripts/chat.ts'], {
-        env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn', LANG: 'zh_CN.UTF-8' },
-        timeout: 60_000,
-      }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/chat.ts'],
+        {
+          env: {
+            ...process.env,
+            DATABASE_URL: '',
+            DATA_DIR: dataDir,
+            LOG_LEVEL: 'warn',
+            LANG: 'zh_CN.UTF-8',
+          },
+          timeout: 60_000,
+        },
+        (err, stdout, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      );
       child.stdin!.end('你好\n3\n1\nhow many points do I have\n/quit\n');
     });
     expect(out).toContain('我是学分助手');

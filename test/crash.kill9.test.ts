@@ -62,7 +62,10 @@ describe(`the service killed with SIGKILL under load (${kind})`, () => {
       const base = answered();
       const since = Date.now();
       while (answered() < base + 25) {
-        if (Date.now() - since > 60_000) throw new Error(`the service answered ${answered() - base} requests in 60 s after a start:\n${service.output().slice(-3000)}`);
+        if (Date.now() - since > 60_000)
+          throw new Error(
+            `the service answered ${answered() - base} requests in 60 s after a start:\n${service.output().slice(-3000)}`,
+          );
         await sleep(20);
       }
       await sleep(Math.random() * 1000);

@@ -6,7 +6,11 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLoad, Gate, type Transient } from './support/crash-load.js';
 import { closingCheck, CRASH_ADMIN_KEY, loadEnv, seedUsers } from './support/crash-scenario.js';
-import { findPgBin, startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
+import {
+  findPgBin,
+  startPrivatePostgres,
+  type PrivatePostgres,
+} from './support/private-postgres.js';
 import { killAllStarted, startService } from './support/service-process.js';
 
 const CLIENTS = 6;
@@ -42,7 +46,8 @@ describe.skipIf(skip)('PostgreSQL restarted under load', () => {
     const tag = `pgr-${randomBytes(3).toString('hex')}`;
     const load = createLoad({ gate, adminKey: CRASH_ADMIN_KEY, tag });
     const users = await seedUsers(gate, load, tag, 6);
-    const answered = () => load.calls.filter((c) => c.status !== undefined && c.status < 300).length;
+    const answered = () =>
+      load.calls.filter((c) => c.status !== undefined && c.status < 300).length;
 
     const clients = load.run(users, CLIENTS);
     const restarts: { mode: string; up: number; recoveredMs: number; failures: Transient[] }[] = [];
@@ -54,24 +59,54 @@ describe.skipIf(skip)('PostgreSQL restarted under load', () => {
       // Recovered: requests sent after the database is back succeed again (within 20 s).
       const base = answered();
       while (answered() < base + 20 && Date.now() - up < 20_000) await sleep(50);
-      restarts.push({ mode, up, recoveredMs: Date.now() - up, failures: load.transients.slice(before) });
-      expect(answered(), `no requests succeeded within 20 s of the ${mode} restart`).toBeGreaterThanOrEqual(base + 20);
+      restarts.push({
+        mode,
+        up,
+        recoveredMs: Date.now() - up,
+        failures: load.transients.slice(before),
+      });
+      expect(
+        answered(),
+        `no requests succeeded within 20 s of the ${mode} restart`,
+      ).toBeGreaterThanOrEqual(base + 20);
     }
     await sleep(1500);
     await clients.stop();
 
     // Healed for good: a burst over every pooled connection, then requests one by one, all answered at once.
     const transientsBefore = load.transients.length;
-    const probe = (i: number) => load.send(load.newCall('grant', users[i % users.length]!, '/v1/admin/grants', { userId: users[i % users.length]!, amount: 1, reason: 'after the restarts' }));
+    const probe = (i: number) =>
+      load.send(
+        load.newCall('grant', users[i % users.length]!, '/v1/admin/grants', {
+          userId: users[i % users.length]!,
+          amount: 1,
+          reason: 'after the restarts',
+        }),
+      );
     await Promise.all(Array.from({ length: 30 }, (_, i) => probe(i)));
     for (let i = 0; i < 20; i++) await probe(i);
     const lateFailures = load.transients.slice(transientsBefore);
 
-    expect(service.child.exitCode, `the service exited:\n${service.output().slice(-3000)}`).toBeNull();
-    const v = await closingCheck({ gate, load, users, service, env, target: { databaseUrl: cluster.url(DB) } });
+    expect(
+      service.child.exitCode,
+      `the service exited:\n${service.output().slice(-3000)}`,
+    ).toBeNull();
+    const v = await closingCheck({
+      gate,
+      load,
+      users,
+      service,
+      env,
+      target: { databaseUrl: cluster.url(DB) },
+    });
     console.log(
       `[crash.pg-restart] ${v.audit.figures.calls} requests (${v.audit.figures.succeeded} 2xx, refused ${JSON.stringify(v.audit.figures.refused)}), ` +
-        restarts.map((r) => `${r.mode} restart: ${r.failures.length} failed sends (${[...new Set(r.failures.map((f) => f.what))].join(', ')}), 20 successes ${r.recoveredMs} ms after it was back`).join('; ') +
+        restarts
+          .map(
+            (r) =>
+              `${r.mode} restart: ${r.failures.length} failed sends (${[...new Set(r.failures.map((f) => f.what))].join(', ')}), 20 successes ${r.recoveredMs} ms after it was back`,
+          )
+          .join('; ') +
         `, ${v.audit.figures.retried} requests sent again`,
     );
 

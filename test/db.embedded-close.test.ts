@@ -13,7 +13,9 @@ const nextEntryId = async () => {
   const orm = await createOrm({ dataDir: dir });
   try {
     await migrate(orm);
-    const [row] = await orm.em.getConnection().execute<{ n: string }[]>(`select nextval('ledger_entry_id_seq') as n`);
+    const [row] = await orm.em
+      .getConnection()
+      .execute<{ n: string }[]>(`select nextval('ledger_entry_id_seq') as n`);
     return Number(row!.n);
   } finally {
     await orm.close(true);

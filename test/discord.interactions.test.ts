@@ -9,9 +9,17 @@ import { pino } from 'pino';
 import { createDiscordInteractionHandler } from '../bots/discord/discord.http-interactions.js';
 import { discordInteractionsRoutes } from '../bots/discord/discord.interactions.routes.js';
 import { createDemoCatalogLookup } from './support/demo-catalog-lookup.js';
-import { createDiscordTestAssistant, START_BALANCE, type DiscordTestAssistant } from './support/discord-test-assistant.js';
+import {
+  createDiscordTestAssistant,
+  START_BALANCE,
+  type DiscordTestAssistant,
+} from './support/discord-test-assistant.js';
 import { startFakeDiscord, type FakeDiscord } from './support/fake-discord/fake-discord.server.js';
-import { autocomplete, buttonPress, chatInput } from './support/fake-discord/fake-discord.payloads.js';
+import {
+  autocomplete,
+  buttonPress,
+  chatInput,
+} from './support/fake-discord/fake-discord.payloads.js';
 
 const NOW = 1_750_000_000;
 let fake: FakeDiscord;
@@ -25,7 +33,10 @@ beforeAll(async () => {
   const pair = generateKeyPairSync('ed25519');
   privateKey = pair.privateKey;
   // Discord shows the public key as 32 raw bytes in hex: the tail of the SPKI DER.
-  const publicKey = pair.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+  const publicKey = pair.publicKey
+    .export({ format: 'der', type: 'spki' })
+    .subarray(-32)
+    .toString('hex');
   const handler = createDiscordInteractionHandler({
     assistant,
     catalog: createDemoCatalogLookup(),
@@ -47,9 +58,18 @@ function post(body: unknown, headers: Record<string, string> | 'sign' = 'sign', 
   const raw = JSON.stringify(body);
   const h =
     headers === 'sign'
-      ? { 'x-signature-ed25519': sign(null, Buffer.from(`${timestamp}${raw}`), privateKey).toString('hex'), 'x-signature-timestamp': String(timestamp) }
+      ? {
+          'x-signature-ed25519': sign(null, Buffer.from(`${timestamp}${raw}`), privateKey).toString(
+            'hex',
+          ),
+          'x-signature-timestamp': String(timestamp),
+        }
       : headers;
-  return app.request('/discord/interactions', { method: 'POST', headers: { 'content-type': 'application/json', ...h }, body: raw });
+  return app.request('/discord/interactions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...h },
+    body: raw,
+  });
 }
 
 describe('discord HTTP interactions: signatures', () => {
@@ -64,11 +84,16 @@ describe('discord HTTP interactions: signatures', () => {
     const raw = JSON.stringify({ type: 1 });
     const res = await app.request('/discord/interactions', {
       method: 'POST',
-      headers: { 'x-signature-ed25519': sign(null, Buffer.from(`${NOW}${raw}`), other).toString('hex'), 'x-signature-timestamp': String(NOW) },
+      headers: {
+        'x-signature-ed25519': sign(null, Buffer.from(`${NOW}${raw}`), other).toString('hex'),
+        'x-signature-timestamp': String(NOW),
+      },
       body: raw,
     });
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: 'invalid request signature', details: null } });
+    expect(await res.json()).toEqual({
+      error: { code: 'unauthorized', message: 'invalid request signature', details: null },
+    });
 
     const sig = sign(null, Buffer.from(`${NOW}${raw}`), privateKey).toString('hex');
     const tampered = await app.request('/discord/interactions', {
@@ -77,12 +102,19 @@ describe('discord HTTP interactions: signatures', () => {
       body: JSON.stringify({ type: 2 }),
     });
     expect(tampered.status).toBe(401);
-    const garbage = await post({ type: 1 }, { 'x-signature-ed25519': 'zz', 'x-signature-timestamp': String(NOW) });
+    const garbage = await post(
+      { type: 1 },
+      { 'x-signature-ed25519': 'zz', 'x-signature-timestamp': String(NOW) },
+    );
     expect(garbage.status).toBe(401);
   });
 
   it('rejects a request without the signature headers', async () => {
-    const cases: Record<string, string>[] = [{}, { 'x-signature-timestamp': String(NOW) }, { 'x-signature-ed25519': 'ab'.repeat(64) }];
+    const cases: Record<string, string>[] = [
+      {},
+      { 'x-signature-timestamp': String(NOW) },
+      { 'x-signature-ed25519': 'ab'.repeat(64) },
+    ];
     for (const headers of cases) {
       const res = await post({ type: 1 }, headers);
       expect(res.status).toBe(401);
@@ -104,14 +136,35 @@ describe('discord HTTP interactions: dispatch to the command modules', () => {
     const res = await post(p);
     expect(await res.json()).toEqual({
       type: 4,
-      data: { content: `Your balance: ${START_BALANCE} points`, embeds: [], components: [], allowed_mentions: { parse: [] }, flags: MessageFlags.Ephemeral },
+      data: {
+        content: `Your balance: ${START_BALANCE} points`,
+        embeds: [],
+        components: [],
+        allowed_mentions: { parse: [] },
+        flags: MessageFlags.Ephemeral,
+      },
     });
-    expect(assistant.inbounds.at(-1)).toMatchObject({ command: { name: 'balance' }, eventId: p.id, context: { community: `discord:${fake.guildId}` } });
+    expect(assistant.inbounds.at(-1)).toMatchObject({
+      command: { name: 'balance' },
+      eventId: p.id,
+      context: { community: `discord:${fake.guildId}` },
+    });
   });
 
   it('answers autocomplete with catalog titles', async () => {
-    const res = await post(autocomplete(fake, fake.alice, 'exchange', [{ name: 'item', type: Opt.String, value: 'note', focused: true }], { locale: 'zh-CN' }));
-    const body = (await res.json()) as { type: number; data: { choices: { name: string; value: string }[] } };
+    const res = await post(
+      autocomplete(
+        fake,
+        fake.alice,
+        'exchange',
+        [{ name: 'item', type: Opt.String, value: 'note', focused: true }],
+        { locale: 'zh-CN' },
+      ),
+    );
+    const body = (await res.json()) as {
+      type: number;
+      data: { choices: { name: string; value: string }[] };
+    };
     expect(body.type).toBe(8);
     expect(body.data.choices.map((c) => c.value)).toContain('notebook');
   });
@@ -132,15 +185,29 @@ describe('discord HTTP interactions: dispatch to the command modules', () => {
     assistant.failNext();
     const res = await post(chatInput(fake, fake.alice, 'balance', [], { locale: 'zh-CN' }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ type: 4, data: { content: '抱歉，出了点问题，请稍后再试。', flags: MessageFlags.Ephemeral } });
+    expect(await res.json()).toEqual({
+      type: 4,
+      data: { content: '抱歉，出了点问题，请稍后再试。', flags: MessageFlags.Ephemeral },
+    });
   });
 
   it('updates the pressed message for a button', async () => {
-    const cmd = await post(chatInput(fake, fake.bob, 'redeem', [{ name: 'course', type: Opt.String, value: 'sql-databases' }]));
-    const data = ((await cmd.json()) as { data: { components: { components: { custom_id: string }[] }[] } }).data;
+    const cmd = await post(
+      chatInput(fake, fake.bob, 'redeem', [
+        { name: 'course', type: Opt.String, value: 'sql-databases' },
+      ]),
+    );
+    const data = (
+      (await cmd.json()) as { data: { components: { components: { custom_id: string }[] }[] } }
+    ).data;
     const confirm = data.components[0]!.components[0]!.custom_id;
-    const res = await post(buttonPress(fake, fake.bob, { id: '1', channel_id: fake.channelId, ...data }, confirm));
-    const body = (await res.json()) as { type: number; data: { content: string; components: unknown[] } };
+    const res = await post(
+      buttonPress(fake, fake.bob, { id: '1', channel_id: fake.channelId, ...data }, confirm),
+    );
+    const body = (await res.json()) as {
+      type: number;
+      data: { content: string; components: unknown[] };
+    };
     expect(body.type).toBe(7);
     expect(body.data.components).toEqual([]);
     expect(body.data.content).toMatch(/^Redeemed sql-databases/);

@@ -10,11 +10,19 @@ describe('holds over HTTP', () => {
   let n = 0;
   const key = () => ({ 'idempotency-key': `holds-${++n}` });
   const hold = async (userId: number, amount: number, ttlSeconds?: number) => {
-    const res = await api('POST', '/v1/admin/holds', { body: { userId, amount, reason: 'quote', ...(ttlSeconds ? { ttlSeconds } : {}) }, headers: key() });
+    const res = await api('POST', '/v1/admin/holds', {
+      body: { userId, amount, reason: 'quote', ...(ttlSeconds ? { ttlSeconds } : {}) },
+      headers: key(),
+    });
     expect(res.status, res.text).toBe(201);
     return res.body as { holdId: number; expiresAt: string };
   };
-  const balance = async (userId: number) => (await api('GET', `/v1/users/${userId}/balance`)).body as { balance: number; held: number; available: number };
+  const balance = async (userId: number) =>
+    (await api('GET', `/v1/users/${userId}/balance`)).body as {
+      balance: number;
+      held: number;
+      available: number;
+    };
 
   beforeAll(async () => {
     h = await createHarness({ env: { HOLD_DEFAULT_TTL_SECONDS: '45' } });
@@ -41,7 +49,9 @@ describe('holds over HTTP', () => {
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.error.code).toBe('hold_amount_exceeded');
     // The refusal stays with that request, not with the hold.
-    expect((await api('POST', `/v1/admin/holds/${holdId}/post`, { body: { amount: 101 } })).status).toBe(422);
+    expect(
+      (await api('POST', `/v1/admin/holds/${holdId}/post`, { body: { amount: 101 } })).status,
+    ).toBe(422);
 
     const posted = await api('POST', `/v1/admin/holds/${holdId}/post`, { body: { amount: 40 } });
     expect(posted.status, posted.text).toBe(200);
@@ -68,7 +78,10 @@ describe('holds over HTTP', () => {
     const voided = await api('POST', `/v1/admin/holds/${holdId}/void`);
     expect(voided.status, voided.text).toBe(200);
     expect(voided.body).toEqual({ holdId, replayed: false });
-    expect((await api('POST', `/v1/admin/holds/${holdId}/void`)).body).toEqual({ holdId, replayed: true });
+    expect((await api('POST', `/v1/admin/holds/${holdId}/void`)).body).toEqual({
+      holdId,
+      replayed: true,
+    });
     expect(await balance(user.id)).toMatchObject({ held: 1 });
   });
 
@@ -77,7 +90,10 @@ describe('holds over HTTP', () => {
     const probe = await hold(user.id, 1);
     const next = probe.holdId + 1;
     // The key a keyless void of the next hold uses inside the service, sent by a caller.
-    const grant = await api('POST', '/v1/admin/grants', { body: { userId: user.id, amount: 5, reason: 'x' }, headers: { 'idempotency-key': `hold:${next}:void` } });
+    const grant = await api('POST', '/v1/admin/grants', {
+      body: { userId: user.id, amount: 5, reason: 'x' },
+      headers: { 'idempotency-key': `hold:${next}:void` },
+    });
     expect(grant.status).toBe(201);
 
     const { holdId } = await hold(user.id, 20);

@@ -13,7 +13,11 @@ describe('internal errors', () => {
     const request = () =>
       h.app.request('/v1/admin/grants', {
         method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', 'idempotency-key': 'boom-1' },
+        headers: {
+          authorization: `Bearer ${ADMIN_KEY}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'boom-1',
+        },
         body: JSON.stringify({ userId: 1, amount: 5, reason: 'x' }),
       });
     const ok = await h.app.request('/healthz');
@@ -28,7 +32,9 @@ describe('internal errors', () => {
       const res = await request();
       expect(res.status).toBe(500);
       expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      expect(await res.json()).toEqual({ error: { code: 'internal', message: 'internal error', details: null } });
+      expect(await res.json()).toEqual({
+        error: { code: 'internal', message: 'internal error', details: null },
+      });
     } finally {
       h.services.ledger.credit = credit;
     }

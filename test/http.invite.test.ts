@@ -22,7 +22,8 @@ describe('invite links', () => {
   });
   afterAll(async () => h?.close());
 
-  const page = (path: string, acceptLanguage?: string) => h.app.request(path, { headers: acceptLanguage ? { 'accept-language': acceptLanguage } : {} });
+  const page = (path: string, acceptLanguage?: string) =>
+    h.app.request(path, { headers: acceptLanguage ? { 'accept-language': acceptLanguage } : {} });
 
   it('explains how to join, in Chinese or English by Accept-Language, with secure headers', async () => {
     const zh = await page(`/r/${code}`, 'zh-CN,zh;q=0.9,en;q=0.8');
@@ -40,7 +41,13 @@ describe('invite links', () => {
     expect(policy).toContain(`'sha256-${createHash('sha256').update(css).digest('base64')}'`);
     expect(zh.headers.get('x-frame-options')).toBe('DENY');
 
-    for (const [accept, word] of [['en-US,en;q=0.9', 'Join xuefen'], ['fr-FR, en;q=0.5, zh;q=0.4', 'Join xuefen'], ['en;q=0.3, zh-TW;q=0.8', '加入学分'], ['de', '加入学分'], [undefined, '加入学分']] as const) {
+    for (const [accept, word] of [
+      ['en-US,en;q=0.9', 'Join xuefen'],
+      ['fr-FR, en;q=0.5, zh;q=0.4', 'Join xuefen'],
+      ['en;q=0.3, zh-TW;q=0.8', '加入学分'],
+      ['de', '加入学分'],
+      [undefined, '加入学分'],
+    ] as const) {
       expect(await (await page(`/r/${code}`, accept)).text(), String(accept)).toContain(word);
     }
     expect(await (await page(`/r/${code}?lang=en`, 'zh-CN')).text()).toContain('Join xuefen');
@@ -73,24 +80,47 @@ describe('invite links', () => {
 
   it('applies the code on the web chat turn the page sends (ref), once, for a new user', async () => {
     const browser = http(h.app, {});
-    const first = await browser('POST', '/v1/chat', { body: { user: { channel: 'web', languageCode: 'en' }, ref: code } });
+    const first = await browser('POST', '/v1/chat', {
+      body: { user: { channel: 'web', languageCode: 'en' }, ref: code },
+    });
     expect(first.status).toBe(200);
     expect(first.body.intent).toBe('greeting');
     expect((await api('GET', `/v1/users/${inviter}/referral`)).body.invited).toBe(1);
     // With a key, for a channel identity, as the bots do.
-    const bot = await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'invitee-2' }, ref: code.toLowerCase() } });
+    const bot = await api('POST', '/v1/chat', {
+      body: { user: { channel: 'telegram', externalId: 'invitee-2' }, ref: code.toLowerCase() },
+    });
     expect(bot.status).toBe(200);
     expect((await api('GET', `/v1/users/${inviter}/referral`)).body.invited).toBe(2);
     // The code's Latin letters say nothing of the language: a Chinese browser is greeted in Chinese.
-    const zh = await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'invitee-zh', languageCode: 'zh-CN' }, ref: code } });
+    const zh = await api('POST', '/v1/chat', {
+      body: {
+        user: { channel: 'telegram', externalId: 'invitee-zh', languageCode: 'zh-CN' },
+        ref: code,
+      },
+    });
     expect(zh.body).toMatchObject({ intent: 'greeting', lang: 'zh' });
     expect((await api('GET', `/v1/users/${inviter}/referral`)).body.invited).toBe(3);
     // An unknown code still greets, and binds nobody.
-    expect((await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'invitee-3' }, ref: 'NOSUCHCODE' } })).status).toBe(200);
+    expect(
+      (
+        await api('POST', '/v1/chat', {
+          body: { user: { channel: 'telegram', externalId: 'invitee-3' }, ref: 'NOSUCHCODE' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await api('GET', `/v1/users/${inviter}/referral`)).body.invited).toBe(3);
     // One of text, action or ref.
-    const both = await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'invitee-4' }, ref: code, text: 'hi' } });
+    const both = await api('POST', '/v1/chat', {
+      body: { user: { channel: 'telegram', externalId: 'invitee-4' }, ref: code, text: 'hi' },
+    });
     expect(both.status).toBe(400);
-    expect((await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'invitee-4' }, ref: 'bad code!' } })).status).toBe(400);
+    expect(
+      (
+        await api('POST', '/v1/chat', {
+          body: { user: { channel: 'telegram', externalId: 'invitee-4' }, ref: 'bad code!' },
+        })
+      ).status,
+    ).toBe(400);
   });
 });

@@ -13,7 +13,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    const have = Object.fromEntries(
+      [...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]),
+    );
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
   }
   return 0;
@@ -39,9 +41,20 @@ describe('GET /metrics', () => {
   it('needs an admin key or METRICS_TOKEN, and is in the OpenAPI document', async () => {
     expect((await h.app.request('/metrics')).status).toBe(401);
     // A service key is a valid key of another kind: the permission matrix answers 403.
-    expect((await h.app.request('/metrics', { headers: { authorization: `Bearer ${SERVICE_KEY}` } })).status).toBe(403);
-    expect((await h.app.request('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
-    expect((await h.app.request('/metrics', { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    expect(
+      (await h.app.request('/metrics', { headers: { authorization: `Bearer ${SERVICE_KEY}` } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await h.app.request('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(200);
+    expect(
+      (
+        await h.app.request('/metrics', {
+          headers: { authorization: 'Bearer wrong-token-0123456789' },
+        })
+      ).status,
+    ).toBe(401);
     const admin = await api('GET', '/metrics');
     expect(admin.status).toBe(200);
     expect(admin.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -53,33 +66,58 @@ describe('GET /metrics', () => {
   it('times HTTP requests by method, route pattern and status, never by raw path', async () => {
     const labels = { method: 'GET', route: '/v1/users/:id/balance', status: '200' };
     const before = sample(await scrape(), 'xuefen_http_request_duration_seconds_count', labels);
-    for (let i = 0; i < 3; i++) expect((await api('GET', `/v1/users/${userId}/balance`)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await api('GET', `/v1/users/${userId}/balance`)).status).toBe(200);
     await api('GET', `/v1/users/${userId}/balance`, { key: null });
     await api('GET', `/v1/users/${userId}1234/nothing-here`);
     const text = await scrape();
     expect(sample(text, 'xuefen_http_request_duration_seconds_count', labels)).toBe(before + 3);
-    expect(sample(text, 'xuefen_http_request_duration_seconds_count', { ...labels, status: '401' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'xuefen_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status: '404' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'xuefen_http_request_duration_seconds_bucket', { ...labels, le: '+Inf' })).toBe(before + 3);
+    expect(
+      sample(text, 'xuefen_http_request_duration_seconds_count', { ...labels, status: '401' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'xuefen_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: 'unmatched',
+        status: '404',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'xuefen_http_request_duration_seconds_bucket', { ...labels, le: '+Inf' }),
+    ).toBe(before + 3);
     // No label holds an id: every path segment of a route is a word or a :param.
     expect(text).not.toMatch(/route="[^"]*\/\d+[/"]/);
   });
 
   it('counts ledger operations by kind and outcome, and the sizes of batches', async () => {
     const t0 = await scrape();
-    const grant = (key: string, amount = 5) => api('POST', '/v1/admin/grants', { body: { userId, amount, reason: 'metrics' }, headers: { 'idempotency-key': key } });
+    const grant = (key: string, amount = 5) =>
+      api('POST', '/v1/admin/grants', {
+        body: { userId, amount, reason: 'metrics' },
+        headers: { 'idempotency-key': key },
+      });
     expect((await grant('m-1')).status).toBe(201);
     expect((await grant('m-1')).body.replayed).toBe(true);
-    const refused = await api('POST', '/v1/admin/deductions', { body: { userId, amount: 1_000_000, reason: 'metrics' }, headers: { 'idempotency-key': 'm-2' } });
+    const refused = await api('POST', '/v1/admin/deductions', {
+      body: { userId, amount: 1_000_000, reason: 'metrics' },
+      headers: { 'idempotency-key': 'm-2' },
+    });
     expect(refused.status).toBe(422);
     // Concurrent calls share batches: the batch sizes add up to the calls.
-    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => grant(`m-batch-${i}`, 1)));
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => grant(`m-batch-${i}`, 1)),
+    );
     expect(results.every((r) => r.status === 201)).toBe(true);
     const t1 = await scrape();
-    const delta = (name: string, labels: Record<string, string> = {}) => sample(t1, name, labels) - sample(t0, name, labels);
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      sample(t1, name, labels) - sample(t0, name, labels);
     expect(delta('xuefen_ledger_operations_total', { kind: 'transfer', outcome: 'ok' })).toBe(25);
-    expect(delta('xuefen_ledger_operations_total', { kind: 'transfer', outcome: 'replayed' })).toBe(1);
-    expect(delta('xuefen_ledger_operations_total', { kind: 'transfer', outcome: 'insufficient_points' })).toBe(1);
+    expect(delta('xuefen_ledger_operations_total', { kind: 'transfer', outcome: 'replayed' })).toBe(
+      1,
+    );
+    expect(
+      delta('xuefen_ledger_operations_total', { kind: 'transfer', outcome: 'insufficient_points' }),
+    ).toBe(1);
     expect(delta('xuefen_ledger_batch_size_sum')).toBe(27);
     expect(delta('xuefen_ledger_batch_size_count')).toBeGreaterThan(0);
     expect(delta('xuefen_ledger_batch_size_count')).toBeLessThanOrEqual(27);
@@ -87,23 +125,32 @@ describe('GET /metrics', () => {
 
   it('counts chat turns by intent', async () => {
     const before = sample(await scrape(), 'xuefen_chat_turns_total', { intent: 'balance' });
-    const turn = await api('POST', '/v1/chat', { body: { user: { channel: 'telegram', externalId: 'metrics-chat' }, text: '我有多少积分' } });
+    const turn = await api('POST', '/v1/chat', {
+      body: { user: { channel: 'telegram', externalId: 'metrics-chat' }, text: '我有多少积分' },
+    });
     expect(turn.body.intent).toBe('balance');
-    expect(sample(await scrape(), 'xuefen_chat_turns_total', { intent: 'balance' })).toBe(before + 1);
+    expect(sample(await scrape(), 'xuefen_chat_turns_total', { intent: 'balance' })).toBe(
+      before + 1,
+    );
   });
 
   it('shows the database pool, rate-limit refusals and the process', async () => {
     // Real refusals: the third and fourth check-in of one user within the limit's window.
-    const before = sample(await scrape(), 'xuefen_rate_limited_total', { limit: 'checkin_user' }) || 0;
+    const before =
+      sample(await scrape(), 'xuefen_rate_limited_total', { limit: 'checkin_user' }) || 0;
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await api('POST', `/v1/users/${userId}/checkins`)).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await api('POST', `/v1/users/${userId}/checkins`)).status);
     expect(statuses.slice(2)).toEqual([429, 429]);
     const text = await scrape();
     expect(sample(text, 'xuefen_db_pool_max')).toBe(h.kind === 'postgres' ? 20 : 1);
     expect(text).toMatch(/^xuefen_db_pool_connections\{state="used"\} \d+$/m);
     expect(text).toMatch(/^xuefen_db_pool_connections\{state="free"\} \d+$/m);
     expect(text).toMatch(/^xuefen_db_pool_connections\{state="pending"\} 0$/m);
-    expect(sample(text, 'xuefen_db_pool_connections', { state: 'used' }) + sample(text, 'xuefen_db_pool_connections', { state: 'free' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'xuefen_db_pool_connections', { state: 'used' }) +
+        sample(text, 'xuefen_db_pool_connections', { state: 'free' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'xuefen_rate_limited_total', { limit: 'checkin_user' })).toBe(before + 2);
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
     expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
@@ -115,7 +162,9 @@ describe('the METRICS_PORT listener', () => {
     const open = metricsListenerApp(createConfig({ METRICS_PORT: '3459' }));
     expect((await open.request('/metrics')).status).toBe(200);
     expect((await open.request('/v1/users/1/balance')).status).toBe(404);
-    const guarded = metricsListenerApp(createConfig({ METRICS_PORT: '3459', METRICS_TOKEN: TOKEN }));
+    const guarded = metricsListenerApp(
+      createConfig({ METRICS_PORT: '3459', METRICS_TOKEN: TOKEN }),
+    );
     expect((await guarded.request('/metrics')).status).toBe(401);
     const ok = await guarded.request('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);

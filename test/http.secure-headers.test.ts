@@ -11,7 +11,12 @@ const sha = (text: string) => `'sha256-${createHash('sha256').update(text).diges
 function csp(headers: Headers): Record<string, string[]> {
   const value = headers.get('content-security-policy');
   expect(value, 'Content-Security-Policy').toBeTruthy();
-  return Object.fromEntries(value!.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name!, sources]));
+  return Object.fromEntries(
+    value!
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name!, sources]),
+  );
 }
 
 function expectPageHeaders(res: Response, html: string) {
@@ -24,8 +29,10 @@ function expectPageHeaders(res: Response, html: string) {
   // No inline script runs unless it is this page's own, by hash.
   expect(policy['script-src']).not.toContain("'unsafe-inline'");
   expect(policy['script-src']).not.toContain("'unsafe-eval'");
-  for (const [, code] of html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)) expect(policy['script-src']).toContain(sha(code!));
-  for (const [, css] of html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)) expect(policy['style-src']).toContain(sha(css!));
+  for (const [, code] of html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g))
+    expect(policy['script-src']).toContain(sha(code!));
+  for (const [, css] of html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g))
+    expect(policy['style-src']).toContain(sha(css!));
   expect(res.headers.get('x-frame-options')).toBe('DENY');
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   expect(res.headers.get('referrer-policy')).toBe('no-referrer');
@@ -53,19 +60,27 @@ describe('security headers', () => {
 
   it('guards the sandbox pay pages (the page and the result page)', async () => {
     const u = await newUser(h);
-    const order = await http(h.app)('POST', `/v1/users/${u.id}/orders`, { body: { courseSlug: 'python-basics' }, headers: { 'idempotency-key': 'sec-order' } });
+    const order = await http(h.app)('POST', `/v1/users/${u.id}/orders`, {
+      body: { courseSlug: 'python-basics' },
+      headers: { 'idempotency-key': 'sec-order' },
+    });
     expect(order.status).toBe(201);
     const url = new URL(order.body.payUrl);
     const path = url.pathname;
     const page = await h.app.request(path + url.search);
     expect(page.status).toBe(200);
     expectPageHeaders(page, await page.text());
-    const result = await h.app.request(`${path}/fail${url.search}`, { method: "POST" });
+    const result = await h.app.request(`${path}/fail${url.search}`, { method: 'POST' });
     expectPageHeaders(result, await result.text());
   });
 
   it('sends nosniff with JSON answers, errors included, and no page policy there', async () => {
-    for (const [path, status] of [['/healthz', 200], ['/v1/users/1/balance', 401], ['/no/such/route', 404], ['/openapi.json', 200]] as const) {
+    for (const [path, status] of [
+      ['/healthz', 200],
+      ['/v1/users/1/balance', 401],
+      ['/no/such/route', 404],
+      ['/openapi.json', 200],
+    ] as const) {
       const res = await h.app.request(path);
       expect(res.status).toBe(status);
       expect(res.headers.get('content-type')).toMatch(/json/);

@@ -30,17 +30,32 @@ describe('invalid UTF-8 in a JSON body', () => {
   });
   afterAll(async () => h?.close());
 
-  const send = async (method: string, path: string, body: Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) => {
+  const send = async (
+    method: string,
+    path: string,
+    body: Uint8Array | ReadableStream<Uint8Array>,
+    headers: Record<string, string> = {},
+  ) => {
     const res = await h.app.request(path, {
       method,
       body,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}`, ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ADMIN_KEY}`,
+        ...headers,
+      },
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     } as RequestInit);
-    return { status: res.status, body: (await res.json()) as { error: { code: string; message: string } } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { error: { code: string; message: string } },
+    };
   };
 
-  const expectRefused = (res: { status: number; body: { error: { code: string; message: string } } }) => {
+  const expectRefused = (res: {
+    status: number;
+    body: { error: { code: string; message: string } };
+  }) => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_input');
     expect(res.body.error.message).toMatch(/UTF-8/);
@@ -50,19 +65,35 @@ describe('invalid UTF-8 in a JSON body', () => {
     const externalId = `utf8-${bytes.join('-')}`;
     const declared = bodyWith({ channel: 'web', externalId, displayName: 'x@@y' }, bytes);
     // Once with a Content-Length (how most clients send) and once streamed without one.
-    expectRefused(await send('POST', '/v1/users', declared, { 'content-length': String(declared.byteLength) }));
-    const streamed = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(declared), c.close()) });
+    expectRefused(
+      await send('POST', '/v1/users', declared, { 'content-length': String(declared.byteLength) }),
+    );
+    const streamed = new ReadableStream<Uint8Array>({
+      start: (c) => (c.enqueue(declared), c.close()),
+    });
     expectRefused(await send('POST', '/v1/users', streamed));
     // The same identity with a valid name is new: the refused requests created nothing.
-    const created = await api('POST', '/v1/users', { body: { channel: 'web', externalId, displayName: 'xy' } });
+    const created = await api('POST', '/v1/users', {
+      body: { channel: 'web', externalId, displayName: 'xy' },
+    });
     expect(created.status).toBe(201);
   });
 
   it('refuses it in a grant reason and moves no points', async () => {
-    expectRefused(await send('POST', '/v1/admin/grants', bodyWith({ userId, amount: 5, reason: 'bonus @@' }, [0xff]), { 'idempotency-key': 'utf8-grant' }));
+    expectRefused(
+      await send(
+        'POST',
+        '/v1/admin/grants',
+        bodyWith({ userId, amount: 5, reason: 'bonus @@' }, [0xff]),
+        { 'idempotency-key': 'utf8-grant' },
+      ),
+    );
     expect((await api('GET', `/v1/users/${userId}/balance`)).body.balance).toBe(100);
     // The key was not used up by the refusal: the valid request goes through under it.
-    const ok = await api('POST', '/v1/admin/grants', { body: { userId, amount: 5, reason: 'bonus' }, headers: { 'idempotency-key': 'utf8-grant' } });
+    const ok = await api('POST', '/v1/admin/grants', {
+      body: { userId, amount: 5, reason: 'bonus' },
+      headers: { 'idempotency-key': 'utf8-grant' },
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.replayed).toBe(false);
   });
@@ -70,25 +101,51 @@ describe('invalid UTF-8 in a JSON body', () => {
   it('refuses it in an FAQ entry', async () => {
     const faq = { questions: { zh: ['问@@'], en: ['q'] }, answer: { zh: '答', en: 'a' } };
     expectRefused(await send('PUT', '/v1/admin/faq/utf8-faq', bodyWith(faq, [0xe4, 0xb8])));
-    expect(((await api('GET', '/v1/admin/faq')).body.items as { id: string }[]).some((e) => e.id === 'utf8-faq')).toBe(false);
+    expect(
+      ((await api('GET', '/v1/admin/faq')).body.items as { id: string }[]).some(
+        (e) => e.id === 'utf8-faq',
+      ),
+    ).toBe(false);
   });
 
   it('refuses it in chat text, with a key and without one (the web session)', async () => {
-    const withKey = bodyWith({ user: { channel: 'telegram', externalId: 'utf8-chat' }, text: 'hi @@' }, [0xff, 0xfe]);
+    const withKey = bodyWith(
+      { user: { channel: 'telegram', externalId: 'utf8-chat' }, text: 'hi @@' },
+      [0xff, 0xfe],
+    );
     expectRefused(await send('POST', '/v1/chat', withKey));
     const keyless = bodyWith({ user: { channel: 'web' }, text: '我有多少积分@@' }, [0xe7, 0xa7]);
     expectRefused(await send('POST', '/v1/chat', keyless, { authorization: '' }));
     // No user came of the refused turn.
-    const seen = await api('POST', '/v1/users', { body: { channel: 'telegram', externalId: 'utf8-chat' } });
+    const seen = await api('POST', '/v1/users', {
+      body: { channel: 'telegram', externalId: 'utf8-chat' },
+    });
     expect(seen.status).toBe(201);
   });
 
   it('takes valid UTF-8 of every length (Chinese, emoji, a byte-order mark) as before', async () => {
     const name = '学分 🎓 ok';
-    const res = await send('POST', '/v1/users', new Uint8Array(Buffer.from(JSON.stringify({ channel: 'web', externalId: 'utf8-good', displayName: name }))));
+    const res = await send(
+      'POST',
+      '/v1/users',
+      new Uint8Array(
+        Buffer.from(JSON.stringify({ channel: 'web', externalId: 'utf8-good', displayName: name })),
+      ),
+    );
     expect(res.status).toBe(201);
     expect((res.body as unknown as { displayName: string }).displayName).toBe(name);
-    const chat = await send('POST', '/v1/chat', new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(JSON.stringify({ user: { channel: 'web', externalId: 'utf8-bom' }, text: '你好 👋' }))]));
+    const chat = await send(
+      'POST',
+      '/v1/chat',
+      new Uint8Array([
+        0xef,
+        0xbb,
+        0xbf,
+        ...Buffer.from(
+          JSON.stringify({ user: { channel: 'web', externalId: 'utf8-bom' }, text: '你好 👋' }),
+        ),
+      ]),
+    );
     expect(chat.status).toBe(200);
   });
 });

@@ -3,12 +3,27 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query, queryOne } from '../src/db/sql.js';
-import { createHarness, newUser, postgresAvailable, uniqueKey, type Harness } from './support/harness.js';
+import {
+  createHarness,
+  newUser,
+  postgresAvailable,
+  uniqueKey,
+  type Harness,
+} from './support/harness.js';
 
 type Op = { fn: string; p: Record<string, unknown> };
-type Result = { status: string; entryId?: number; code?: string; replayed?: boolean; accounts?: Record<string, { balance: number; held: number }> };
+type Result = {
+  status: string;
+  entryId?: number;
+  code?: string;
+  replayed?: boolean;
+  accounts?: Record<string, { balance: number; held: number }>;
+};
 
-if (!postgresAvailable()) console.warn('[ledger.batch] SKIPPED "a copy of a request committed meanwhile…": needs a second PostgreSQL connection (TEST_DATABASE_URL)');
+if (!postgresAvailable())
+  console.warn(
+    '[ledger.batch] SKIPPED "a copy of a request committed meanwhile…": needs a second PostgreSQL connection (TEST_DATABASE_URL)',
+  );
 
 describe('ledger batches', () => {
   let h: Harness;
@@ -22,16 +37,44 @@ describe('ledger batches', () => {
   afterAll(async () => h?.close());
 
   const sql = <T>(text: string, params: unknown[] = []) => query<T>(h.services.em, text, params);
-  const transfer = (key: string, postings: { account: number; amount: number; expiresAt?: string }[]): Op => ({
+  const transfer = (
+    key: string,
+    postings: { account: number; amount: number; expiresAt?: string }[],
+  ): Op => ({
     fn: 'xf_transfer',
-    p: { key, hash: `hash-${key}`, kind: 'grant.admin', actor: 'test', reason: 'batch', metadata: {}, postings, expiry: { months: 12, tz: 'Asia/Shanghai' } },
+    p: {
+      key,
+      hash: `hash-${key}`,
+      kind: 'grant.admin',
+      actor: 'test',
+      reason: 'batch',
+      metadata: {},
+      postings,
+      expiry: { months: 12, tz: 'Asia/Shanghai' },
+    },
   });
-  const grant = (account: number, amount: number, key = uniqueKey('g')) => transfer(key, [{ account: issuance, amount: -amount }, { account, amount }]);
-  const deduct = (account: number, amount: number, key = uniqueKey('d')) => transfer(key, [{ account, amount: -amount }, { account: redemption, amount }]);
-  const fast = async (ops: Op[]) => (await queryOne<{ r: Result[] | null }>(h.services.em, `select xf_batch_fast(?::jsonb) as r`, [JSON.stringify(ops)]))!.r;
-  const batch = async (ops: Op[]) => (await queryOne<{ r: Result[] }>(h.services.em, `select xf_batch(?::jsonb) as r`, [JSON.stringify(ops)]))!.r;
-  const wallet = async (balance = 0) => h.services.ledger.userAccount((await newUser(h, { balance })).id);
-  const verify = async () => expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
+  const grant = (account: number, amount: number, key = uniqueKey('g')) =>
+    transfer(key, [
+      { account: issuance, amount: -amount },
+      { account, amount },
+    ]);
+  const deduct = (account: number, amount: number, key = uniqueKey('d')) =>
+    transfer(key, [
+      { account, amount: -amount },
+      { account: redemption, amount },
+    ]);
+  const fast = async (ops: Op[]) =>
+    (await queryOne<{ r: Result[] | null }>(h.services.em, `select xf_batch_fast(?::jsonb) as r`, [
+      JSON.stringify(ops),
+    ]))!.r;
+  const batch = async (ops: Op[]) =>
+    (await queryOne<{ r: Result[] }>(h.services.em, `select xf_batch(?::jsonb) as r`, [
+      JSON.stringify(ops),
+    ]))!.r;
+  const wallet = async (balance = 0) =>
+    h.services.ledger.userAccount((await newUser(h, { balance })).id);
+  const verify = async () =>
+    expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
 
   it('applies a clean batch set-based, with the same entries, lots and replays as one by one', async () => {
     const [a, b, c] = [await wallet(0), await wallet(500), await wallet(50)];
@@ -46,24 +89,39 @@ describe('ledger batches', () => {
       `select e.kind, e.actor, (select count(*) from ledger_posting p where p.entry_id = e.id) as n from ledger_entry e where e.id = ?`,
       [results![0]!.entryId],
     );
-    expect({ ...entry, n: Number(entry!.n) }).toMatchObject({ kind: 'grant.admin', actor: 'test', n: 2 });
-    const lots = await sql<{ amount: string; remaining: string; expires_at: Date | null }>(`select amount, remaining, expires_at from ledger_lot where entry_id = ?`, [results![0]!.entryId]);
+    expect({ ...entry, n: Number(entry!.n) }).toMatchObject({
+      kind: 'grant.admin',
+      actor: 'test',
+      n: 2,
+    });
+    const lots = await sql<{ amount: string; remaining: string; expires_at: Date | null }>(
+      `select amount, remaining, expires_at from ledger_lot where entry_id = ?`,
+      [results![0]!.entryId],
+    );
     expect(lots).toHaveLength(1);
     expect([Number(lots[0]!.amount), Number(lots[0]!.remaining)]).toEqual([120, 120]);
     expect(lots[0]!.expires_at).not.toBeNull();
     // The debit consumed b's lot, as the per-operation path does.
-    const uses = await sql<{ amount: string }>(`select amount from ledger_lot_use where entry_id = ?`, [results![1]!.entryId]);
+    const uses = await sql<{ amount: string }>(
+      `select amount from ledger_lot_use where entry_id = ?`,
+      [results![1]!.entryId],
+    );
     expect(uses.map((u) => Number(u.amount))).toEqual([200]);
     // Sent again, the batch is a replay of each operation (per-operation path).
     const again = await batch(ops);
-    expect(again.map((r) => [r.entryId, r.replayed])).toEqual(results!.map((r) => [r.entryId, true]));
+    expect(again.map((r) => [r.entryId, r.replayed])).toEqual(
+      results!.map((r) => [r.entryId, true]),
+    );
     await verify();
   });
 
   it('takes a debit lot by lot, earliest expiry first, when its first lot does not cover it', async () => {
     const [a, b] = [await wallet(50), await wallet(10)];
     const soon = new Date(Date.now() + 86_400_000).toISOString();
-    const early = transfer(uniqueKey('g'), [{ account: issuance, amount: -40 }, { account: a, amount: 40, expiresAt: soon }]);
+    const early = transfer(uniqueKey('g'), [
+      { account: issuance, amount: -40 },
+      { account: a, amount: 40, expiresAt: soon },
+    ]);
     expect(await fast([early])).not.toBeNull();
     const results = await fast([deduct(a, 70), deduct(b, 10)]);
     expect(results!.map((r) => r.status)).toEqual(['ok', 'ok']);
@@ -75,14 +133,18 @@ describe('ledger batches', () => {
     // The lot expiring tomorrow goes first, the rest comes from the older, later-expiring one.
     expect(uses.map((u) => Number(u.amount))).toEqual([40, 30]);
     expect(new Date(uses[0]!.expires_at).toISOString()).toBe(soon);
-    const open = await sql<{ remaining: string }>(`select remaining from ledger_lot where account_id = ? order by expires_at, id`, [a]);
+    const open = await sql<{ remaining: string }>(
+      `select remaining from ledger_lot where account_id = ? order by expires_at, id`,
+      [a],
+    );
     expect(open.map((l) => Number(l.remaining))).toEqual([0, 20]);
     await verify();
   });
 
   it('declines, having written nothing, every batch that is not clean', async () => {
     const [a, b, c] = [await wallet(100), await wallet(100), await wallet(100)];
-    const entries = async () => Number((await sql<{ n: string }>(`select count(*) as n from ledger_entry`))[0]!.n);
+    const entries = async () =>
+      Number((await sql<{ n: string }>(`select count(*) as n from ledger_entry`))[0]!.n);
     const entriesBefore = await entries();
     const used = grant(a, 1);
     expect(await fast([used])).not.toBeNull();
@@ -92,12 +154,29 @@ describe('ledger batches', () => {
       [grant(a, 5), deduct(b, 1000)], // a debit not covered
       [grant(a, 5), grant(987654321, 5)], // an unknown account
       [grant(a, 5, 'same-key'), grant(b, 5, 'same-key')], // one key twice
-      [grant(a, 5), { fn: 'xf_hold_reserve', p: { key: uniqueKey('h'), hash: 'h', account: b, amount: 1, ttlSeconds: 60, kind: 'hold', actor: 't', reason: 'r' } }],
+      [
+        grant(a, 5),
+        {
+          fn: 'xf_hold_reserve',
+          p: {
+            key: uniqueKey('h'),
+            hash: 'h',
+            account: b,
+            amount: 1,
+            ttlSeconds: 60,
+            kind: 'hold',
+            actor: 't',
+            reason: 'r',
+          },
+        },
+      ],
     ];
     for (const ops of declined) expect(await fast(ops)).toBeNull();
     // A key seen before, in an otherwise clean batch, ends the fast path on a unique
     // index, having written nothing (xf_batch then goes operation by operation and replays it).
-    await expect(fast([grant(c, 5), used])).rejects.toThrow(/duplicate key value violates unique constraint/);
+    await expect(fast([grant(c, 5), used])).rejects.toThrow(
+      /duplicate key value violates unique constraint/,
+    );
     const [fresh, replayed] = await batch([grant(c, 5), used]);
     expect(fresh).toMatchObject({ status: 'ok' });
     expect(replayed).toMatchObject({ status: 'ok', replayed: true });
@@ -114,26 +193,40 @@ describe('ledger batches', () => {
     await verify();
   });
 
-  it.runIf(postgresAvailable())('a copy of a request committed meanwhile by another transaction is replayed, not applied twice', async () => {
-    const a = await wallet(0);
-    const op = grant(a, 40);
-    const other = new pg.Client({ connectionString: h.orm.config.get('clientUrl') as string });
-    await other.connect();
-    try {
-      await other.query('begin');
-      const first = (await other.query(`select xf_batch($1::jsonb) as r`, [JSON.stringify([op, grant(await wallet(0), 1)])])).rows[0].r as Result[];
-      // This batch waits on the uncommitted key, then finds it taken and replays it.
-      const second = batch([op, grant(await wallet(0), 2)]);
-      await new Promise((r) => setTimeout(r, 200));
-      await other.query('commit');
-      const results = await second;
-      expect(results[0]).toMatchObject({ status: 'ok', entryId: first[0]!.entryId, replayed: true });
-      expect(results[1]!.status).toBe('ok');
-    } finally {
-      await other.end();
-    }
-    const [owner] = await sql<{ user_id: string }>(`select user_id from ledger_account where id = ?`, [a]);
-    expect((await h.services.ledgerQueries.balance(Number(owner!.user_id))).balance).toBe(40);
-    await verify();
-  });
+  it.runIf(postgresAvailable())(
+    'a copy of a request committed meanwhile by another transaction is replayed, not applied twice',
+    async () => {
+      const a = await wallet(0);
+      const op = grant(a, 40);
+      const other = new pg.Client({ connectionString: h.orm.config.get('clientUrl') as string });
+      await other.connect();
+      try {
+        await other.query('begin');
+        const first = (
+          await other.query(`select xf_batch($1::jsonb) as r`, [
+            JSON.stringify([op, grant(await wallet(0), 1)]),
+          ])
+        ).rows[0].r as Result[];
+        // This batch waits on the uncommitted key, then finds it taken and replays it.
+        const second = batch([op, grant(await wallet(0), 2)]);
+        await new Promise((r) => setTimeout(r, 200));
+        await other.query('commit');
+        const results = await second;
+        expect(results[0]).toMatchObject({
+          status: 'ok',
+          entryId: first[0]!.entryId,
+          replayed: true,
+        });
+        expect(results[1]!.status).toBe('ok');
+      } finally {
+        await other.end();
+      }
+      const [owner] = await sql<{ user_id: string }>(
+        `select user_id from ledger_account where id = ?`,
+        [a],
+      );
+      expect((await h.services.ledgerQueries.balance(Number(owner!.user_id))).balance).toBe(40);
+      await verify();
+    },
+  );
 });

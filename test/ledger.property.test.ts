@@ -24,15 +24,33 @@ const user = fc.integer({ min: 0, max: USERS - 1 });
 const index = fc.nat({ max: 50 });
 const op: fc.Arbitrary<Op> = fc.oneof(
   // days: the lot's expiry in days from now; null: the default (end of the 12th month)
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('grant' as const), u: user, amt: amount, days: fc.option(fc.integer({ min: 1, max: 800 })) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('grant' as const),
+      u: user,
+      amt: amount,
+      days: fc.option(fc.integer({ min: 1, max: 800 })),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('deduct' as const), u: user, amt: amount }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('reserve' as const), u: user, amt: amount }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('post' as const), i: index, partial: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('post' as const), i: index, partial: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('void' as const), i: index }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('expireHold' as const), i: index }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('reverse' as const), i: index }) },
   { weight: 1, arbitrary: fc.constant({ t: 'replay' as const }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('expireLots' as const), u: user, oldestOnly: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('expireLots' as const),
+      u: user,
+      oldestOnly: fc.boolean(),
+    }),
+  },
 );
 
 // Every run starts with points and a hold for each user, so spending, expiry and the holds'
@@ -46,7 +64,12 @@ const opening: Op[] = [0, 1, 2].flatMap((u) => [
 interface Model {
   balance: number[];
   held: number[];
-  holds: { id: number; u: number; amt: number; status: 'active' | 'posted' | 'voided' | 'expired' }[];
+  holds: {
+    id: number;
+    u: number;
+    amt: number;
+    status: 'active' | 'posted' | 'voided' | 'expired';
+  }[];
   entries: { id: number; u: number; delta: number; reversed: boolean; isReversal: boolean }[];
   lastGrant?: { key: string; u: number; amt: number; expiresAt?: string; entryId: number };
 }
@@ -61,7 +84,11 @@ describe('ledger model-based property', () => {
   it('matches the model and verifies after every step', { timeout: 180_000 }, async () => {
     const ledger = h.services.ledger;
     const sql = (text: string, params: unknown[] = []) => query(h.services.em, text, params);
-    const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e) => (e as { code?: string }).code ?? String(e));
+    const code = async (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e) => (e as { code?: string }).code ?? String(e),
+      );
 
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 8, maxLength: 24 }), async (generated) => {
@@ -69,7 +96,9 @@ describe('ledger model-based property', () => {
         // Earlier runs may have left expired points that their holds no longer protect: they go
         // now, so each expiry run below moves only this run's points.
         await ledger.runExpiry();
-        const ids = await Promise.all(Array.from({ length: USERS }, async () => (await newUser(h)).id));
+        const ids = await Promise.all(
+          Array.from({ length: USERS }, async () => (await newUser(h)).id),
+        );
         const m: Model = { balance: [0, 0, 0], held: [0, 0, 0], holds: [], entries: [] };
         const avail = (u: number) => m.balance[u]! - m.held[u]!;
         const userOf = new Map<number, number>();
@@ -80,7 +109,10 @@ describe('ledger model-based property', () => {
             `select account_id, sum(remaining)::bigint as due from ledger_lot where account_id = any(?::bigint[]) and remaining > 0 and expires_at <= now() group by account_id`,
             [`{${[...userOf.keys()].join(',')}}`],
           );
-          return rows.map((row) => ({ u: userOf.get(Number(row.account_id))!, due: Number(row.due) }));
+          return rows.map((row) => ({
+            u: userOf.get(Number(row.account_id))!,
+            due: Number(row.due),
+          }));
         };
         // What a debit, hold or reversal does first: the user's due points that no hold covers go.
         const sweepModel = async (u: number) => {
@@ -121,21 +153,49 @@ describe('ledger model-based property', () => {
           switch (o.t) {
             case 'grant': {
               const key = uniqueKey('g');
-              const expiresAt = o.days === null ? undefined : new Date(Date.now() + o.days * 86_400_000).toISOString();
-              const r = await ledger.credit({ key, userId: ids[o.u]!, amount: o.amt, reason: 'p', actor: 'prop', expiresAt });
+              const expiresAt =
+                o.days === null
+                  ? undefined
+                  : new Date(Date.now() + o.days * 86_400_000).toISOString();
+              const r = await ledger.credit({
+                key,
+                userId: ids[o.u]!,
+                amount: o.amt,
+                reason: 'p',
+                actor: 'prop',
+                expiresAt,
+              });
               m.balance[o.u]! += o.amt;
-              m.entries.push({ id: r.entryId, u: o.u, delta: o.amt, reversed: false, isReversal: false });
+              m.entries.push({
+                id: r.entryId,
+                u: o.u,
+                delta: o.amt,
+                reversed: false,
+                isReversal: false,
+              });
               m.lastGrant = { key, u: o.u, amt: o.amt, expiresAt, entryId: r.entryId };
               break;
             }
             case 'deduct': {
               await sweepModel(o.u);
               const ok = avail(o.u) >= o.amt;
-              const p = ledger.debit({ key: uniqueKey('d'), userId: ids[o.u]!, amount: o.amt, reason: 'p', actor: 'prop' });
+              const p = ledger.debit({
+                key: uniqueKey('d'),
+                userId: ids[o.u]!,
+                amount: o.amt,
+                reason: 'p',
+                actor: 'prop',
+              });
               if (ok) {
                 const r = await p;
                 m.balance[o.u]! -= o.amt;
-                m.entries.push({ id: r.entryId, u: o.u, delta: -o.amt, reversed: false, isReversal: false });
+                m.entries.push({
+                  id: r.entryId,
+                  u: o.u,
+                  delta: -o.amt,
+                  reversed: false,
+                  isReversal: false,
+                });
                 await expectEarliestLotsSpent(r.entryId);
               } else expect(await code(p)).toBe('insufficient_points');
               break;
@@ -143,7 +203,14 @@ describe('ledger model-based property', () => {
             case 'reserve': {
               await sweepModel(o.u);
               const ok = avail(o.u) >= o.amt;
-              const p = ledger.reserve({ key: uniqueKey('h'), userId: ids[o.u]!, amount: o.amt, ttlSeconds: 3600, reason: 'p', actor: 'prop' });
+              const p = ledger.reserve({
+                key: uniqueKey('h'),
+                userId: ids[o.u]!,
+                amount: o.amt,
+                ttlSeconds: 3600,
+                reason: 'p',
+                actor: 'prop',
+              });
               if (ok) {
                 const r = await p;
                 m.held[o.u]! += o.amt;
@@ -157,7 +224,10 @@ describe('ledger model-based property', () => {
               const hold = m.holds[o.i % Math.max(1, m.holds.length)];
               if (!hold) break;
               if (o.t === 'expireHold') {
-                await sql(`update ledger_hold set expires_at = now() - interval '1 second' where id = ? and status = 'active'`, [hold.id]);
+                await sql(
+                  `update ledger_hold set expires_at = now() - interval '1 second' where id = ? and status = 'active'`,
+                  [hold.id],
+                );
                 const expected = await dueLots();
                 const run = await ledger.runExpiry();
                 expect(run.holdsReleased).toBe(hold.status === 'active' ? 1 : 0);
@@ -170,9 +240,14 @@ describe('ledger model-based property', () => {
                 break;
               }
               const postAmt = o.t === 'post' && o.partial ? Math.floor(hold.amt / 2) : hold.amt;
-              const p = o.t === 'post' ? ledger.postHold({ holdId: hold.id, amount: postAmt, key: uniqueKey('p') }) : ledger.voidHold({ holdId: hold.id, key: uniqueKey('v') });
+              const p =
+                o.t === 'post'
+                  ? ledger.postHold({ holdId: hold.id, amount: postAmt, key: uniqueKey('p') })
+                  : ledger.voidHold({ holdId: hold.id, key: uniqueKey('v') });
               if (hold.status !== 'active') {
-                expect(await code(p)).toBe(hold.status === 'expired' ? 'hold_expired' : 'hold_not_active');
+                expect(await code(p)).toBe(
+                  hold.status === 'expired' ? 'hold_expired' : 'hold_not_active',
+                );
                 break;
               }
               const r = await p;
@@ -182,7 +257,13 @@ describe('ledger model-based property', () => {
                 m.balance[hold.u]! -= postAmt;
                 const entryId = (r as unknown as { entryId: number | null }).entryId;
                 if (postAmt > 0) {
-                  m.entries.push({ id: entryId!, u: hold.u, delta: -postAmt, reversed: false, isReversal: false });
+                  m.entries.push({
+                    id: entryId!,
+                    u: hold.u,
+                    delta: -postAmt,
+                    reversed: false,
+                    isReversal: false,
+                  });
                   await expectEarliestLotsSpent(entryId!);
                 }
               }
@@ -199,22 +280,41 @@ describe('ledger model-based property', () => {
                 expect((await ledger.runExpiry()).points).toBe(expireModel(due));
               }
               const fromWallet = e.delta > 0 ? e.delta - (await expiredOf(e.id)) : e.delta;
-              const p = ledger.reverse({ entryId: e.id, key: uniqueKey('r'), actor: 'prop', reason: 'p' });
+              const p = ledger.reverse({
+                entryId: e.id,
+                key: uniqueKey('r'),
+                actor: 'prop',
+                reason: 'p',
+              });
               if (e.isReversal) expect(await code(p)).toBe('not_reversible');
               else if (e.reversed) expect(await code(p)).toBe('already_reversed');
-              else if (fromWallet > 0 && avail(e.u) < fromWallet) expect(await code(p)).toBe('insufficient_points');
+              else if (fromWallet > 0 && avail(e.u) < fromWallet)
+                expect(await code(p)).toBe('insufficient_points');
               else {
                 const r = await p;
                 m.balance[e.u]! -= fromWallet;
                 e.reversed = true;
-                m.entries.push({ id: r.entryId, u: e.u, delta: -e.delta, reversed: false, isReversal: true });
+                m.entries.push({
+                  id: r.entryId,
+                  u: e.u,
+                  delta: -e.delta,
+                  reversed: false,
+                  isReversal: true,
+                });
               }
               break;
             }
             case 'replay': {
               const g = m.lastGrant;
               if (!g) break;
-              const r = await ledger.credit({ key: g.key, userId: ids[g.u]!, amount: g.amt, reason: 'p', actor: 'prop', expiresAt: g.expiresAt });
+              const r = await ledger.credit({
+                key: g.key,
+                userId: ids[g.u]!,
+                amount: g.amt,
+                reason: 'p',
+                actor: 'prop',
+                expiresAt: g.expiresAt,
+              });
               expect(r).toMatchObject({ entryId: g.entryId, replayed: true });
               break;
             }
@@ -238,18 +338,37 @@ describe('ledger model-based property', () => {
           }
           // The ledger's balance is the model's; the balance users see leaves out what is past its
           // expiry and not held, before any run has moved it.
-          const cached = await sql(`select a.user_id, a.balance from ledger_account a where a.user_id = any(?::bigint[]) and a.kind = 'wallet'`, [`{${ids.join(',')}}`]);
+          const cached = await sql(
+            `select a.user_id, a.balance from ledger_account a where a.user_id = any(?::bigint[]) and a.kind = 'wallet'`,
+            [`{${ids.join(',')}}`],
+          );
           const due = new Map((await dueLots()).map((d) => [d.u, d.due]));
           for (let u = 0; u < USERS; u++) {
-            const ledgerBalance = Number(cached.find((row) => Number(row.user_id) === ids[u])?.balance ?? 0);
+            const ledgerBalance = Number(
+              cached.find((row) => Number(row.user_id) === ids[u])?.balance ?? 0,
+            );
             const b = await h.services.ledgerQueries.balance(ids[u]!);
             const seen = m.balance[u]! - Math.max(0, Math.min(due.get(u) ?? 0, avail(u)));
-            expect({ u, op: o.t, ledgerBalance, balance: b.balance, held: b.held }).toEqual({ u, op: o.t, ledgerBalance: m.balance[u], balance: seen, held: m.held[u] });
+            expect({ u, op: o.t, ledgerBalance, balance: b.balance, held: b.held }).toEqual({
+              u,
+              op: o.t,
+              ledgerBalance: m.balance[u],
+              balance: seen,
+              held: m.held[u],
+            });
           }
           if (m.holds.length) {
-            const rows = await sql(`select id, status from ledger_hold where id = any(?::bigint[])`, [`{${m.holds.map((x) => x.id).join(',')}}`]);
+            const rows = await sql(
+              `select id, status from ledger_hold where id = any(?::bigint[])`,
+              [`{${m.holds.map((x) => x.id).join(',')}}`],
+            );
             const status = new Map(rows.map((row) => [Number(row.id), String(row.status)]));
-            for (const x of m.holds) expect({ hold: x.id, op: o.t, status: status.get(x.id) }).toEqual({ hold: x.id, op: o.t, status: x.status });
+            for (const x of m.holds)
+              expect({ hold: x.id, op: o.t, status: status.get(x.id) }).toEqual({
+                hold: x.id,
+                op: o.t,
+                status: x.status,
+              });
           }
           const report = await h.services.ledgerQueries.verify();
           expect(report.violations).toEqual([]);

@@ -21,7 +21,9 @@ describe(`ledger:verify command on ${kind}`, () => {
   beforeAll(async () => {
     h = await createHarness({ dataDir });
     await newUser(h, { balance: 300 });
-    env = dataDir ? { DATABASE_URL: '', DATA_DIR: dataDir } : { DATABASE_URL: h.orm.config.get('clientUrl') as string };
+    env = dataDir
+      ? { DATABASE_URL: '', DATA_DIR: dataDir }
+      : { DATABASE_URL: h.orm.config.get('clientUrl') as string };
     if (dataDir) await h.orm.close(true);
   });
   afterAll(async () => {
@@ -29,9 +31,14 @@ describe(`ledger:verify command on ${kind}`, () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
   const verify = () =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/ledger-verify.ts'], { env: { ...process.env, ...env } }).then(
+    run(process.execPath, ['--import', 'tsx', 'scripts/ledger-verify.ts'], {
+      env: { ...process.env, ...env },
+    }).then(
       (r) => ({ code: 0, out: r.stdout + r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        out: e.stdout + e.stderr,
+      }),
     );
   const tamper = async (sql: string) => {
     if (!dataDir) return void (await query(h.services.em, sql));

@@ -13,12 +13,52 @@ describe('ledger verifier', () => {
     h = await createHarness();
     const u = await newUser(h);
     const ledger = h.services.ledger;
-    await ledger.credit({ key: uniqueKey('c'), userId: u.id, amount: 100, reason: 'a', actor: 'test', expiresAt: '2030-01-01T00:00:00Z' });
-    await ledger.credit({ key: uniqueKey('c'), userId: u.id, amount: 100, reason: 'b', actor: 'test', expiresAt: '2031-01-01T00:00:00Z' });
-    const spend = await ledger.debit({ key: uniqueKey('d'), userId: u.id, amount: 150, reason: 'spend', actor: 'test' });
-    await ledger.reverse({ entryId: spend.entryId, key: uniqueKey('r'), actor: 'test', reason: 'refund' });
-    await ledger.debit({ key: uniqueKey('d'), userId: u.id, amount: 30, reason: 'spend', actor: 'test' });
-    holdId = (await ledger.reserve({ key: uniqueKey('h'), userId: u.id, amount: 40, ttlSeconds: 600, reason: 'quote', actor: 'test' })).holdId;
+    await ledger.credit({
+      key: uniqueKey('c'),
+      userId: u.id,
+      amount: 100,
+      reason: 'a',
+      actor: 'test',
+      expiresAt: '2030-01-01T00:00:00Z',
+    });
+    await ledger.credit({
+      key: uniqueKey('c'),
+      userId: u.id,
+      amount: 100,
+      reason: 'b',
+      actor: 'test',
+      expiresAt: '2031-01-01T00:00:00Z',
+    });
+    const spend = await ledger.debit({
+      key: uniqueKey('d'),
+      userId: u.id,
+      amount: 150,
+      reason: 'spend',
+      actor: 'test',
+    });
+    await ledger.reverse({
+      entryId: spend.entryId,
+      key: uniqueKey('r'),
+      actor: 'test',
+      reason: 'refund',
+    });
+    await ledger.debit({
+      key: uniqueKey('d'),
+      userId: u.id,
+      amount: 30,
+      reason: 'spend',
+      actor: 'test',
+    });
+    holdId = (
+      await ledger.reserve({
+        key: uniqueKey('h'),
+        userId: u.id,
+        amount: 40,
+        ttlSeconds: 600,
+        reason: 'quote',
+        actor: 'test',
+      })
+    ).holdId;
     await ledger.postHold({ holdId, amount: 25, key: uniqueKey('p') });
     account = await ledger.userAccount(u.id);
   });
@@ -61,12 +101,17 @@ describe('ledger verifier', () => {
   });
 
   it('finds a posted hold relabelled as expired while its entry still names it', async () => {
-    const found = await violationsAfter(`update ledger_hold set status = 'expired', posted_amount = null, entry_id = null where id = ?`, [holdId]);
+    const found = await violationsAfter(
+      `update ledger_hold set status = 'expired', posted_amount = null, entry_id = null where id = ?`,
+      [holdId],
+    );
     expect(found).toMatch(/entry posted from a hold that does not name it/);
   });
 
   it('finds a cached balance on a system account', async () => {
-    const found = await violationsAfter(`update ledger_account set balance = 5 where code = 'issuance'`);
+    const found = await violationsAfter(
+      `update ledger_account set balance = 5 where code = 'issuance'`,
+    );
     expect(found).toMatch(/system account has a cached balance or held amount: issuance/);
   });
 });

@@ -31,7 +31,11 @@ const start = (env: Record<string, string>) =>
 async function api(port: number, method: string, path: string, body?: unknown, key = 'g1') {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method,
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': key },
+    headers: {
+      authorization: `Bearer ${KEY}`,
+      'content-type': 'application/json',
+      'idempotency-key': key,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
@@ -56,7 +60,15 @@ describe(`the service process on ${kind}`, () => {
     const user = await api(port, 'POST', '/v1/users', { channel: 'web', externalId: 'restart' });
     expect(user.status).toBe(201);
     // Requests in flight when SIGTERM arrives still complete.
-    const inFlight = Array.from({ length: 20 }, (_, i) => api(port, 'POST', '/v1/admin/grants', { userId: user.body.id, amount: 100, reason: 'r' }, `g-${i}`));
+    const inFlight = Array.from({ length: 20 }, (_, i) =>
+      api(
+        port,
+        'POST',
+        '/v1/admin/grants',
+        { userId: user.body.id, amount: 100, reason: 'r' },
+        `g-${i}`,
+      ),
+    );
     await Promise.race(inFlight); // the server is busy with the batch when the signal arrives
     first.child.kill('SIGTERM');
     const results = await Promise.allSettled(inFlight);

@@ -19,7 +19,10 @@ afterEach(async () => {
 });
 
 const event = (userId: number, type: string, data: Record<string, unknown>) =>
-  st.api('POST', '/v1/events', { body: { type, userId, data }, headers: { 'idempotency-key': uniqueKey('ev') } });
+  st.api('POST', '/v1/events', {
+    body: { type, userId, data },
+    headers: { 'idempotency-key': uniqueKey('ev') },
+  });
 const membership = async (id: number) => (await st.api('GET', `/v1/users/${id}/membership`)).body;
 
 describe('membership tiers', () => {
@@ -27,10 +30,19 @@ describe('membership tiers', () => {
     await st.api('PATCH', '/v1/admin/rules/purchase.other', { body: { applyMultiplier: false } });
     const u = await user(st);
     await event(u.id, 'purchase.completed', { purchaseId: 'p1', amountFen: 498_000 });
-    expect(await membership(u.id)).toMatchObject({ tier: 'normal', earned365: 4980, next: { tier: 'advanced', pointsNeeded: 20 } });
+    expect(await membership(u.id)).toMatchObject({
+      tier: 'normal',
+      earned365: 4980,
+      next: { tier: 'advanced', pointsNeeded: 20 },
+    });
     await event(u.id, 'quiz.passed', { quizId: 'q1' });
     const adv = await membership(u.id);
-    expect(adv).toMatchObject({ tier: 'advanced', earned365: 5000, benefits: { multiplierPermille: 1500, redemptionDiscountPct: 10 }, next: { tier: 'vip', pointsNeeded: 15000 } });
+    expect(adv).toMatchObject({
+      tier: 'advanced',
+      earned365: 5000,
+      benefits: { multiplierPermille: 1500, redemptionDiscountPct: 10 },
+      next: { tier: 'vip', pointsNeeded: 15000 },
+    });
     expect(adv.history[0]).toMatchObject({ from: 'normal', to: 'advanced', reason: 'earned' });
     st.clock.advance(2 * MINUTE);
     expect((await event(u.id, 'quiz.passed', { quizId: 'q2' })).body.points).toBe(30);
@@ -38,12 +50,19 @@ describe('membership tiers', () => {
     expect(await membership(u.id)).toMatchObject({ tier: 'advanced', earned365: 19999 });
     st.clock.advance(2 * MINUTE);
     await event(u.id, 'quiz.passed', { quizId: 'q3' });
-    expect(await membership(u.id)).toMatchObject({ tier: 'vip', next: null, benefits: { multiplierPermille: 2000, vipFreeCourses: true } });
+    expect(await membership(u.id)).toMatchObject({
+      tier: 'vip',
+      next: null,
+      benefits: { multiplierPermille: 2000, vipFreeCourses: true },
+    });
 
     // Spending never demotes: release the pending points and spend them.
     st.clock.advance(8 * DAY);
     await st.s.rewards.releasePending();
-    const r = await st.api('POST', `/v1/users/${u.id}/redemptions`, { body: { kind: 'course', slug: 'time-management' }, headers: { 'idempotency-key': uniqueKey() } });
+    const r = await st.api('POST', `/v1/users/${u.id}/redemptions`, {
+      body: { kind: 'course', slug: 'time-management' },
+      headers: { 'idempotency-key': uniqueKey() },
+    });
     expect(r.body.pointsCharged).toBe(5520);
     await st.s.membership.runDaily();
     expect((await membership(u.id)).tier).toBe('vip');
@@ -63,25 +82,64 @@ describe('identity linking', () => {
     const dc = await user(st, { channel: 'discord', externalId: 'dc-42' });
     const soon = new Date(Date.now() + 20 * DAY).toISOString();
     const later = new Date(Date.now() + 200 * DAY).toISOString();
-    await st.s.ledger.credit({ key: uniqueKey(), userId: tg.id, amount: 30000, reason: 'seed', actor: 't', expiresAt: later });
-    await st.s.ledger.credit({ key: uniqueKey(), userId: dc.id, amount: 40000, reason: 'seed', actor: 't', expiresAt: later });
+    await st.s.ledger.credit({
+      key: uniqueKey(),
+      userId: tg.id,
+      amount: 30000,
+      reason: 'seed',
+      actor: 't',
+      expiresAt: later,
+    });
+    await st.s.ledger.credit({
+      key: uniqueKey(),
+      userId: dc.id,
+      amount: 40000,
+      reason: 'seed',
+      actor: 't',
+      expiresAt: later,
+    });
     await event(dc.id, 'purchase.completed', { purchaseId: 'dc-p', amountFen: 10000 });
-    const redeem = (id: number, slug: string) => st.api('POST', `/v1/users/${id}/redemptions`, { body: { kind: 'course', slug }, headers: { 'idempotency-key': uniqueKey() } });
+    const redeem = (id: number, slug: string) =>
+      st.api('POST', `/v1/users/${id}/redemptions`, {
+        body: { kind: 'course', slug },
+        headers: { 'idempotency-key': uniqueKey() },
+      });
     await redeem(tg.id, 'python-basics');
     await redeem(dc.id, 'python-basics');
     await redeem(dc.id, 'public-speaking');
     await st.api('POST', `/v1/users/${dc.id}/checkins`);
-    await st.s.ledger.credit({ key: uniqueKey(), userId: dc.id, amount: 700, reason: 'seed', actor: 't', expiresAt: soon });
-    await st.s.ledger.credit({ key: uniqueKey(), userId: dc.id, amount: 50, reason: 'seed', actor: 't', expiresAt: null });
+    await st.s.ledger.credit({
+      key: uniqueKey(),
+      userId: dc.id,
+      amount: 700,
+      reason: 'seed',
+      actor: 't',
+      expiresAt: soon,
+    });
+    await st.s.ledger.credit({
+      key: uniqueKey(),
+      userId: dc.id,
+      amount: 50,
+      reason: 'seed',
+      actor: 't',
+      expiresAt: null,
+    });
     const before = { tg: await st.s.account.balance(tg.id), dc: await st.s.account.balance(dc.id) };
     const totalsBefore = await expectLedgerOk(st.s);
 
     const code = await st.api('POST', `/v1/users/${tg.id}/link-code`);
     expect(code.status).toBe(201);
     expect(Date.parse(code.body.expiresAt) - st.clock.now().getTime()).toBe(10 * MINUTE);
-    const merged = await st.api('POST', `/v1/users/${dc.id}/link`, { body: { code: code.body.code.toLowerCase() } });
+    const merged = await st.api('POST', `/v1/users/${dc.id}/link`, {
+      body: { code: code.body.code.toLowerCase() },
+    });
     expect(merged.status).toBe(200);
-    expect(merged.body).toMatchObject({ userId: tg.id, mergedUserId: dc.id, pointsMoved: before.dc.balance, pendingMoved: 100 });
+    expect(merged.body).toMatchObject({
+      userId: tg.id,
+      mergedUserId: dc.id,
+      pointsMoved: before.dc.balance,
+      pendingMoved: 100,
+    });
 
     const after = await st.s.account.balance(tg.id);
     expect(after.balance).toBe(before.tg.balance + before.dc.balance);
@@ -92,14 +150,25 @@ describe('identity linking', () => {
         where a.user_id = ? and a.kind = 'wallet' and l.remaining > 0 group by l.expires_at order by l.expires_at nulls last`,
       [tg.id],
     );
-    expect(lots.map((l) => [l.expires_at && new Date(l.expires_at).toISOString().slice(0, 10), Number(l.s)])).toEqual(
-      expect.arrayContaining([[soon.slice(0, 10), 700], [later.slice(0, 10), 30000 - 19900 + 40000 - 19900 - 12900], [null, 50]]),
+    expect(
+      lots.map((l) => [
+        l.expires_at && new Date(l.expires_at).toISOString().slice(0, 10),
+        Number(l.s),
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [soon.slice(0, 10), 700],
+        [later.slice(0, 10), 30000 - 19900 + 40000 - 19900 - 12900],
+        [null, 50],
+      ]),
     );
     expect(lots.reduce((s, l) => s + Number(l.s), 0)).toBe(after.balance);
     // Nothing was created or destroyed: the system accounts did not move.
     expect((await expectLedgerOk(st.s)).system).toEqual(totalsBefore.system);
 
-    const enrolled = (await st.api('GET', `/v1/users/${tg.id}/enrollments`)).body.items.map((e: { slug: string }) => e.slug).sort();
+    const enrolled = (await st.api('GET', `/v1/users/${tg.id}/enrollments`)).body.items
+      .map((e: { slug: string }) => e.slug)
+      .sort();
     expect(enrolled).toEqual(['public-speaking', 'python-basics']);
     const { user: again } = await st.s.users.upsert({ channel: 'discord', externalId: 'dc-42' });
     expect(again.id).toBe(tg.id);
@@ -109,18 +178,29 @@ describe('identity linking', () => {
     expect(hist.filter((e: { kind: string }) => e.kind === 'redeem.course')).toHaveLength(3);
     // The merged id reads the survivor's account (merges are total), and says whose it is.
     const survivor = (await st.api('GET', `/v1/users/${tg.id}/balance`)).body;
-    expect((await st.api('GET', `/v1/users/${dc.id}/balance`)).body).toEqual({ ...survivor, userId: tg.id });
+    expect((await st.api('GET', `/v1/users/${dc.id}/balance`)).body).toEqual({
+      ...survivor,
+      userId: tg.id,
+    });
     expect((await st.api('GET', `/v1/users/${dc.id}/membership`)).body.userId).toBe(tg.id);
     const audit = (await st.api('GET', `/v1/admin/audit?subject=user:${tg.id}`)).body.items;
     expect(audit[0]).toMatchObject({ action: 'user.merge', details: { mergedUserId: dc.id } });
 
-    expect((await st.api('POST', `/v1/users/${dc.id}/link`, { body: { code: code.body.code } })).body.error.code).toBe('link_code_invalid');
+    expect(
+      (await st.api('POST', `/v1/users/${dc.id}/link`, { body: { code: code.body.code } })).body
+        .error.code,
+    ).toBe('link_code_invalid');
     const other = await user(st);
     const stale = await st.api('POST', `/v1/users/${tg.id}/link-code`);
     st.clock.advance(11 * MINUTE);
-    expect((await st.api('POST', `/v1/users/${other.id}/link`, { body: { code: stale.body.code } })).body.error.code).toBe('link_code_invalid');
+    expect(
+      (await st.api('POST', `/v1/users/${other.id}/link`, { body: { code: stale.body.code } })).body
+        .error.code,
+    ).toBe('link_code_invalid');
     const own = await st.api('POST', `/v1/users/${tg.id}/link-code`);
-    expect((await st.api('POST', `/v1/users/${tg.id}/link`, { body: { code: own.body.code } })).status).toBe(409);
+    expect(
+      (await st.api('POST', `/v1/users/${tg.id}/link`, { body: { code: own.body.code } })).status,
+    ).toBe(409);
   });
 });
 
@@ -128,14 +208,37 @@ describe('linking with expired points', () => {
   it('moves the points still valid; those past their expiry go to breakage, not along', async () => {
     const a = await user(st);
     const b = await user(st);
-    const old = await st.s.ledger.credit({ key: uniqueKey(), userId: a.id, amount: 100, reason: 'seed', actor: 't', expiresAt: '2030-01-01T00:00:00Z' });
-    await st.s.ledger.credit({ key: uniqueKey(), userId: a.id, amount: 50, reason: 'seed', actor: 't', expiresAt: null });
-    await query(st.s.em, `update ledger_lot set expires_at = now() - interval '1 second' where entry_id = ?`, [old.entryId]);
+    const old = await st.s.ledger.credit({
+      key: uniqueKey(),
+      userId: a.id,
+      amount: 100,
+      reason: 'seed',
+      actor: 't',
+      expiresAt: '2030-01-01T00:00:00Z',
+    });
+    await st.s.ledger.credit({
+      key: uniqueKey(),
+      userId: a.id,
+      amount: 50,
+      reason: 'seed',
+      actor: 't',
+      expiresAt: null,
+    });
+    await query(
+      st.s.em,
+      `update ledger_lot set expires_at = now() - interval '1 second' where entry_id = ?`,
+      [old.entryId],
+    );
     const code = await st.api('POST', `/v1/users/${b.id}/link-code`);
-    const merged = await st.api('POST', `/v1/users/${a.id}/link`, { body: { code: code.body.code } });
+    const merged = await st.api('POST', `/v1/users/${a.id}/link`, {
+      body: { code: code.body.code },
+    });
     expect(merged.status, merged.text).toBe(200);
     expect(merged.body).toMatchObject({ userId: b.id, pointsMoved: 50 });
-    expect((await st.api('GET', `/v1/users/${b.id}/balance`)).body).toMatchObject({ balance: 50, available: 50 });
+    expect((await st.api('GET', `/v1/users/${b.id}/balance`)).body).toMatchObject({
+      balance: 50,
+      available: 50,
+    });
   });
 });
 
@@ -143,11 +246,23 @@ describe('roles and leaderboards', () => {
   it('ranks points earned all time, this week, this month, globally and per community, without staff', async () => {
     st.clock.set('2026-06-15T04:00:00Z'); // a Monday noon in Shanghai
     const community = 'discord:5550001';
-    const [a, b, c, mod] = await Promise.all([user(st, { name: 'A' }), user(st, { name: 'B' }), user(st, { name: 'C' }), user(st, { name: 'Mod' })]);
-    expect((await st.api('POST', '/v1/admin/roles', { body: { userId: mod.id, community } })).status).toBe(201);
-    expect((await st.api('POST', '/v1/admin/roles', { body: { userId: mod.id, community } })).status).toBe(200);
-    expect((await st.api('GET', `/v1/users/${mod.id}/roles`)).body.items).toEqual([expect.objectContaining({ community, role: 'moderator' })]);
-    for (const id of [a.id, b.id]) await st.api('POST', `/v1/communities/${community}/members`, { body: { userId: id } });
+    const [a, b, c, mod] = await Promise.all([
+      user(st, { name: 'A' }),
+      user(st, { name: 'B' }),
+      user(st, { name: 'C' }),
+      user(st, { name: 'Mod' }),
+    ]);
+    expect(
+      (await st.api('POST', '/v1/admin/roles', { body: { userId: mod.id, community } })).status,
+    ).toBe(201);
+    expect(
+      (await st.api('POST', '/v1/admin/roles', { body: { userId: mod.id, community } })).status,
+    ).toBe(200);
+    expect((await st.api('GET', `/v1/users/${mod.id}/roles`)).body.items).toEqual([
+      expect.objectContaining({ community, role: 'moderator' }),
+    ]);
+    for (const id of [a.id, b.id])
+      await st.api('POST', `/v1/communities/${community}/members`, { body: { userId: id } });
     await event(mod.id, 'purchase.completed', { purchaseId: 'm', amountFen: 9_000_000 });
     await event(a.id, 'quiz.passed', { quizId: 'x' });
     await event(c.id, 'purchase.completed', { purchaseId: 'c1', amountFen: 50_000 });
@@ -157,7 +272,8 @@ describe('roles and leaderboards', () => {
     const board = async (q: string) => (await st.api('GET', `/v1/leaderboard?${q}`)).body;
     const all = await board('period=all&limit=100');
     expect(all.entries.map((e: { userId: number }) => e.userId)).not.toContain(mod.id);
-    const ids = (e: { entries: { userId: number }[] }) => e.entries.map((x) => x.userId).filter((id) => [a.id, b.id, c.id].includes(id));
+    const ids = (e: { entries: { userId: number }[] }) =>
+      e.entries.map((x) => x.userId).filter((id) => [a.id, b.id, c.id].includes(id));
     expect(ids(all)).toEqual([c.id, a.id, b.id]);
     expect(ids(await board('period=week&limit=100'))).toEqual([b.id]);
     expect(ids(await board('period=month&limit=100'))).toEqual([c.id, a.id, b.id]);

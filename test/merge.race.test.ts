@@ -8,7 +8,10 @@ import { uniqueKey } from './support/builders.js';
 import { query } from '../src/db/sql.js';
 
 const pg = defaultKind() === 'postgres';
-if (!pg) console.warn('[merge.race] SKIPPED on PGlite: a race needs concurrent connections, and PGlite has one');
+if (!pg)
+  console.warn(
+    '[merge.race] SKIPPED on PGlite: a race needs concurrent connections, and PGlite has one',
+  );
 
 describe.runIf(pg)('grants and deductions racing a merge', () => {
   let h: Harness;
@@ -24,10 +27,15 @@ describe.runIf(pg)('grants and deductions racing a merge', () => {
       const b = await newUser(h, { balance: 1000 });
       const code = (await api('POST', `/v1/users/${a.id}/link-code`)).body.code;
       const ops: { kind: 'grant' | 'deduction'; amount: number }[] = [];
-      for (let i = 0; i < 120; i++) ops.push({ kind: i % 4 === 3 ? 'deduction' : 'grant', amount: 1 + ((i * 37 + round) % 50) });
+      for (let i = 0; i < 120; i++)
+        ops.push({
+          kind: i % 4 === 3 ? 'deduction' : 'grant',
+          amount: 1 + ((i * 37 + round) % 50),
+        });
       const send = (op: (typeof ops)[number]) =>
         api('POST', `/v1/admin/${op.kind === 'grant' ? 'grants' : 'deductions'}`, {
-          body: { userId: b.id, amount: op.amount, reason: 'racing the merge' }, headers: { 'idempotency-key': uniqueKey('race') },
+          body: { userId: b.id, amount: op.amount, reason: 'racing the merge' },
+          headers: { 'idempotency-key': uniqueKey('race') },
         });
       // The merge starts once a third of the operations are under way, the rest follow it.
       const first = ops.slice(0, 40).map(send);
@@ -57,7 +65,9 @@ describe.runIf(pg)('grants and deductions racing a merge', () => {
       expect(verify.violations).toEqual([]);
       // Each answer names the user it acted on: B before the merge (those points moved), A after.
       const before = results.filter((r) => r.body.userId === b.id).length;
-      console.info(`[merge.race] round ${round}: ${before} operation(s) landed before the merge (and moved), ${results.length - before} after it`);
+      console.info(
+        `[merge.race] round ${round}: ${before} operation(s) landed before the merge (and moved), ${results.length - before} after it`,
+      );
       expect(results.every((r) => r.body.userId === a.id || r.body.userId === b.id)).toBe(true);
     });
   }

@@ -36,7 +36,11 @@ describe('course redemption', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('already_enrolled');
     expect((await st.s.account.balance(u.id)).balance).toBe(30100);
-    expect((await st.api('GET', `/v1/users/${u.id}/enrollments`)).body.items.map((e: { slug: string }) => e.slug)).toEqual(['python-basics']);
+    expect(
+      (await st.api('GET', `/v1/users/${u.id}/enrollments`)).body.items.map(
+        (e: { slug: string }) => e.slug,
+      ),
+    ).toEqual(['python-basics']);
     const other = await redeem(u.id, { kind: 'course', slug: 'sql-databases' }, 'course-k1');
     expect(other.body.error.code).toBe('idempotency_conflict');
   });
@@ -45,19 +49,32 @@ describe('course redemption', () => {
     const u = await user(st, { balance: 100 });
     const res = await redeem(u.id, { kind: 'course', slug: 'deep-learning' });
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatchObject({ code: 'insufficient_points', details: { required: 49900, available: 100 } });
+    expect(res.body.error).toMatchObject({
+      code: 'insufficient_points',
+      details: { required: 49900, available: 100 },
+    });
     expect((await st.api('GET', `/v1/users/${u.id}/orders`)).body.items).toEqual([]);
   });
 
   it('is free for VIP on vip_free courses, discounted by tier, and members-only courses refuse lower tiers', async () => {
     const created = await st.api('POST', '/v1/admin/courses', {
-      body: { slug: 'vip-masterclass', titleZh: 'VIP 大师课', titleEn: 'VIP Masterclass', category: 'career', priceFen: 9900, membersOnlyTier: 'vip' },
+      body: {
+        slug: 'vip-masterclass',
+        titleZh: 'VIP 大师课',
+        titleEn: 'VIP Masterclass',
+        category: 'career',
+        priceFen: 9900,
+        membersOnlyTier: 'vip',
+      },
     });
     expect(created.status).toBe(201);
     const u = await user(st, { balance: 100000 });
     const refused = await redeem(u.id, { kind: 'course', slug: 'vip-masterclass' });
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ code: 'tier_required', details: { required: 'vip', current: 'normal' } });
+    expect(refused.body.error).toMatchObject({
+      code: 'tier_required',
+      details: { required: 'vip', current: 'normal' },
+    });
     expect((await redeem(u.id, { kind: 'item', slug: 'vip-trial-7d' })).status).toBe(201);
     const free = await redeem(u.id, { kind: 'course', slug: 'stock-investing' });
     expect(free.body).toMatchObject({ pointsCharged: 0, balance: 95000 });
@@ -71,18 +88,38 @@ describe('course redemption', () => {
 
   it('charges the quoted price within the quote validity, then refuses the expired quote', async () => {
     const u = await user(st, { balance: 40000 });
-    const q = await st.api('POST', `/v1/users/${u.id}/quotes`, { body: { kind: 'course', slug: 'sql-databases' } });
+    const q = await st.api('POST', `/v1/users/${u.id}/quotes`, {
+      body: { kind: 'course', slug: 'sql-databases' },
+    });
     expect(q.status).toBe(201);
-    expect(q.body).toMatchObject({ pointsTotal: 17900, balance: 40000, balanceAfter: 22100, affordable: true, blocked: null });
+    expect(q.body).toMatchObject({
+      pointsTotal: 17900,
+      balance: 40000,
+      balanceAfter: 22100,
+      affordable: true,
+      blocked: null,
+    });
     await st.api('PATCH', '/v1/admin/courses/sql-databases', { body: { pointsPrice: 25000 } });
-    const ok = await redeem(u.id, { kind: 'course', slug: 'sql-databases', quoteId: q.body.quoteId });
+    const ok = await redeem(u.id, {
+      kind: 'course',
+      slug: 'sql-databases',
+      quoteId: q.body.quoteId,
+    });
     expect(ok.body).toMatchObject({ pointsCharged: 17900 });
-    const q2 = await st.api('POST', `/v1/users/${u.id}/quotes`, { body: { kind: 'course', slug: 'ux-design' } });
+    const q2 = await st.api('POST', `/v1/users/${u.id}/quotes`, {
+      body: { kind: 'course', slug: 'ux-design' },
+    });
     st.clock.advance(11 * MINUTE);
-    const late = await redeem(u.id, { kind: 'course', slug: 'ux-design', quoteId: q2.body.quoteId });
+    const late = await redeem(u.id, {
+      kind: 'course',
+      slug: 'ux-design',
+      quoteId: q2.body.quoteId,
+    });
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('quote_expired');
-    const blocked = await st.api('POST', `/v1/users/${u.id}/quotes`, { body: { kind: 'course', slug: 'sql-databases' } });
+    const blocked = await st.api('POST', `/v1/users/${u.id}/quotes`, {
+      body: { kind: 'course', slug: 'sql-databases' },
+    });
     expect(blocked.body).toMatchObject({ quoteId: null, blocked: { code: 'already_enrolled' } });
     await st.api('PATCH', '/v1/admin/courses/sql-databases', { body: { pointsPrice: null } });
   });
@@ -90,13 +127,20 @@ describe('course redemption', () => {
 
 describe('mall redemption', () => {
   it('100 concurrent redemptions of the 5 headphones → exactly 5 orders and stock 0', async () => {
-    const users = await Promise.all(Array.from({ length: 100 }, () => user(st, { balance: 60000 })));
-    const results = await Promise.all(users.map((u) => redeem(u.id, { kind: 'item', slug: 'headphones', address: ADDRESS })));
+    const users = await Promise.all(
+      Array.from({ length: 100 }, () => user(st, { balance: 60000 })),
+    );
+    const results = await Promise.all(
+      users.map((u) => redeem(u.id, { kind: 'item', slug: 'headphones', address: ADDRESS })),
+    );
     const codes = results.map((r) => (r.status === 201 ? 'ok' : r.body.error.code));
     expect(codes.filter((c) => c === 'ok')).toHaveLength(5);
     expect(codes.filter((c) => c !== 'ok').every((c) => c === 'out_of_stock')).toBe(true);
     expect((await st.api('GET', '/v1/mall/items/headphones')).body.stock).toBe(0);
-    const orders = await queryOne<{ n: string }>(st.s.em, `select count(*) as n from shop_order o join mall_item i on i.id = o.item_id where i.slug = 'headphones'`);
+    const orders = await queryOne<{ n: string }>(
+      st.s.em,
+      `select count(*) as n from shop_order o join mall_item i on i.id = o.item_id where i.slug = 'headphones'`,
+    );
     expect(Number(orders!.n)).toBe(5);
     const paid = await Promise.all(users.map((u) => st.s.account.balance(u.id)));
     expect(paid.filter((b) => b.balance === 0)).toHaveLength(5);
@@ -105,11 +149,21 @@ describe('mall redemption', () => {
 
   it('per-user limits hold under concurrency (thermos cup: 2 per person)', async () => {
     const u = await user(st, { balance: 100000 });
-    const results = await Promise.all(Array.from({ length: 10 }, () => redeem(u.id, { kind: 'item', slug: 'thermos-cup', address: ADDRESS })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        redeem(u.id, { kind: 'item', slug: 'thermos-cup', address: ADDRESS }),
+      ),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(2);
-    expect(results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'limit_reached')).toBe(true);
+    expect(
+      results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'limit_reached'),
+    ).toBe(true);
     expect((await st.s.account.balance(u.id)).balance).toBe(94000);
-    const both = await Promise.all([1, 2].map(() => redeem(u.id, { kind: 'item', slug: 'notebook', quantity: 3, address: ADDRESS })));
+    const both = await Promise.all(
+      [1, 2].map(() =>
+        redeem(u.id, { kind: 'item', slug: 'notebook', quantity: 3, address: ADDRESS }),
+      ),
+    );
     expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
   });
 
@@ -121,8 +175,13 @@ describe('mall redemption', () => {
     expect(new Set(c.body.couponCodes).size).toBe(3);
     const trial = await redeem(u.id, { kind: 'item', slug: 'vip-trial-7d' });
     expect(Date.parse(trial.body.trialUntil) - st.clock.now().getTime()).toBe(7 * DAY);
-    expect((await st.api('GET', `/v1/users/${u.id}/membership`)).body).toMatchObject({ tier: 'vip', trial: { tier: 'vip' } });
-    expect((await redeem(u.id, { kind: 'item', slug: 'vip-trial-7d' })).body.error.code).toBe('limit_reached');
+    expect((await st.api('GET', `/v1/users/${u.id}/membership`)).body).toMatchObject({
+      tier: 'vip',
+      trial: { tier: 'vip' },
+    });
+    expect((await redeem(u.id, { kind: 'item', slug: 'vip-trial-7d' })).body.error.code).toBe(
+      'limit_reached',
+    );
     st.clock.advance(7 * DAY + 1);
     expect((await st.api('GET', `/v1/users/${u.id}/membership`)).body.tier).toBe('normal');
     await st.s.membership.runDaily();
@@ -138,10 +197,30 @@ describe('mall redemption', () => {
     const stock0 = (await st.api('GET', '/v1/mall/items/tote-bag')).body.stock;
     const o = await redeem(u.id, { kind: 'item', slug: 'tote-bag', address: ADDRESS });
     expect(o.body.status).toBe('placed');
-    expect((await st.api('POST', `/v1/admin/orders/${o.body.orderId}/status`, { body: { status: 'delivered' } })).body.error.code).toBe('invalid_state');
-    expect((await st.api('POST', `/v1/admin/orders/${o.body.orderId}/status`, { body: { status: 'shipped', note: 'SF123' } })).body.status).toBe('shipped');
-    expect((await st.api('POST', `/v1/users/${u.id}/orders/${o.body.orderId}/cancel`)).body.error.code).toBe('invalid_state');
-    expect((await st.api('POST', `/v1/admin/orders/${o.body.orderId}/status`, { body: { status: 'delivered' } })).body.status).toBe('delivered');
+    expect(
+      (
+        await st.api('POST', `/v1/admin/orders/${o.body.orderId}/status`, {
+          body: { status: 'delivered' },
+        })
+      ).body.error.code,
+    ).toBe('invalid_state');
+    expect(
+      (
+        await st.api('POST', `/v1/admin/orders/${o.body.orderId}/status`, {
+          body: { status: 'shipped', note: 'SF123' },
+        })
+      ).body.status,
+    ).toBe('shipped');
+    expect(
+      (await st.api('POST', `/v1/users/${u.id}/orders/${o.body.orderId}/cancel`)).body.error.code,
+    ).toBe('invalid_state');
+    expect(
+      (
+        await st.api('POST', `/v1/admin/orders/${o.body.orderId}/status`, {
+          body: { status: 'delivered' },
+        })
+      ).body.status,
+    ).toBe('delivered');
     const o2 = await redeem(u.id, { kind: 'item', slug: 'tote-bag', address: ADDRESS });
     expect((await st.s.account.balance(u.id)).balance).toBe(7000);
     const cancelled = await st.api('POST', `/v1/users/${u.id}/orders/${o2.body.orderId}/cancel`);
@@ -149,7 +228,14 @@ describe('mall redemption', () => {
     expect((await st.s.account.balance(u.id)).balance).toBe(8500);
     expect((await st.api('GET', '/v1/mall/items/tote-bag')).body.stock).toBe(stock0 - 1);
     const list = await st.api('GET', `/v1/users/${u.id}/orders`);
-    expect(list.body.items.map((i: { status: string }) => i.status)).toEqual(['cancelled', 'delivered']);
-    expect(list.body.items[1].statusHistory.map((s: { status: string }) => s.status)).toEqual(['placed', 'shipped', 'delivered']);
+    expect(list.body.items.map((i: { status: string }) => i.status)).toEqual([
+      'cancelled',
+      'delivered',
+    ]);
+    expect(list.body.items[1].statusHistory.map((s: { status: string }) => s.status)).toEqual([
+      'placed',
+      'shipped',
+      'delivered',
+    ]);
   });
 });

@@ -17,11 +17,16 @@ afterEach(async () => {
   await expectLedgerOk(st.s);
 });
 
-const codeOf = async (userId: number) => (await st.api('GET', `/v1/users/${userId}/referral`)).body.code as string;
-const accept = (userId: number, code: string) => st.api('POST', `/v1/users/${userId}/referral`, { body: { code } });
+const codeOf = async (userId: number) =>
+  (await st.api('GET', `/v1/users/${userId}/referral`)).body.code as string;
+const accept = (userId: number, code: string) =>
+  st.api('POST', `/v1/users/${userId}/referral`, { body: { code } });
 const pay = async (userId: number, courseSlug: string) => {
   const o = await st.s.checkout.createOrder({ userId, key: uniqueKey('buy'), courseSlug });
-  const hook = await st.s.sandbox!.settle(new URL(o.payUrl!).pathname.split('/').pop()!, 'succeeded');
+  const hook = await st.s.sandbox!.settle(
+    new URL(o.payUrl!).pathname.split('/').pop()!,
+    'succeeded',
+  );
   await st.s.checkout.handleWebhook(hook.rawBody, hook.headers);
   return o.orderId;
 };
@@ -36,7 +41,10 @@ describe('referral rewards', () => {
     expect((await st.s.account.balance(inviter.id)).balance).toBe(0);
     await st.api('POST', `/v1/users/${invitee.id}/checkins`);
     expect((await st.s.account.balance(inviter.id)).balance).toBe(500);
-    await st.api('POST', '/v1/events', { body: { type: 'user.interacted', userId: invitee.id, data: {} }, headers: { 'idempotency-key': uniqueKey() } });
+    await st.api('POST', '/v1/events', {
+      body: { type: 'user.interacted', userId: invitee.id, data: {} },
+      headers: { 'idempotency-key': uniqueKey() },
+    });
     expect((await st.s.account.balance(inviter.id)).balance).toBe(500);
 
     await pay(invitee.id, 'time-management');
@@ -46,10 +54,14 @@ describe('referral rewards', () => {
     st.clock.advance(7 * DAY + 1000);
     await st.s.rewards.releasePending();
     expect(await st.s.account.balance(inviter.id)).toMatchObject({ balance: 1500, pending: 0 });
-    expect((await st.api('GET', `/v1/users/${inviter.id}/referral`)).body).toMatchObject({ invited: 1, rewarded: 1, pointsEarned: 1500 });
+    expect((await st.api('GET', `/v1/users/${inviter.id}/referral`)).body).toMatchObject({
+      invited: 1,
+      rewarded: 1,
+      pointsEarned: 1500,
+    });
   });
 
-  it('a refunded first purchase takes the inviter\'s pending reward back', async () => {
+  it("a refunded first purchase takes the inviter's pending reward back", async () => {
     const inviter = await user(st);
     const invitee = await user(st);
     await accept(invitee.id, await codeOf(inviter.id));
@@ -65,7 +77,10 @@ describe('referral fraud', () => {
     const u = await user(st);
     const res = await accept(u.id, await codeOf(u.id));
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'referral_rejected', details: { reason: 'self_referral' } });
+    expect(res.body.error).toMatchObject({
+      code: 'referral_rejected',
+      details: { reason: 'self_referral' },
+    });
   });
 
   it('refuses self-referral across linked identities, and voids one found when identities are linked later', async () => {
@@ -74,7 +89,9 @@ describe('referral fraud', () => {
     const { code } = await st.s.link.createCode(tg.id);
     await st.s.link.redeemCode(dc.id, code);
     // The Discord identity is the same person now: its id resolves to the Telegram user.
-    expect((await accept(dc.id, await codeOf(tg.id))).body.error.details.reason).toBe('self_referral');
+    expect((await accept(dc.id, await codeOf(tg.id))).body.error.details.reason).toBe(
+      'self_referral',
+    );
 
     const a = await user(st, { channel: 'telegram' });
     const b = await user(st, { channel: 'web' });
@@ -93,10 +110,14 @@ describe('referral fraud', () => {
     const inviter2 = await user(st);
     const invitee = await user(st);
     await accept(invitee.id, await codeOf(inviter1.id));
-    expect((await accept(invitee.id, await codeOf(inviter2.id))).body.error.details.reason).toBe('already_referred');
+    expect((await accept(invitee.id, await codeOf(inviter2.id))).body.error.details.reason).toBe(
+      'already_referred',
+    );
     const veteran = await user(st);
     await st.api('POST', `/v1/users/${veteran.id}/checkins`);
-    expect((await accept(veteran.id, await codeOf(inviter1.id))).body.error.details.reason).toBe('not_new_user');
+    expect((await accept(veteran.id, await codeOf(inviter1.id))).body.error.details.reason).toBe(
+      'not_new_user',
+    );
     expect((await accept(invitee.id, 'NOPE1234')).body.error.details.reason).toBe('unknown_code');
   });
 

@@ -26,8 +26,17 @@ function start(env: Record<string, string>) {
   dirs.push(dataDir);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
-      ...process.env, LOG_PRETTY: 'false', LOG_LEVEL: 'info', DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1',
-      ADMIN_API_KEYS: 'telegram-main-admin-key-0123456789', JOBS_INTERVAL_SECONDS: '0', DISCORD_TOKEN: '', ...env,
+      ...process.env,
+      LOG_PRETTY: 'false',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: '',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_API_KEYS: 'telegram-main-admin-key-0123456789',
+      JOBS_INTERVAL_SECONDS: '0',
+      DISCORD_TOKEN: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -40,8 +49,9 @@ function start(env: Record<string, string>) {
       const deadline = Date.now() + ms;
       const timer = setInterval(() => {
         const m = re.exec(out);
-        if (m) return clearInterval(timer), resolve(m);
-        if (Date.now() > deadline) clearInterval(timer), reject(new Error(`no ${re} in:\n${out}`));
+        if (m) return (clearInterval(timer), resolve(m));
+        if (Date.now() > deadline)
+          (clearInterval(timer), reject(new Error(`no ${re} in:\n${out}`)));
       }, 50);
     });
   return { child, exited, waitFor, output: () => out };
@@ -51,7 +61,12 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
   it('polls the Bot API and answers through the real assistant; SIGTERM stops the bot before the database', async () => {
     const p = start({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: emu.apiRoot });
     await p.waitFor(/telegram bot polling for updates/);
-    const user = emu.client(TOKEN, { userId: 901, chatId: 901, firstName: 'Wang', userName: 'wang' });
+    const user = emu.client(TOKEN, {
+      userId: 901,
+      chatId: 901,
+      firstName: 'Wang',
+      userName: 'wang',
+    });
     const before = emu.botMessages(901).length;
     await user.sendCommand(user.makeCommand('/start') as any);
     const reply = await emu.nextBotMessage(901, before, 15_000);
@@ -61,7 +76,14 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
     const out = p.output();
     // Order by the log records' own timestamps: the child's stdout chunks may arrive reordered.
     const timeOf = (msg: string) =>
-      out.split('\n').flatMap((l) => { try { const r = JSON.parse(l); return r.msg === msg ? [r.time as number] : []; } catch { return []; } })[0];
+      out.split('\n').flatMap((l) => {
+        try {
+          const r = JSON.parse(l);
+          return r.msg === msg ? [r.time as number] : [];
+        } catch {
+          return [];
+        }
+      })[0];
     const botStopped = timeOf('telegram polling stopped');
     const serviceStopped = timeOf('stopped');
     expect(botStopped, out).toBeDefined();

@@ -30,7 +30,9 @@ it.skipIf(!haveChromium)('shows a friendly message when the chat is rate limited
     const bots = await page.locator('.msg.bot').count();
     await page.fill('#text', text);
     await page.press('#text', 'Enter');
-    await expect.poll(() => page.locator('.msg.bot').count(), { timeout: 15_000 }).toBeGreaterThan(bots);
+    await expect
+      .poll(() => page.locator('.msg.bot').count(), { timeout: 15_000 })
+      .toBeGreaterThan(bots);
   }
   await page.fill('#text', '签到');
   await page.press('#text', 'Enter');

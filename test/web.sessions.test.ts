@@ -27,14 +27,27 @@ const cookieOf = (headers: Headers) => headers.get('set-cookie')?.split(';')[0];
 const selectorOf = (cookie: string) => cookie.split('=')[1]!.split('.')[0]!;
 /** One keyless turn; returns the web user it acted as and the cookie it was given, if any. */
 async function turn(cookie?: string) {
-  const r = await anon('POST', '/v1/chat', { body: { user: { channel: 'web' }, text: '你好' }, headers: cookie ? { cookie } : {} });
+  const r = await anon('POST', '/v1/chat', {
+    body: { user: { channel: 'web' }, text: '你好' },
+    headers: cookie ? { cookie } : {},
+  });
   expect(r.status, r.text).toBe(200);
   const given = cookieOf(r.headers);
-  const row = await queryOne<{ web_key: string }>(h.services.em, `select web_key from web_session where selector = ?`, [selectorOf(given ?? cookie!)]);
+  const row = await queryOne<{ web_key: string }>(
+    h.services.em,
+    `select web_key from web_session where selector = ?`,
+    [selectorOf(given ?? cookie!)],
+  );
   return { userId: (await h.services.users.findByIdentity('web', row!.web_key))!, given };
 }
 const expiresAt = async (cookie: string) =>
-  new Date((await queryOne<{ expires_at: Date }>(h.services.em, `select expires_at from web_session where selector = ?`, [selectorOf(cookie)]))!.expires_at).getTime();
+  new Date(
+    (await queryOne<{ expires_at: Date }>(
+      h.services.em,
+      `select expires_at from web_session where selector = ?`,
+      [selectorOf(cookie)],
+    ))!.expires_at,
+  ).getTime();
 
 it('logs out: the session is revoked, the cookie cleared, and the old cookie is no session any more', async () => {
   const first = await turn();
@@ -47,7 +60,9 @@ it('logs out: the session is revoked, the cookie cleared, and the old cookie is 
   const after = await turn(cookie);
   expect(after.given).toBeDefined();
   expect(after.userId).not.toBe(first.userId);
-  expect((await anon('POST', '/v1/chat/logout', { headers: { cookie } })).body).toEqual({ revoked: false });
+  expect((await anon('POST', '/v1/chat/logout', { headers: { cookie } })).body).toEqual({
+    revoked: false,
+  });
   expect((await anon('POST', '/v1/chat/logout')).body).toEqual({ revoked: false });
 });
 
@@ -58,10 +73,23 @@ it('lets an admin revoke every web session of a user (through a merge), and only
   const { code } = await h.services.link.createCode(a.userId);
   await h.services.link.redeemCode(b.userId, code);
   expect((await turn(b.given)).userId).toBe(a.userId);
-  expect((await http(h.app, { key: SERVICE_KEY })('POST', '/v1/admin/web-sessions/revoke', { body: { userId: a.userId } })).status).toBe(403);
-  expect((await anon('POST', '/v1/admin/web-sessions/revoke', { body: { userId: a.userId } })).status).toBe(401);
-  expect((await admin('POST', '/v1/admin/web-sessions/revoke', { body: { userId: '1' } })).status).toBe(400);
-  expect((await admin('POST', '/v1/admin/web-sessions/revoke', { body: { userId: 987654321 } })).body.error.code).toBe('user_not_found');
+  expect(
+    (
+      await http(h.app, { key: SERVICE_KEY })('POST', '/v1/admin/web-sessions/revoke', {
+        body: { userId: a.userId },
+      })
+    ).status,
+  ).toBe(403);
+  expect(
+    (await anon('POST', '/v1/admin/web-sessions/revoke', { body: { userId: a.userId } })).status,
+  ).toBe(401);
+  expect(
+    (await admin('POST', '/v1/admin/web-sessions/revoke', { body: { userId: '1' } })).status,
+  ).toBe(400);
+  expect(
+    (await admin('POST', '/v1/admin/web-sessions/revoke', { body: { userId: 987654321 } })).body
+      .error.code,
+  ).toBe('user_not_found');
   const r = await admin('POST', '/v1/admin/web-sessions/revoke', { body: { userId: b.userId } });
   expect(r.status, r.text).toBe(200);
   expect(r.body).toEqual({ userId: a.userId, revoked: 2 });
@@ -70,7 +98,10 @@ it('lets an admin revoke every web session of a user (through a merge), and only
     expect(again.given).toBeDefined();
     expect(again.userId).not.toBe(a.userId);
   }
-  expect((await admin('POST', '/v1/admin/web-sessions/revoke', { body: { userId: a.userId } })).body.revoked).toBe(0);
+  expect(
+    (await admin('POST', '/v1/admin/web-sessions/revoke', { body: { userId: a.userId } })).body
+      .revoked,
+  ).toBe(0);
 });
 
 it('replaces an expired session with a new one (a new web user)', async () => {
@@ -127,12 +158,30 @@ it('keeps the web user when the answer that carried a rotated secret never arriv
 });
 
 it('adopts a cookie signed by an earlier version once, keeping its web user', async () => {
-  const secret = (await queryOne<{ value: string }>(h.services.em, `select value from app_setting where key = 'web.session_secret'`))?.value ?? 'an-earlier-secret-0123456789';
-  await query(h.services.em, `insert into app_setting (key, value) values ('web.session_secret', ?::jsonb) on conflict (key) do nothing`, [JSON.stringify(secret)]);
+  const secret =
+    (
+      await queryOne<{ value: string }>(
+        h.services.em,
+        `select value from app_setting where key = 'web.session_secret'`,
+      )
+    )?.value ?? 'an-earlier-secret-0123456789';
+  await query(
+    h.services.em,
+    `insert into app_setting (key, value) values ('web.session_secret', ?::jsonb) on conflict (key) do nothing`,
+    [JSON.stringify(secret)],
+  );
   // An app started after that secret exists, as after an upgrade.
-  const app = createApp(createServices({ config: { ...h.services.config, WEB_SESSION_TTL_HOURS: 2, WEB_SESSION_ROTATE_HOURS: 1 }, orm: h.orm, logger: h.services.logger, clock }));
+  const app = createApp(
+    createServices({
+      config: { ...h.services.config, WEB_SESSION_TTL_HOURS: 2, WEB_SESSION_ROTATE_HOURS: 1 },
+      orm: h.orm,
+      logger: h.services.logger,
+      clock,
+    }),
+  );
   anon = http(app, { key: undefined });
-  const sign = (id: string) => `xf_session=${id}.${createHmac('sha256', secret).update(`web-session:${id}`).digest('base64url')}`;
+  const sign = (id: string) =>
+    `xf_session=${id}.${createHmac('sha256', secret).update(`web-session:${id}`).digest('base64url')}`;
   const legacyId = 'LegacyWebUser0000000001';
   const { user } = await h.services.users.upsert({ channel: 'web', externalId: legacyId });
   const adopted = await turn(sign(legacyId));
@@ -144,7 +193,10 @@ it('adopts a cookie signed by an earlier version once, keeping its web user', as
   // A signed cookie of a web user that never existed, or whose sessions an admin revoked, is refused.
   expect((await turn(sign('NoSuchWebUser000000001'))).userId).toBeDefined();
   expect(await h.services.users.findByIdentity('web', 'NoSuchWebUser000000001')).toBeUndefined();
-  const other = await h.services.users.upsert({ channel: 'web', externalId: 'LegacyWebUser0000000002' });
+  const other = await h.services.users.upsert({
+    channel: 'web',
+    externalId: 'LegacyWebUser0000000002',
+  });
   await admin('POST', '/v1/admin/web-sessions/revoke', { body: { userId: other.user.id } });
   expect((await turn(sign('LegacyWebUser0000000002'))).userId).not.toBe(other.user.id);
 });

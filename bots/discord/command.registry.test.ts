@@ -3,13 +3,32 @@ import { loadCommands } from './command.registry.js';
 import { commandModules } from './commands/index.js';
 import type { Command } from './discord.types.js';
 
-const EXPECTED = ['balance', 'history', 'checkin', 'courses', 'course', 'redeem', 'mall', 'exchange', 'orders', 'tier', 'top', 'invite', 'link', 'ask', 'help', 'grant', 'undo'];
+const EXPECTED = [
+  'balance',
+  'history',
+  'checkin',
+  'courses',
+  'course',
+  'redeem',
+  'mall',
+  'exchange',
+  'orders',
+  'tier',
+  'top',
+  'invite',
+  'link',
+  'ask',
+  'help',
+  'grant',
+  'undo',
+];
 
 describe('discord command modules', () => {
   it('all load, with the names and options of the issue, localized zh-CN / en-US', () => {
     const registry = loadCommands(commandModules);
     expect([...registry.keys()]).toEqual(EXPECTED);
-    const options = (name: string) => (registry.get(name)!.data.options ?? []).map((o) => `${o.name}${o.required ? '' : '?'}`);
+    const options = (name: string) =>
+      (registry.get(name)!.data.options ?? []).map((o) => `${o.name}${o.required ? '' : '?'}`);
     expect(options('courses')).toEqual(['topic?']);
     expect(options('course')).toEqual(['course']);
     expect(options('redeem')).toEqual(['course']);
@@ -25,16 +44,26 @@ describe('discord command modules', () => {
   });
 
   it('rejects a malformed module when loading', () => {
-    const bad = { data: { name: 'Bad Name', description: '' }, personal: true } as unknown as Command;
-    expect(() => loadCommands([bad])).toThrow(/invalid Discord command modules: \/Bad Name data\.name/);
-    const noHandler = { ...commandModules.find((c) => c.data.name === 'redeem')!, autocomplete: undefined };
+    const bad = {
+      data: { name: 'Bad Name', description: '' },
+      personal: true,
+    } as unknown as Command;
+    expect(() => loadCommands([bad])).toThrow(
+      /invalid Discord command modules: \/Bad Name data\.name/,
+    );
+    const noHandler = {
+      ...commandModules.find((c) => c.data.name === 'redeem')!,
+      autocomplete: undefined,
+    };
     expect(() => loadCommands([noHandler])).toThrow(/autocomplete/);
     expect(() => loadCommands([commandModules[0]!, commandModules[0]!])).toThrow(/defined twice/);
   });
 
   it('/ask passes the question as free text; /grant passes the user as a mention', () => {
     const registry = loadCommands(commandModules);
-    expect(registry.get('ask')!.toInbound!({ values: { question: '怎么赚积分' }, users: {} })).toEqual({
+    expect(
+      registry.get('ask')!.toInbound!({ values: { question: '怎么赚积分' }, users: {} }),
+    ).toEqual({
       command: { name: 'ask', args: { question: '怎么赚积分' }, text: '怎么赚积分' },
       text: '怎么赚积分',
     });

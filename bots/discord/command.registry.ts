@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import type { Command } from './discord.types.js';
 
-const name = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'lower-case letters, digits, - or _; at most 32');
+const name = z
+  .string()
+  .regex(/^[a-z0-9_-]{1,32}$/, 'lower-case letters, digits, - or _; at most 32');
 const text100 = z.string().min(1).max(100);
 const localizations = z.object({ 'en-US': text100, 'zh-CN': text100 });
 
@@ -15,12 +17,21 @@ const option = z.object({
   required: z.boolean().optional(),
   autocomplete: z.boolean().optional(),
   choices: z
-    .array(z.object({ name: text100, name_localizations: z.record(z.string(), text100).optional(), value: z.union([z.string().max(100), z.number()]) }))
+    .array(
+      z.object({
+        name: text100,
+        name_localizations: z.record(z.string(), text100).optional(),
+        value: z.union([z.string().max(100), z.number()]),
+      }),
+    )
     .max(25)
     .optional(),
 });
 
-const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
+const fn = z.custom<(...args: never[]) => unknown>(
+  (v) => typeof v === 'function',
+  'must be a function',
+);
 
 export const commandSchema = z
   .object({
@@ -39,12 +50,20 @@ export const commandSchema = z
   .superRefine((c, ctx) => {
     const opts = c.data.options ?? [];
     if (opts.some((o) => o.autocomplete) && !c.autocomplete) {
-      ctx.addIssue({ code: 'custom', path: ['autocomplete'], message: 'an option has autocomplete: true but the module has no autocomplete()' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['autocomplete'],
+        message: 'an option has autocomplete: true but the module has no autocomplete()',
+      });
     }
     // Discord rejects a required option after an optional one.
     const firstOptional = opts.findIndex((o) => !o.required);
     if (firstOptional >= 0 && opts.slice(firstOptional).some((o) => o.required)) {
-      ctx.addIssue({ code: 'custom', path: ['data', 'options'], message: 'required options must come first' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'options'],
+        message: 'required options must come first',
+      });
     }
   });
 
@@ -58,7 +77,9 @@ export function loadCommands(modules: readonly Command[]): CommandRegistry {
     const parsed = commandSchema.safeParse(mod);
     const label = mod?.data?.name ?? `#${i}`;
     if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((p) => `/${label} ${p.path.join('.')}: ${p.message}`));
+      problems.push(
+        ...parsed.error.issues.map((p) => `/${label} ${p.path.join('.')}: ${p.message}`),
+      );
       continue;
     }
     if (registry.has(mod.data.name)) problems.push(`/${label}: defined twice`);

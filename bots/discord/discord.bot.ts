@@ -59,15 +59,22 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
   client.on(Events.MessageCreate, (m) => void onMessage(m));
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn(message));
-  client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
+  client.on(Events.ShardDisconnect, (event, shard) =>
+    logger.warn({ code: event.code, shard }, 'gateway disconnected'),
+  );
 
   return {
     client,
     async start() {
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      const ready = new Promise<void>((resolve) =>
+        client.once(Events.ClientReady, () => resolve()),
+      );
       await client.login(deps.token);
       await ready;
-      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, commands: commands.size }, 'discord bot ready');
+      logger.info(
+        { user: client.user?.tag, guilds: client.guilds.cache.size, commands: commands.size },
+        'discord bot ready',
+      );
     },
     async stop() {
       await client.destroy();

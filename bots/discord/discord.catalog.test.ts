@@ -15,9 +15,17 @@ afterAll(() => h?.close());
 describe('createCatalogLookup', () => {
   it('finds courses by alias, title or slug, titled in the user language', async () => {
     const lookup = createCatalogLookup(h.services.catalog);
-    expect((await lookup.searchCourses('python', 'zh'))[0]).toEqual({ slug: 'python-basics', title: 'Python 编程入门' });
-    expect((await lookup.searchCourses('Python', 'en'))[0]).toEqual({ slug: 'python-basics', title: 'Python Programming for Beginners' });
-    expect((await lookup.searchCourses('数据分析', 'zh')).map((c) => c.slug)).toContain('data-analysis-pandas');
+    expect((await lookup.searchCourses('python', 'zh'))[0]).toEqual({
+      slug: 'python-basics',
+      title: 'Python 编程入门',
+    });
+    expect((await lookup.searchCourses('Python', 'en'))[0]).toEqual({
+      slug: 'python-basics',
+      title: 'Python Programming for Beginners',
+    });
+    expect((await lookup.searchCourses('数据分析', 'zh')).map((c) => c.slug)).toContain(
+      'data-analysis-pandas',
+    );
     expect(await lookup.searchCourses('no such thing at all', 'en')).toEqual([]);
   });
 

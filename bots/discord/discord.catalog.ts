@@ -12,9 +12,14 @@ const MAX_LENGTH = 100;
 type Titled = { slug: string; titleZh: string; titleEn: string };
 
 const entries = (rows: Titled[], lang: Lang): CatalogEntry[] =>
-  rows.slice(0, MAX_CHOICES).map((r) => ({ slug: r.slug, title: (lang === 'zh' ? r.titleZh : r.titleEn).slice(0, MAX_LENGTH) }));
+  rows.slice(0, MAX_CHOICES).map((r) => ({
+    slug: r.slug,
+    title: (lang === 'zh' ? r.titleZh : r.titleEn).slice(0, MAX_LENGTH),
+  }));
 
-export function createCatalogLookup(catalog: Pick<CatalogService, 'listCourses' | 'listItems'>): CatalogLookup {
+export function createCatalogLookup(
+  catalog: Pick<CatalogService, 'listCourses' | 'listItems'>,
+): CatalogLookup {
   const q = (query: string) => query.trim().slice(0, MAX_LENGTH) || undefined;
   return {
     searchCourses: async (query, lang) => entries(await catalog.listCourses({ q: q(query) }), lang),

@@ -13,7 +13,13 @@ import {
 import type { Logger } from '../../src/shared/logger.js';
 import type { Assistant, Reply } from '../../src/assistant/assistant.types.js';
 import type { CommandRegistry } from './command.registry.js';
-import { actionInbound, commandInbound, inputFromInteraction, interactionFacts, langOf } from './discord.inbound.js';
+import {
+  actionInbound,
+  commandInbound,
+  inputFromInteraction,
+  interactionFacts,
+  langOf,
+} from './discord.inbound.js';
 import { FAILED, renderReply, type RenderedMessage } from './discord.render.js';
 import type { CatalogLookup } from './discord.types.js';
 import { withDeferral } from './discord.timing.js';
@@ -31,7 +37,12 @@ const UNKNOWN = { zh: '这个命令已不可用。', en: 'This command is no lon
 const EMPTY: Reply = { text: '👌' };
 
 function body(m: RenderedMessage) {
-  return { content: m.content, embeds: m.embeds, components: m.components, allowedMentions: { parse: [] } };
+  return {
+    content: m.content,
+    embeds: m.embeds,
+    components: m.components,
+    allowedMentions: { parse: [] },
+  };
 }
 
 function options(m: RenderedMessage, ephemeral: boolean): InteractionReplyOptions {
@@ -51,7 +62,10 @@ export function createInteractionListener(deps: InteractionDeps) {
     const cmd = deps.commands.get(i.commandName);
     const focused = i.options.getFocused(true);
     const choices = cmd?.autocomplete
-      ? await cmd.autocomplete({ option: focused.name, value: String(focused.value), lang: langOf(i.locale) }, deps.catalog)
+      ? await cmd.autocomplete(
+          { option: focused.name, value: String(focused.value), lang: langOf(i.locale) },
+          deps.catalog,
+        )
       : [];
     await i.respond(choices.slice(0, 25));
   }
@@ -82,7 +96,9 @@ export function createInteractionListener(deps: InteractionDeps) {
 
   async function onButton(i: ButtonInteraction, log: Logger) {
     const inbound = actionInbound(interactionFacts(i), i.customId);
-    const result = await withDeferral(deps.assistant.handle(inbound), deps.deferAfterMs, () => i.deferUpdate());
+    const result = await withDeferral(deps.assistant.handle(inbound), deps.deferAfterMs, () =>
+      i.deferUpdate(),
+    );
     const inGuild = i.inGuild();
     const publicMessage = inGuild && !i.message.flags.has(MessageFlags.Ephemeral);
     const [first = EMPTY, ...rest] = result.replies;
@@ -117,10 +133,15 @@ export function createInteractionListener(deps: InteractionDeps) {
     } catch (err) {
       log.error({ err }, 'interaction failed');
       if (i.isAutocomplete()) {
-        if (!i.responded) await i.respond([]).catch((e: unknown) => log.warn({ err: e }, 'could not answer autocomplete'));
+        if (!i.responded)
+          await i
+            .respond([])
+            .catch((e: unknown) => log.warn({ err: e }, 'could not answer autocomplete'));
         return;
       }
-      await onFailure(i).catch((e: unknown) => log.warn({ err: e }, 'could not report the failure'));
+      await onFailure(i).catch((e: unknown) =>
+        log.warn({ err: e }, 'could not report the failure'),
+      );
     }
   };
 }

@@ -13,14 +13,23 @@ import {
   type Message,
   type User,
 } from 'discord.js';
-import type { Inbound, InboundContext, InboundUser, Lang } from '../../src/assistant/assistant.types.js';
+import type {
+  Inbound,
+  InboundContext,
+  InboundUser,
+  Lang,
+} from '../../src/assistant/assistant.types.js';
 import type { Command, CommandInbound, CommandInput, EventFacts } from './discord.types.js';
 
 export function langOf(locale: string | null | undefined): Lang {
   return locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
-function userFrom(user: User, member?: GuildMember | APIInteractionGuildMember | null, locale?: string): InboundUser {
+function userFrom(
+  user: User,
+  member?: GuildMember | APIInteractionGuildMember | null,
+  locale?: string,
+): InboundUser {
   const nick = !member ? undefined : 'nickname' in member ? member.nickname : member.nick;
   return {
     channel: 'discord',
@@ -31,7 +40,11 @@ function userFrom(user: User, member?: GuildMember | APIInteractionGuildMember |
   };
 }
 
-export function userFromApi(user: APIUser, member?: { nick?: string | null } | null, locale?: string): InboundUser {
+export function userFromApi(
+  user: APIUser,
+  member?: { nick?: string | null } | null,
+  locale?: string,
+): InboundUser {
   return {
     channel: 'discord',
     externalId: user.id,
@@ -41,7 +54,10 @@ export function userFromApi(user: APIUser, member?: { nick?: string | null } | n
   };
 }
 
-function rolesOf(member: GuildMember | APIInteractionGuildMember | null | undefined, guildId: string | null): string[] {
+function rolesOf(
+  member: GuildMember | APIInteractionGuildMember | null | undefined,
+  guildId: string | null,
+): string[] {
   if (!member) return [];
   const ids = Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
   return ids.filter((id) => id !== guildId); // @everyone has the guild's id
@@ -75,7 +91,9 @@ export function contextOf(f: EventFacts, mentions?: InboundUser[]): InboundConte
   return {
     community: `discord:${f.guildId}`,
     isGroup: true,
-    platformModerator: f.permissions !== null && (f.permissions & PermissionFlagsBits.ManageGuild) === PermissionFlagsBits.ManageGuild,
+    platformModerator:
+      f.permissions !== null &&
+      (f.permissions & PermissionFlagsBits.ManageGuild) === PermissionFlagsBits.ManageGuild,
     platformRoles: f.roles,
     ...(mentions?.length ? { mentions } : {}),
   };
@@ -84,7 +102,8 @@ export function contextOf(f: EventFacts, mentions?: InboundUser[]): InboundConte
 /** The default mapping: every option an arg, user options as mentions too (args get the id). */
 export function defaultCommandInbound(name: string, input: CommandInput): CommandInbound {
   const args: Record<string, string | number | undefined> = {};
-  for (const [k, v] of Object.entries(input.values)) args[k] = typeof v === 'boolean' ? String(v) : v;
+  for (const [k, v] of Object.entries(input.values))
+    args[k] = typeof v === 'boolean' ? String(v) : v;
   for (const [k, u] of Object.entries(input.users)) args[k] = u.externalId;
   const mentions = Object.values(input.users);
   return { command: { name, args }, ...(mentions.length ? { mentions } : {}) };
@@ -125,13 +144,25 @@ export function inputFromApi(
 }
 
 /** Options of a discord.js chat-input interaction. */
-export function inputFromInteraction(options: readonly { name: string; type: number; value?: unknown; user?: User; member?: GuildMember | APIInteractionGuildMember | unknown }[]): CommandInput {
+export function inputFromInteraction(
+  options: readonly {
+    name: string;
+    type: number;
+    value?: unknown;
+    user?: User;
+    member?: GuildMember | APIInteractionGuildMember | unknown;
+  }[],
+): CommandInput {
   const input: CommandInput = { values: {}, users: {} };
   for (const o of options) {
     if (o.type === ApplicationCommandOptionType.User && o.user) {
       const member = o.member && typeof o.member === 'object' ? (o.member as GuildMember) : null;
       input.users[o.name] = userFrom(o.user, member);
-    } else if (typeof o.value === 'string' || typeof o.value === 'number' || typeof o.value === 'boolean') {
+    } else if (
+      typeof o.value === 'string' ||
+      typeof o.value === 'number' ||
+      typeof o.value === 'boolean'
+    ) {
       input.values[o.name] = o.value;
     }
   }

@@ -5,12 +5,21 @@
 import { Hono } from 'hono';
 import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord.js';
 import { errorBody } from '../../src/http/errors.js';
-import { checkDiscordSignature, discordPublicKey, DISCORD_SIGNATURE_MESSAGES as MESSAGES } from '../../src/http/bot-credentials.js';
+import {
+  checkDiscordSignature,
+  discordPublicKey,
+  DISCORD_SIGNATURE_MESSAGES as MESSAGES,
+} from '../../src/http/bot-credentials.js';
 import type { DiscordInteractionHandler } from './discord.http-interactions.js';
 
 // The checks live beside the permission middleware (src/http/permissions.ts), which runs them
 // first; this route repeats them so it is safe mounted on its own too.
-export { checkDiscordSignature, discordPublicKey, MAX_SIGNATURE_AGE_SECONDS, type SignatureCheck } from '../../src/http/bot-credentials.js';
+export {
+  checkDiscordSignature,
+  discordPublicKey,
+  MAX_SIGNATURE_AGE_SECONDS,
+  type SignatureCheck,
+} from '../../src/http/bot-credentials.js';
 
 export interface DiscordInteractionsRoutesDeps {
   /** DISCORD_PUBLIC_KEY: 64 hex characters. */
@@ -39,7 +48,8 @@ export function discordInteractionsRoutes(deps: DiscordInteractionsRoutesDeps) {
     } catch {
       return c.json(errorBody('invalid_input', 'the request body is not valid JSON'), 400);
     }
-    if (interaction.type === InteractionType.Ping) return c.json({ type: InteractionResponseType.Pong });
+    if (interaction.type === InteractionType.Ping)
+      return c.json({ type: InteractionResponseType.Pong });
     return c.json(await deps.handler(interaction));
   });
   return app;

@@ -12,18 +12,26 @@ export interface MessageDeps {
   logger: Logger;
 }
 
-
 function stripMention(content: string, botId: string): string {
-  return content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').replace(/\s+/g, ' ').trim();
+  return content
+    .replace(new RegExp(`<@!?${botId}>`, 'g'), ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function mentionsOf(m: Message, botId: string): InboundUser[] {
   const users = [m.mentions.repliedUser, ...m.mentions.users.values()].filter(
-    (u, i, all): u is NonNullable<typeof u> => !!u && u.id !== botId && !u.bot && all.findIndex((x) => x?.id === u.id) === i,
+    (u, i, all): u is NonNullable<typeof u> =>
+      !!u && u.id !== botId && !u.bot && all.findIndex((x) => x?.id === u.id) === i,
   );
   return users.map((u) => {
     const member = m.mentions.members?.get(u.id);
-    return { channel: 'discord', externalId: u.id, displayName: member?.nickname ?? u.globalName ?? u.username, username: u.username };
+    return {
+      channel: 'discord',
+      externalId: u.id,
+      displayName: member?.nickname ?? u.globalName ?? u.username,
+      username: u.username,
+    };
   });
 }
 
@@ -37,14 +45,24 @@ export function createMessageListener(deps: MessageDeps) {
     try {
       const facts = messageFacts(m);
       const text = inGuild ? stripMention(m.content, botId) : m.content;
-      const inbound: Inbound = { user: facts.user, text, context: contextOf(facts, mentionsOf(m, botId)), eventId: m.id };
+      const inbound: Inbound = {
+        user: facts.user,
+        text,
+        context: contextOf(facts, mentionsOf(m, botId)),
+        eventId: m.id,
+      };
       const result = await deps.assistant.handle(inbound);
       let replied = false;
       let sentPrivately = false;
       for (const reply of result.replies) {
         const r = renderReply(reply);
         if (r.dropped.length) log.warn({ dropped: r.dropped }, 'buttons not shown');
-        const body: MessageCreateOptions = { content: r.content, embeds: r.embeds, components: r.components, allowedMentions: { parse: [] } };
+        const body: MessageCreateOptions = {
+          content: r.content,
+          embeds: r.embeds,
+          components: r.components,
+          allowedMentions: { parse: [] },
+        };
         if (inGuild && reply.private) {
           await m.author.send(body);
           sentPrivately = true;
@@ -57,7 +75,9 @@ export function createMessageListener(deps: MessageDeps) {
     } catch (err) {
       log.error({ err }, 'message failed');
       const text = /\p{Script=Han}/u.test(m.content) ? FAILED.zh : FAILED.en;
-      await m.reply({ content: text, allowedMentions: { parse: [] } }).catch((e: unknown) => log.warn({ err: e }, 'could not report the failure'));
+      await m
+        .reply({ content: text, allowedMentions: { parse: [] } })
+        .catch((e: unknown) => log.warn({ err: e }, 'could not report the failure'));
     }
   };
 }

@@ -15,12 +15,20 @@ export interface RegisterOptions {
   commands?: readonly Command[];
 }
 
-export async function registerCommands(opts: RegisterOptions): Promise<{ scope: string; names: string[] }> {
+export async function registerCommands(
+  opts: RegisterOptions,
+): Promise<{ scope: string; names: string[] }> {
   const registry = loadCommands(opts.commands ?? commandModules);
   const rest = new REST(opts.apiBase ? { api: opts.apiBase } : {}).setToken(opts.token);
-  const appId = opts.applicationId ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
+  const appId =
+    opts.applicationId ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
   const body = [...registry.values()].map((c) => c.data);
-  const route = opts.guildId ? Routes.applicationGuildCommands(appId, opts.guildId) : Routes.applicationCommands(appId);
+  const route = opts.guildId
+    ? Routes.applicationGuildCommands(appId, opts.guildId)
+    : Routes.applicationCommands(appId);
   const saved = (await rest.put(route, { body })) as RESTPutAPIApplicationCommandsResult;
-  return { scope: opts.guildId ? `guild ${opts.guildId}` : 'global', names: saved.map((c) => c.name) };
+  return {
+    scope: opts.guildId ? `guild ${opts.guildId}` : 'global',
+    names: saved.map((c) => c.name),
+  };
 }

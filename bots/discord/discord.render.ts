@@ -20,7 +20,10 @@ export interface RenderedMessage {
 }
 
 /** The adapter's only own words: when something broke before the assistant could answer. */
-export const FAILED = { zh: '抱歉，出了点问题，请稍后再试。', en: 'Sorry, something went wrong. Please try again.' } as const;
+export const FAILED = {
+  zh: '抱歉，出了点问题，请稍后再试。',
+  en: 'Sorry, something went wrong. Please try again.',
+} as const;
 
 const MAX_CONTENT = 2000;
 const MAX_ROWS = 5;
@@ -37,7 +40,12 @@ function toComponent(b: Button, first: boolean): APIButtonComponent | null {
     return { type: ComponentType.Button, style: ButtonStyle.Link, label, url: b.url };
   }
   if (!b.id || b.id.length > 100) return null;
-  return { type: ComponentType.Button, style: first ? ButtonStyle.Primary : ButtonStyle.Secondary, label, custom_id: b.id };
+  return {
+    type: ComponentType.Button,
+    style: first ? ButtonStyle.Primary : ButtonStyle.Secondary,
+    label,
+    custom_id: b.id,
+  };
 }
 
 export function renderReply(reply: Reply): RenderedMessage {
@@ -51,7 +59,10 @@ export function renderReply(reply: Reply): RenderedMessage {
   const dropped: string[] = [];
   for (const b of all) {
     const key = b.url ? `url:${b.url}` : b.id;
-    const component = seen.has(key) || buttons.length >= MAX_ROWS * PER_ROW ? null : toComponent(b, buttons.length === 0);
+    const component =
+      seen.has(key) || buttons.length >= MAX_ROWS * PER_ROW
+        ? null
+        : toComponent(b, buttons.length === 0);
     if (!component) {
       dropped.push(b.id);
       continue;

@@ -9,7 +9,11 @@ export async function within<T>(work: Promise<T>, ms: number): Promise<T | 'late
 }
 
 /** Resolves with the work's value, calling defer() first when it is not done within ms. */
-export async function withDeferral<T>(work: Promise<T>, ms: number, defer: () => Promise<unknown>): Promise<T> {
+export async function withDeferral<T>(
+  work: Promise<T>,
+  ms: number,
+  defer: () => Promise<unknown>,
+): Promise<T> {
   const first = await within(work, ms);
   if (first !== 'late') return first;
   await defer();

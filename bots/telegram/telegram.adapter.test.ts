@@ -2,7 +2,12 @@
 // menus and the single-use keyboard registry.
 import { describe, expect, it } from 'vitest';
 import { commandMenus } from './telegram.commands.js';
-import { isAddressedToBot, mentionsOf, parseCommand, withoutBotMention } from './telegram.inbound.js';
+import {
+  isAddressedToBot,
+  mentionsOf,
+  parseCommand,
+  withoutBotMention,
+} from './telegram.inbound.js';
 import { createKeyboardRegistry } from './telegram.keyboards.js';
 import { keyboardOf, renderReply, splitText, toKeyboardButton } from './telegram.render.js';
 import { BOT_INFO, mention, message, user } from '../../test/support/telegram-fakes.js';
@@ -12,19 +17,47 @@ const bob = user(2, { username: 'bob' });
 describe('parseCommand', () => {
   it('reads /grant in both forms and leaves malformed amounts to the assistant', () => {
     const text = '/grant@xuefen_bot @bob +50  helped a lot';
-    const msg = message({ from: bob, text, entities: [{ type: 'bot_command', offset: 0, length: 17 }, mention(text, 'bob')] });
-    expect(parseCommand(msg)).toEqual({ name: 'grant', args: { amount: 50, reason: 'helped a lot' }, text: '@bob +50  helped a lot' });
-    expect(parseCommand(message({ from: bob, text: '/grant 20' }))).toEqual({ name: 'grant', args: { amount: 20, reason: undefined }, text: '20' });
-    expect(parseCommand(message({ from: bob, text: '/grant lots' }))).toEqual({ name: 'grant', text: 'lots' });
+    const msg = message({
+      from: bob,
+      text,
+      entities: [{ type: 'bot_command', offset: 0, length: 17 }, mention(text, 'bob')],
+    });
+    expect(parseCommand(msg)).toEqual({
+      name: 'grant',
+      args: { amount: 50, reason: 'helped a lot' },
+      text: '@bob +50  helped a lot',
+    });
+    expect(parseCommand(message({ from: bob, text: '/grant 20' }))).toEqual({
+      name: 'grant',
+      args: { amount: 20, reason: undefined },
+      text: '20',
+    });
+    expect(parseCommand(message({ from: bob, text: '/grant lots' }))).toEqual({
+      name: 'grant',
+      text: 'lots',
+    });
   });
 
   it('reads a start referral only in the ref_<code> form', () => {
-    expect(parseCommand(message({ from: bob, text: '/start ref_x1' }))?.args).toEqual({ ref: 'x1' });
-    expect(parseCommand(message({ from: bob, text: '/start other' }))).toEqual({ name: 'start', text: 'other' });
+    expect(parseCommand(message({ from: bob, text: '/start ref_x1' }))?.args).toEqual({
+      ref: 'x1',
+    });
+    expect(parseCommand(message({ from: bob, text: '/start other' }))).toEqual({
+      name: 'start',
+      text: 'other',
+    });
   });
 
   it('is undefined for text that does not start with a command', () => {
-    expect(parseCommand(message({ from: bob, text: 'hello /balance', entities: [{ type: 'bot_command', offset: 6, length: 8 }] }))).toBeUndefined();
+    expect(
+      parseCommand(
+        message({
+          from: bob,
+          text: 'hello /balance',
+          entities: [{ type: 'bot_command', offset: 6, length: 8 }],
+        }),
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -35,8 +68,15 @@ describe('mentions and addressing', () => {
     const msg = message({
       from: user(1),
       text,
-      entities: [mention(text, 'xuefen_bot'), mention(text, 'bob'), { type: 'text_mention', offset: 28, length: 5, user: carol }],
-      replyTo: message({ from: user(4, { first_name: 'Dan', language_code: undefined }), text: 'x' }),
+      entities: [
+        mention(text, 'xuefen_bot'),
+        mention(text, 'bob'),
+        { type: 'text_mention', offset: 28, length: 5, user: carol },
+      ],
+      replyTo: message({
+        from: user(4, { first_name: 'Dan', language_code: undefined }),
+        text: 'x',
+      }),
     });
     expect(mentionsOf(msg, BOT_INFO)).toEqual([
       { channel: 'telegram', externalId: '4', displayName: 'Dan' },
@@ -49,21 +89,38 @@ describe('mentions and addressing', () => {
 
   it('does not treat other mentions as addressing the bot', () => {
     const text = 'ask @XUEFEN_BOTS later';
-    expect(isAddressedToBot(message({ from: bob, text, entities: [mention(text, 'XUEFEN_BOTS')] }), BOT_INFO)).toBe(false);
+    expect(
+      isAddressedToBot(
+        message({ from: bob, text, entities: [mention(text, 'XUEFEN_BOTS')] }),
+        BOT_INFO,
+      ),
+    ).toBe(false);
   });
 });
 
 describe('rendering', () => {
   it('puts url buttons as url and checks callback data length in bytes', () => {
-    expect(toKeyboardButton({ id: 'pay', label: 'Pay', url: 'https://pay.example/1' })).toEqual({ text: 'Pay', url: 'https://pay.example/1' });
-    expect(toKeyboardButton({ id: 'x'.repeat(64), label: 'ok' })).toEqual({ text: 'ok', callback_data: 'x'.repeat(64) });
+    expect(toKeyboardButton({ id: 'pay', label: 'Pay', url: 'https://pay.example/1' })).toEqual({
+      text: 'Pay',
+      url: 'https://pay.example/1',
+    });
+    expect(toKeyboardButton({ id: 'x'.repeat(64), label: 'ok' })).toEqual({
+      text: 'ok',
+      callback_data: 'x'.repeat(64),
+    });
     expect(() => toKeyboardButton({ id: 'x'.repeat(65), label: 'long' })).toThrow(/65 bytes/);
     expect(() => toKeyboardButton({ id: '', label: 'empty' })).toThrow(/0 bytes/);
   });
 
   it('renders a single card without numbers and rows of at most three buttons', () => {
-    const reply = { text: 'Pick', cards: [{ title: 'Python', buttons: [{ id: 'a', label: 'A' }] }], buttons: 'bcdef'.split('').map((id) => ({ id, label: id })) };
-    expect(renderReply(reply)).toEqual([{ text: 'Pick\n\nPython', reply_markup: keyboardOf(reply) }]);
+    const reply = {
+      text: 'Pick',
+      cards: [{ title: 'Python', buttons: [{ id: 'a', label: 'A' }] }],
+      buttons: 'bcdef'.split('').map((id) => ({ id, label: id })),
+    };
+    expect(renderReply(reply)).toEqual([
+      { text: 'Pick\n\nPython', reply_markup: keyboardOf(reply) },
+    ]);
     expect(keyboardOf(reply)!.inline_keyboard.map((r) => r.length)).toEqual([1, 3, 2]);
   });
 
@@ -82,11 +139,17 @@ describe('rendering', () => {
 describe('command menus', () => {
   it('has zh and default (en) menus for private chats and groups, within Telegram limits', () => {
     const menus = commandMenus();
-    expect(menus.map((m) => `${m.scope.type}:${m.language_code ?? '-'}`)).toEqual(['all_private_chats:-', 'all_private_chats:zh', 'all_group_chats:-', 'all_group_chats:zh']);
-    for (const m of menus) for (const c of m.commands) {
-      expect(c.command).toMatch(/^[a-z0-9_]{1,32}$/);
-      expect(c.description.length).toBeLessThanOrEqual(256);
-    }
+    expect(menus.map((m) => `${m.scope.type}:${m.language_code ?? '-'}`)).toEqual([
+      'all_private_chats:-',
+      'all_private_chats:zh',
+      'all_group_chats:-',
+      'all_group_chats:zh',
+    ]);
+    for (const m of menus)
+      for (const c of m.commands) {
+        expect(c.command).toMatch(/^[a-z0-9_]{1,32}$/);
+        expect(c.description.length).toBeLessThanOrEqual(256);
+      }
   });
 });
 

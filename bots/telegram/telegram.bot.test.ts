@@ -20,12 +20,26 @@ function setup(opts: Partial<TelegramBotOptions> = {}) {
   const assistant = createTestAssistant();
   const { logger, lines } = captureLogger();
   const api = createApiRecorder();
-  const bot = createTelegramBot({ token: '123:test', assistant, logger, botInfo: BOT_INFO, throttle: false, autoRetry: false, rateLimit: false, ...opts });
+  const bot = createTelegramBot({
+    token: '123:test',
+    assistant,
+    logger,
+    botInfo: BOT_INFO,
+    throttle: false,
+    autoRetry: false,
+    rateLimit: false,
+    ...opts,
+  });
   bot.api.config.use(api.transformer);
   return { bot, assistant, api, lines };
 }
 
-const alice = user(101, { language_code: 'zh-hans', username: 'alice', first_name: 'Alice', last_name: 'Li' });
+const alice = user(101, {
+  language_code: 'zh-hans',
+  username: 'alice',
+  first_name: 'Alice',
+  last_name: 'Li',
+});
 const bob = user(102, { username: 'bob' });
 const admin = user(103, { username: 'mod' });
 const group = groupChat(-100555);
@@ -37,13 +51,21 @@ describe('private chats', () => {
     await bot.handleUpdate(update);
     expect(assistant.inbounds).toEqual([
       {
-        user: { channel: 'telegram', externalId: '101', displayName: 'Alice Li', languageCode: 'zh-hans', username: 'alice' },
+        user: {
+          channel: 'telegram',
+          externalId: '101',
+          displayName: 'Alice Li',
+          languageCode: 'zh-hans',
+          username: 'alice',
+        },
         command: { name: 'balance' },
         context: { isGroup: false },
         eventId: String(update.update_id),
       },
     ]);
-    expect(api.of('sendMessage')).toMatchObject([{ payload: { chat_id: 101, text: 'Balance: 0 points.' } }]);
+    expect(api.of('sendMessage')).toMatchObject([
+      { payload: { chat_id: 101, text: 'Balance: 0 points.' } },
+    ]);
   });
 
   it('parses /start deep links and command text', async () => {
@@ -61,8 +83,14 @@ describe('private chats', () => {
   it('passes free text through and replies', async () => {
     const { bot, assistant, api } = setup();
     await bot.handleUpdate(messageUpdate({ from: alice, text: '我有多少积分？' }));
-    expect(assistant.inbounds[0]).toMatchObject({ text: '我有多少积分？', context: { isGroup: false } });
-    expect(api.of('sendMessage')[0].payload).toMatchObject({ chat_id: 101, text: '你问的是：我有多少积分？' });
+    expect(assistant.inbounds[0]).toMatchObject({
+      text: '我有多少积分？',
+      context: { isGroup: false },
+    });
+    expect(api.of('sendMessage')[0].payload).toMatchObject({
+      chat_id: 101,
+      text: '你问的是：我有多少积分？',
+    });
     expect(api.of('sendMessage')[0].payload.reply_parameters).toBeUndefined();
   });
 
@@ -70,7 +98,9 @@ describe('private chats', () => {
     const { bot, api } = setup();
     await bot.handleUpdate(messageUpdate({ from: alice, text: '/courses' }));
     const sent = api.of('sendMessage')[0].payload;
-    expect(sent.text).toBe('Courses, page 1/3\n\n1. Python 101\n   100 points\n2. Data Science\n   100 points');
+    expect(sent.text).toBe(
+      'Courses, page 1/3\n\n1. Python 101\n   100 points\n2. Data Science\n   100 points',
+    );
     expect(sent.reply_markup.inline_keyboard).toEqual([
       [{ text: '1. Redeem', callback_data: 'course:c1' }],
       [{ text: '2. Redeem', callback_data: 'course:c2' }],
@@ -80,9 +110,37 @@ describe('private chats', () => {
 
   it('answers stickers and caption-less photos with a hint, and reads photo captions', async () => {
     const { bot, assistant, api } = setup();
-    await bot.handleUpdate(messageUpdate({ from: alice, extra: { sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } } }));
-    await bot.handleUpdate(messageUpdate({ from: bob, extra: { photo: [{ file_id: 'p', file_unique_id: 'p', width: 1, height: 1 }] } }));
-    await bot.handleUpdate(messageUpdate({ from: bob, extra: { photo: [{ file_id: 'p', file_unique_id: 'p', width: 1, height: 1 }], caption: 'what is this course?' } }));
+    await bot.handleUpdate(
+      messageUpdate({
+        from: alice,
+        extra: {
+          sticker: {
+            file_id: 's',
+            file_unique_id: 's',
+            type: 'regular',
+            width: 1,
+            height: 1,
+            is_animated: false,
+            is_video: false,
+          },
+        },
+      }),
+    );
+    await bot.handleUpdate(
+      messageUpdate({
+        from: bob,
+        extra: { photo: [{ file_id: 'p', file_unique_id: 'p', width: 1, height: 1 }] },
+      }),
+    );
+    await bot.handleUpdate(
+      messageUpdate({
+        from: bob,
+        extra: {
+          photo: [{ file_id: 'p', file_unique_id: 'p', width: 1, height: 1 }],
+          caption: 'what is this course?',
+        },
+      }),
+    );
     expect(api.of('sendMessage').map((c) => c.payload.text)).toEqual([
       expect.stringContaining('贴纸'),
       expect.stringContaining('I can only read text'),
@@ -102,7 +160,9 @@ describe('private chats', () => {
   it('logs a user who blocked the bot and keeps running', async () => {
     const { bot, api, assistant, lines } = setup();
     api.blocked.add(alice.id);
-    await expect(bot.handleUpdate(messageUpdate({ from: alice, text: '/balance' }))).resolves.toBeUndefined();
+    await expect(
+      bot.handleUpdate(messageUpdate({ from: alice, text: '/balance' })),
+    ).resolves.toBeUndefined();
     expect(lines.some((l) => l.level === 30 && /blocked/.test(l.msg) && l.update_id)).toBe(true);
     expect(lines.some((l) => l.level >= 50)).toBe(false);
     await bot.handleUpdate(messageUpdate({ from: bob, text: '/balance' }));
@@ -124,15 +184,28 @@ describe('private chats', () => {
     const update = messageUpdate({ from: alice, text: '/checkin' });
     await bot.handleUpdate(update);
     await bot.handleUpdate(structuredClone(update));
-    expect(assistant.inbounds.map((i) => i.eventId)).toEqual([String(update.update_id), String(update.update_id)]);
+    expect(assistant.inbounds.map((i) => i.eventId)).toEqual([
+      String(update.update_id),
+      String(update.update_id),
+    ]);
     expect(assistant.balanceOf('101')).toBe(5);
   });
 
   it('fails loudly on a button id longer than 64 bytes', async () => {
-    const bad = { handle: async () => ({ intent: 'x', confidence: 1, entities: {}, lang: 'en' as const, replies: [{ text: 'pick', buttons: [{ id: '长'.repeat(22), label: 'x' }] }] }) };
+    const bad = {
+      handle: async () => ({
+        intent: 'x',
+        confidence: 1,
+        entities: {},
+        lang: 'en' as const,
+        replies: [{ text: 'pick', buttons: [{ id: '长'.repeat(22), label: 'x' }] }],
+      }),
+    };
     const broken = setup({ assistant: bad });
     await broken.bot.handleUpdate(messageUpdate({ from: bob, text: 'hi' }));
-    expect(broken.lines.find((l) => l.level === 50)?.err?.message).toMatch(/66 bytes; Telegram callback_data must be 1-64 bytes/);
+    expect(broken.lines.find((l) => l.level === 50)?.err?.message).toMatch(
+      /66 bytes; Telegram callback_data must be 1-64 bytes/,
+    );
     expect(broken.api.of('sendMessage').map((c) => c.payload.reply_markup)).toEqual([undefined]);
   });
 });
@@ -143,7 +216,14 @@ describe('buttons', () => {
     api.admins.set(group.id, new Set([admin.id]));
     const grant = '/grant @alice 150 welcome';
     await bot.handleUpdate(messageUpdate({ from: alice, text: '/start' }));
-    await bot.handleUpdate(messageUpdate({ from: admin, chat: group, text: grant, entities: [{ type: 'bot_command', offset: 0, length: 6 }, mention(grant, 'alice')] }));
+    await bot.handleUpdate(
+      messageUpdate({
+        from: admin,
+        chat: group,
+        text: grant,
+        entities: [{ type: 'bot_command', offset: 0, length: 6 }, mention(grant, 'alice')],
+      }),
+    );
     await bot.handleUpdate(messageUpdate({ from: alice, text: '/redeem c1' }));
     const offer = api.of('sendMessage').at(-1)!;
     expect(offer.payload.reply_markup.inline_keyboard).toEqual([
@@ -157,10 +237,20 @@ describe('buttons', () => {
 
     const tap = callbackUpdate({ from: alice, messageId, data: 'confirm:h1' });
     await bot.handleUpdate(tap);
-    expect(assistant.inbounds.at(-1)).toMatchObject({ action: 'confirm:h1', eventId: String(tap.update_id) });
+    expect(assistant.inbounds.at(-1)).toMatchObject({
+      action: 'confirm:h1',
+      eventId: String(tap.update_id),
+    });
     expect(api.of('answerCallbackQuery')).toHaveLength(1);
     expect(api.of('editMessageText')).toMatchObject([
-      { payload: { chat_id: 101, message_id: messageId, text: 'Redeemed Python 101. Balance: 50 points.', reply_markup: { inline_keyboard: [] } } },
+      {
+        payload: {
+          chat_id: 101,
+          message_id: messageId,
+          text: 'Redeemed Python 101. Balance: 50 points.',
+          reply_markup: { inline_keyboard: [] },
+        },
+      },
     ]);
     expect(assistant.balanceOf('101')).toBe(50);
 
@@ -200,34 +290,65 @@ describe('groups', () => {
   it('ignores chatter, answers mentions and replies to the bot', async () => {
     const { bot, assistant, api } = setup();
     await bot.handleUpdate(messageUpdate({ from: bob, chat: group, text: 'anyone up for lunch?' }));
-    await bot.handleUpdate(messageUpdate({ from: bob, chat: group, text: 'hey @alice look' , entities: [mention('hey @alice look', 'alice')] }));
+    await bot.handleUpdate(
+      messageUpdate({
+        from: bob,
+        chat: group,
+        text: 'hey @alice look',
+        entities: [mention('hey @alice look', 'alice')],
+      }),
+    );
     expect(assistant.inbounds).toHaveLength(0);
     expect(api.calls).toHaveLength(0);
 
     const text = '@xuefen_bot how do I earn points?';
-    await bot.handleUpdate(messageUpdate({ from: bob, chat: group, text, entities: [mention(text, 'xuefen_bot')] }));
+    await bot.handleUpdate(
+      messageUpdate({ from: bob, chat: group, text, entities: [mention(text, 'xuefen_bot')] }),
+    );
     const botMessage = message({ from: BOT_INFO, chat: group, text: 'earlier answer' });
-    await bot.handleUpdate(messageUpdate({ from: bob, chat: group, text: 'and then?', replyTo: botMessage }));
+    await bot.handleUpdate(
+      messageUpdate({ from: bob, chat: group, text: 'and then?', replyTo: botMessage }),
+    );
     expect(assistant.inbounds.map((i) => [i.text, i.context])).toEqual([
-      ['how do I earn points?', { community: 'telegram:-100555', isGroup: true, platformModerator: false }],
+      [
+        'how do I earn points?',
+        { community: 'telegram:-100555', isGroup: true, platformModerator: false },
+      ],
       ['and then?', { community: 'telegram:-100555', isGroup: true, platformModerator: false }],
     ]);
     const replies = api.of('sendMessage');
     expect(replies.map((c) => c.payload.chat_id)).toEqual([-100555, -100555]);
-    expect(replies[0].payload.reply_parameters).toMatchObject({ allow_sending_without_reply: true });
+    expect(replies[0].payload.reply_parameters).toMatchObject({
+      allow_sending_without_reply: true,
+    });
   });
 
   it('grants for an admin (by @mention and by reply) and refuses a non-admin', async () => {
     const { bot, assistant, api } = setup();
     api.admins.set(group.id, new Set([admin.id]));
     const text = '/grant @bob 50 great answer';
-    await bot.handleUpdate(messageUpdate({ from: admin, chat: group, text, entities: [{ type: 'bot_command', offset: 0, length: 6 }, mention(text, 'bob')] }));
+    await bot.handleUpdate(
+      messageUpdate({
+        from: admin,
+        chat: group,
+        text,
+        entities: [{ type: 'bot_command', offset: 0, length: 6 }, mention(text, 'bob')],
+      }),
+    );
     const bobsMessage = message({ from: bob, chat: group, text: 'here is my homework' });
-    await bot.handleUpdate(messageUpdate({ from: admin, chat: group, text: '/grant 30 homework', replyTo: bobsMessage }));
-    await bot.handleUpdate(messageUpdate({ from: alice, chat: group, text: '/grant 1000 me', replyTo: bobsMessage }));
+    await bot.handleUpdate(
+      messageUpdate({ from: admin, chat: group, text: '/grant 30 homework', replyTo: bobsMessage }),
+    );
+    await bot.handleUpdate(
+      messageUpdate({ from: alice, chat: group, text: '/grant 1000 me', replyTo: bobsMessage }),
+    );
 
     const [byMention, byReply, refused] = assistant.inbounds;
-    expect(byMention.command).toEqual({ name: 'grant', args: { amount: 50, reason: 'great answer' }, text: '@bob 50 great answer' });
+    expect(byMention.command).toEqual({
+      name: 'grant',
+      args: { amount: 50, reason: 'great answer' },
+      text: '@bob 50 great answer',
+    });
     expect(byMention.context).toEqual({
       community: 'telegram:-100555',
       isGroup: true,
@@ -266,22 +387,47 @@ describe('groups', () => {
     await bot.handleUpdate(messageUpdate({ from: bob, chat: group, text: '/balance' }));
     const [hint] = api.of('sendMessage').filter((c) => c.payload.chat_id === group.id);
     expect(hint.payload.text).toMatch(/private/);
-    expect(hint.payload.reply_markup.inline_keyboard[0][0]).toEqual({ text: 'Open a private chat', url: 'https://t.me/xuefen_bot' });
+    expect(hint.payload.reply_markup.inline_keyboard[0][0]).toEqual({
+      text: 'Open a private chat',
+      url: 'https://t.me/xuefen_bot',
+    });
   });
 
   it('ignores stickers in groups', async () => {
     const { bot, api } = setup();
-    await bot.handleUpdate(messageUpdate({ from: bob, chat: group, extra: { sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } } }));
+    await bot.handleUpdate(
+      messageUpdate({
+        from: bob,
+        chat: group,
+        extra: {
+          sticker: {
+            file_id: 's',
+            file_unique_id: 's',
+            type: 'regular',
+            width: 1,
+            height: 1,
+            is_animated: false,
+            is_video: false,
+          },
+        },
+      }),
+    );
     expect(api.calls).toHaveLength(0);
   });
 });
 
 describe('flood control', () => {
-  it('drops a user\'s updates over the limit and says so once', async () => {
+  it("drops a user's updates over the limit and says so once", async () => {
     const { bot, assistant, api } = setup({ rateLimit: { timeFrameMs: 60_000, limit: 3 } });
-    for (let i = 0; i < 6; i++) await bot.handleUpdate(messageUpdate({ from: bob, text: `msg ${i}` }));
+    for (let i = 0; i < 6; i++)
+      await bot.handleUpdate(messageUpdate({ from: bob, text: `msg ${i}` }));
     await bot.handleUpdate(messageUpdate({ from: alice, text: 'other user' }));
-    expect(assistant.inbounds.map((i) => i.text)).toEqual(['msg 0', 'msg 1', 'msg 2', 'other user']);
+    expect(assistant.inbounds.map((i) => i.text)).toEqual([
+      'msg 0',
+      'msg 1',
+      'msg 2',
+      'other user',
+    ]);
     expect(api.of('sendMessage').filter((c) => /too fast/.test(c.payload.text))).toHaveLength(1);
   });
 });

@@ -49,7 +49,9 @@ const THROTTLED = /^(send|edit|copy|forward)/;
 
 function throttleSends(throttler: Transformer): Transformer {
   return ((prev, method, payload, signal) =>
-    THROTTLED.test(method) ? throttler(prev, method, payload, signal) : prev(method, payload, signal)) as Transformer;
+    THROTTLED.test(method)
+      ? throttler(prev, method, payload, signal)
+      : prev(method, payload, signal)) as Transformer;
 }
 
 export function createTelegramBot(opts: TelegramBotOptions): TelegramBot {
@@ -66,8 +68,12 @@ export function createTelegramBot(opts: TelegramBotOptions): TelegramBot {
   });
 
   // Installed later = called first: auto-retry wraps the throttler, so a retried send queues again.
-  if (opts.throttle !== false) bot.api.config.use(throttleSends(apiThrottler(opts.throttle || undefined)));
-  if (opts.autoRetry !== false) bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, ...(opts.autoRetry || {}) }));
+  if (opts.throttle !== false)
+    bot.api.config.use(throttleSends(apiThrottler(opts.throttle || undefined)));
+  if (opts.autoRetry !== false)
+    bot.api.config.use(
+      autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, ...(opts.autoRetry || {}) }),
+    );
 
   // Updates of one chat are handled in order (a Confirm tap after the /redeem that offered it);
   // different chats run concurrently under @grammyjs/runner.
@@ -82,7 +88,10 @@ export function createTelegramBot(opts: TelegramBotOptions): TelegramBot {
         keyGenerator: (ctx) => ctx.from?.id.toString(),
         // Called once per window, on the first update over the limit; the rest are dropped quietly.
         onLimitExceeded: async (ctx) => {
-          ctx.logger.info({ userId: ctx.from?.id }, 'rate limit exceeded; updates dropped for this window');
+          ctx.logger.info(
+            { userId: ctx.from?.id },
+            'rate limit exceeded; updates dropped for this window',
+          );
           const text = t(ctx.from?.language_code, 'slowDown');
           try {
             if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text });
@@ -95,7 +104,15 @@ export function createTelegramBot(opts: TelegramBotOptions): TelegramBot {
     );
   }
 
-  bot.errorBoundary(onUpdateError, commandsFeature, buttonsFeature, freeTextFeature, mediaFeature, editsFeature, membershipFeature);
+  bot.errorBoundary(
+    onUpdateError,
+    commandsFeature,
+    buttonsFeature,
+    freeTextFeature,
+    mediaFeature,
+    editsFeature,
+    membershipFeature,
+  );
   // Last resort for failures outside the boundary (sequentialize, the rate limiter).
   bot.catch(onUpdateError);
   return bot;

@@ -21,7 +21,10 @@ const DESCRIPTIONS = {
   invite: { zh: '邀请好友得积分', en: 'Invite friends, earn points' },
   link: { zh: '关联网页账号', en: 'Link your web account' },
   ask: { zh: '向助手提问', en: 'Ask the assistant' },
-  grant: { zh: '（管理员）发放积分：/grant @用户 50 原因', en: '(moderators) /grant @user 50 reason' },
+  grant: {
+    zh: '（管理员）发放积分：/grant @用户 50 原因',
+    en: '(moderators) /grant @user 50 reason',
+  },
   undo: { zh: '（管理员）撤销上一次发放', en: '(moderators) Undo your last grant' },
 } as const;
 
@@ -30,7 +33,21 @@ export type CommandName = keyof typeof DESCRIPTIONS;
 /** Every command the adapter passes to the assistant, in private chats and groups alike. */
 export const ASSISTANT_COMMANDS = Object.keys(DESCRIPTIONS) as CommandName[];
 
-const PRIVATE_MENU: CommandName[] = ['start', 'help', 'balance', 'history', 'checkin', 'courses', 'mall', 'redeem', 'orders', 'tier', 'top', 'invite', 'link'];
+const PRIVATE_MENU: CommandName[] = [
+  'start',
+  'help',
+  'balance',
+  'history',
+  'checkin',
+  'courses',
+  'mall',
+  'redeem',
+  'orders',
+  'tier',
+  'top',
+  'invite',
+  'link',
+];
 const GROUP_MENU: CommandName[] = ['help', 'balance', 'checkin', 'top', 'grant', 'undo'];
 
 export interface CommandMenu {
@@ -41,7 +58,8 @@ export interface CommandMenu {
 }
 
 export function commandMenus(): CommandMenu[] {
-  const list = (names: CommandName[], lang: 'zh' | 'en') => names.map((command) => ({ command, description: DESCRIPTIONS[command][lang] }));
+  const list = (names: CommandName[], lang: 'zh' | 'en') =>
+    names.map((command) => ({ command, description: DESCRIPTIONS[command][lang] }));
   const scopes: [BotCommandScope, CommandName[]][] = [
     [{ type: 'all_private_chats' }, PRIVATE_MENU],
     [{ type: 'all_group_chats' }, GROUP_MENU],
@@ -57,10 +75,16 @@ export async function registerCommands(api: Api, logger: Logger): Promise<number
   let ok = 0;
   for (const menu of commandMenus()) {
     try {
-      await api.setMyCommands(menu.commands, { scope: menu.scope, ...(menu.language_code ? { language_code: menu.language_code } : {}) });
+      await api.setMyCommands(menu.commands, {
+        scope: menu.scope,
+        ...(menu.language_code ? { language_code: menu.language_code } : {}),
+      });
       ok++;
     } catch (err) {
-      logger.warn({ err, scope: menu.scope.type, language: menu.language_code ?? 'default' }, 'setMyCommands failed; the command menu may be stale');
+      logger.warn(
+        { err, scope: menu.scope.type, language: menu.language_code ?? 'default' },
+        'setMyCommands failed; the command menu may be stale',
+      );
     }
   }
   return ok;

@@ -8,14 +8,20 @@ import { buildInbound, type InboundParts } from './telegram.inbound.js';
 import { callbackIdsOf, renderReply, type OutgoingMessage } from './telegram.render.js';
 import { t } from './telegram.texts.js';
 
-export const isGroupChat = (ctx: TelegramContext) => ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
+export const isGroupChat = (ctx: TelegramContext) =>
+  ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
 
 export async function ask(ctx: TelegramContext, parts: InboundParts) {
   const inbound = await buildInbound(ctx, parts);
   const started = performance.now();
   const result = await ctx.deps.assistant.handle(inbound);
   ctx.logger.debug(
-    { intent: result.intent, confidence: result.confidence, lang: result.lang, ms: Math.round(performance.now() - started) },
+    {
+      intent: result.intent,
+      confidence: result.confidence,
+      lang: result.lang,
+      ms: Math.round(performance.now() - started),
+    },
     'assistant answered',
   );
   return result;
@@ -28,30 +34,49 @@ export async function converse(ctx: TelegramContext, parts: InboundParts): Promi
 
 /** Sends rendered messages to one chat and remembers their keyboards. Returns false when
  * Telegram refuses (403: blocked, or no private chat yet) so the caller can stop or fall back. */
-export async function sendTo(ctx: TelegramContext, chatId: number, messages: OutgoingMessage[], replyTo?: number): Promise<boolean> {
+export async function sendTo(
+  ctx: TelegramContext,
+  chatId: number,
+  messages: OutgoingMessage[],
+  replyTo?: number,
+): Promise<boolean> {
   for (const m of messages) {
     try {
       const sent = await ctx.api.sendMessage(chatId, m.text, {
         ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}),
-        ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+        ...(replyTo
+          ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+          : {}),
       });
       remember(ctx, chatId, sent.message_id, m.reply_markup);
     } catch (err) {
       if (!isForbidden(err)) throw err;
-      ctx.logger.info({ chatId, description: err.description }, 'telegram refused the reply (blocked or no private chat); not sent');
+      ctx.logger.info(
+        { chatId, description: err.description },
+        'telegram refused the reply (blocked or no private chat); not sent',
+      );
       return false;
     }
   }
   return true;
 }
 
-export function remember(ctx: TelegramContext, chatId: number, messageId: number, markup: InlineKeyboardMarkup | undefined) {
+export function remember(
+  ctx: TelegramContext,
+  chatId: number,
+  messageId: number,
+  markup: InlineKeyboardMarkup | undefined,
+) {
   const ids = callbackIdsOf(markup);
   if (ids.length) ctx.deps.keyboards.remember(chatId, messageId, ids);
 }
 
 /** `lang`: the assistant's answer language, for the adapter's own notes around the replies. */
-export async function deliver(ctx: TelegramContext, replies: Reply[], lang: string | undefined = ctx.from?.language_code): Promise<void> {
+export async function deliver(
+  ctx: TelegramContext,
+  replies: Reply[],
+  lang: string | undefined = ctx.from?.language_code,
+): Promise<void> {
   const chat = ctx.chat;
   const from = ctx.from;
   if (!chat) return;
@@ -75,9 +100,12 @@ export async function deliver(ctx: TelegramContext, replies: Reply[], lang: stri
     if (!(await sendTo(ctx, chat.id, messages, replyTo))) return;
     sentHere = true;
   }
-  if (sentPrivately && !sentHere) await sendTo(ctx, chat.id, [{ text: t(lang, 'sentPrivately') }], replyTo);
+  if (sentPrivately && !sentHere)
+    await sendTo(ctx, chat.id, [{ text: t(lang, 'sentPrivately') }], replyTo);
 }
 
 function openChatKeyboard(ctx: TelegramContext, lang: string | undefined): InlineKeyboardMarkup {
-  return { inline_keyboard: [[{ text: t(lang, 'openChat'), url: `https://t.me/${ctx.me.username}` }]] };
+  return {
+    inline_keyboard: [[{ text: t(lang, 'openChat'), url: `https://t.me/${ctx.me.username}` }]],
+  };
 }

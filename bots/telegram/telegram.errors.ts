@@ -11,14 +11,21 @@ export function isForbidden(err: unknown): err is GrammyError {
 
 /** Editing a message to the same text and keyboard: harmless, Telegram just says so. */
 export function isNotModified(err: unknown): boolean {
-  return err instanceof GrammyError && err.error_code === 400 && /message is not modified/i.test(err.description);
+  return (
+    err instanceof GrammyError &&
+    err.error_code === 400 &&
+    /message is not modified/i.test(err.description)
+  );
 }
 
 export async function onUpdateError(error: BotError<TelegramContext>): Promise<void> {
   const { ctx } = error;
   const err = error.error;
   if (isForbidden(err)) {
-    ctx.logger.info({ description: err.description, chatId: ctx.chat?.id }, 'telegram refused to deliver (blocked or left); update dropped');
+    ctx.logger.info(
+      { description: err.description, chatId: ctx.chat?.id },
+      'telegram refused to deliver (blocked or left); update dropped',
+    );
     return;
   }
   ctx.logger.error({ err }, 'telegram update failed');

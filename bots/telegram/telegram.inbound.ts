@@ -34,7 +34,11 @@ export function isAddressedToBot(msg: Message, me: UserFromGetMe): boolean {
 }
 
 /** The text without the bot's own @mention, which addresses the bot and is not part of the question. */
-export function withoutBotMention(text: string, entities: MessageEntity[], me: UserFromGetMe): string {
+export function withoutBotMention(
+  text: string,
+  entities: MessageEntity[],
+  me: UserFromGetMe,
+): string {
   const mine = entities.filter((e) => mentionsMe(text, e, me)).sort((a, b) => b.offset - a.offset);
   let out = text;
   for (const e of mine) out = out.slice(0, e.offset) + ' ' + out.slice(e.offset + e.length);
@@ -95,7 +99,9 @@ function argsFor(name: string, rest: string, restWithoutMentions: string): Inbou
     return ref ? { ref } : undefined;
   }
   if (name === 'grant') {
-    const m = /^([+-]?\d{1,9})(?:\s+([\s\S]*))?$/.exec(restWithoutMentions.replace(/\s+/g, ' ').trim());
+    const m = /^([+-]?\d{1,9})(?:\s+([\s\S]*))?$/.exec(
+      restWithoutMentions.replace(/\s+/g, ' ').trim(),
+    );
     if (!m) return undefined;
     return { amount: Number(m[1]), reason: m[2]?.trim() || undefined };
   }
@@ -109,7 +115,11 @@ export type InboundParts = Pick<Inbound, 'text' | 'action' | 'command'>;
 export async function buildInbound(ctx: TelegramContext, parts: InboundParts): Promise<Inbound> {
   const from = ctx.from;
   if (!from) throw new Error('an update without a sender cannot reach the assistant');
-  const inbound: Inbound = { user: toInboundUser(from), ...parts, eventId: String(ctx.update.update_id) };
+  const inbound: Inbound = {
+    user: toInboundUser(from),
+    ...parts,
+    eventId: String(ctx.update.update_id),
+  };
   const chat = ctx.chat;
   const msg = ctx.message;
   const mentions = msg ? mentionsOf(msg, ctx.me) : [];
@@ -117,7 +127,8 @@ export async function buildInbound(ctx: TelegramContext, parts: InboundParts): P
     // An anonymous admin posts as the group itself: Telegram only lets admins do that.
     const anonymousAdmin = ctx.senderChat?.id === chat.id;
     const platformModerator =
-      anonymousAdmin || (await ctx.deps.moderators.isModerator(ctx.api, chat.id, from.id, ctx.logger));
+      anonymousAdmin ||
+      (await ctx.deps.moderators.isModerator(ctx.api, chat.id, from.id, ctx.logger));
     inbound.context = { community: `telegram:${chat.id}`, isGroup: true, platformModerator };
     if (mentions.length) inbound.context.mentions = mentions;
   } else {

@@ -8,7 +8,9 @@ export interface ModeratorCheck {
   isModerator(api: Api, chatId: number, userId: number, logger: Logger): Promise<boolean>;
 }
 
-export function createModeratorCheck(opts: { ttlMs?: number; now?: () => number; maxEntries?: number } = {}): ModeratorCheck {
+export function createModeratorCheck(
+  opts: { ttlMs?: number; now?: () => number; maxEntries?: number } = {},
+): ModeratorCheck {
   const ttlMs = opts.ttlMs ?? 60_000;
   const now = opts.now ?? Date.now;
   const maxEntries = opts.maxEntries ?? 10_000;
@@ -28,7 +30,10 @@ export function createModeratorCheck(opts: { ttlMs?: number; now?: () => number;
         return value;
       } catch (err) {
         // Fail closed and do not cache: a refused grant can be retried, a wrong grant cannot.
-        logger.warn({ err, chatId, userId }, 'getChatMember failed; treating the sender as a non-moderator');
+        logger.warn(
+          { err, chatId, userId },
+          'getChatMember failed; treating the sender as a non-moderator',
+        );
         return false;
       }
     },

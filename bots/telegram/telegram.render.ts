@@ -20,7 +20,9 @@ export function toKeyboardButton(b: Button): InlineKeyboardButton {
   const bytes = Buffer.byteLength(b.id, 'utf8');
   // Telegram rejects the whole message for one bad button; an id this long is an assistant bug.
   if (bytes < 1 || bytes > MAX_CALLBACK_DATA_BYTES) {
-    throw new Error(`button id "${b.id}" is ${bytes} bytes; Telegram callback_data must be 1-${MAX_CALLBACK_DATA_BYTES} bytes`);
+    throw new Error(
+      `button id "${b.id}" is ${bytes} bytes; Telegram callback_data must be 1-${MAX_CALLBACK_DATA_BYTES} bytes`,
+    );
   }
   return { text: b.label, callback_data: b.id };
 }
@@ -37,7 +39,9 @@ export function keyboardOf(reply: Reply): InlineKeyboardMarkup | undefined {
   const keyboard: InlineKeyboardButton[][] = [];
   cards.forEach((card, i) => {
     // Several cards each offering "Redeem": the number says which card a button belongs to.
-    const buttons = (card.buttons ?? []).map((b) => toKeyboardButton(numbered ? { ...b, label: `${i + 1}. ${b.label}` } : b));
+    const buttons = (card.buttons ?? []).map((b) =>
+      toKeyboardButton(numbered ? { ...b, label: `${i + 1}. ${b.label}` } : b),
+    );
     keyboard.push(...rows(buttons, BUTTONS_PER_ROW));
   });
   keyboard.push(...rows((reply.buttons ?? []).map(toKeyboardButton), BUTTONS_PER_ROW));
@@ -73,10 +77,14 @@ export function renderReply(reply: Reply): OutgoingMessage[] {
   const chunks = splitText(textOfReply(reply));
   // Telegram refuses empty text; buttons alone still need a line to hang from.
   if (!chunks.length) return keyboard ? [{ text: '👇', reply_markup: keyboard }] : [];
-  return chunks.map((text, i) => (i === chunks.length - 1 && keyboard ? { text, reply_markup: keyboard } : { text }));
+  return chunks.map((text, i) =>
+    i === chunks.length - 1 && keyboard ? { text, reply_markup: keyboard } : { text },
+  );
 }
 
 export function callbackIdsOf(markup: InlineKeyboardMarkup | undefined): string[] {
   if (!markup) return [];
-  return markup.inline_keyboard.flat().flatMap((b) => ('callback_data' in b && b.callback_data ? [b.callback_data] : []));
+  return markup.inline_keyboard
+    .flat()
+    .flatMap((b) => ('callback_data' in b && b.callback_data ? [b.callback_data] : []));
 }

@@ -7,7 +7,12 @@ import type { Logger } from '../../src/shared/logger.js';
 import type { TelegramBot } from './telegram.bot.js';
 import { registerCommands } from './telegram.commands.js';
 
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+export const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'my_chat_member',
+] as const;
 
 export interface StartTelegramOptions {
   bot: TelegramBot;
@@ -41,11 +46,19 @@ export async function startTelegram(opts: StartTelegramOptions): Promise<Telegra
   if (opts.registerCommands !== false) await registerCommands(bot.api, logger);
 
   if (opts.mode === 'webhook') {
-    if (!opts.webhookUrl || !opts.webhookSecret) throw new Error('webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET');
-    await bot.api.setWebhook(opts.webhookUrl, { secret_token: opts.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
+    if (!opts.webhookUrl || !opts.webhookSecret)
+      throw new Error('webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET');
+    await bot.api.setWebhook(opts.webhookUrl, {
+      secret_token: opts.webhookSecret,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
     logger.info({ username, url: opts.webhookUrl }, 'telegram bot receiving updates by webhook');
     // The webhook stays set on stop: Telegram queues updates until the next instance answers.
-    return { mode: 'webhook', username, stop: async () => logger.info('telegram webhook handler stopping') };
+    return {
+      mode: 'webhook',
+      username,
+      stop: async () => logger.info('telegram webhook handler stopping'),
+    };
   }
 
   // getUpdates is refused while a webhook is set (a previous webhook deployment).
@@ -56,7 +69,11 @@ export async function startTelegram(opts: StartTelegramOptions): Promise<Telegra
   });
   runner.task()?.catch((err) => logger.error({ err }, 'telegram polling stopped on an error'));
   logger.info({ username }, 'telegram bot polling for updates');
-  return { mode: 'polling', username, stop: () => stopRunner(runner, logger, opts.drainTimeoutMs ?? 10_000) };
+  return {
+    mode: 'polling',
+    username,
+    stop: () => stopRunner(runner, logger, opts.drainTimeoutMs ?? 10_000),
+  };
 }
 
 async function stopRunner(runner: RunnerHandle, logger: Logger, drainTimeoutMs: number) {
@@ -64,6 +81,10 @@ async function stopRunner(runner: RunnerHandle, logger: Logger, drainTimeoutMs: 
   // runner.stop() ends fetching; updates already fetched are still being handled.
   const deadline = Date.now() + drainTimeoutMs;
   while (runner.size() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  if (runner.size() > 0) logger.warn({ pending: runner.size() }, 'telegram stop: updates still in flight after the drain timeout');
+  if (runner.size() > 0)
+    logger.warn(
+      { pending: runner.size() },
+      'telegram stop: updates still in flight after the drain timeout',
+    );
   logger.info('telegram polling stopped');
 }

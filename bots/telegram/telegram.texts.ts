@@ -23,9 +23,11 @@ const TEXTS = {
     staleButton: 'This button has already been handled.',
     slowDown: 'You are sending messages too fast; please wait a moment.',
     sticker: 'Nice sticker! I can only read text: type your question, or send /help for commands.',
-    media: 'I can only read text messages for now: describe it in words, or send /help for commands.',
+    media:
+      'I can only read text messages for now: describe it in words, or send /help for commands.',
     sentPrivately: 'I have answered you in a private message.',
-    startPrivately: 'That answer is private: open a chat with me (button below, then /start) and try again.',
+    startPrivately:
+      'That answer is private: open a chat with me (button below, then /start) and try again.',
     openChat: 'Open a private chat',
   },
 } satisfies Record<TelegramLang, Record<string, string>>;

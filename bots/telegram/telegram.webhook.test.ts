@@ -5,7 +5,13 @@ import { createTelegramBot } from './telegram.bot.js';
 import { startTelegram } from './telegram.start.js';
 import { SECRET_HEADER, telegramWebhookRoutes, webhookPath } from './telegram.webhook.js';
 import { createTestAssistant } from '../../test/support/telegram-test-assistant.js';
-import { BOT_INFO, captureLogger, createApiRecorder, messageUpdate, user } from '../../test/support/telegram-fakes.js';
+import {
+  BOT_INFO,
+  captureLogger,
+  createApiRecorder,
+  messageUpdate,
+  user,
+} from '../../test/support/telegram-fakes.js';
 
 const SECRET = 'webhook-secret_123';
 
@@ -13,11 +19,22 @@ function setup() {
   const assistant = createTestAssistant();
   const { logger } = captureLogger();
   const api = createApiRecorder();
-  const bot = createTelegramBot({ token: '123:test', assistant, logger, botInfo: BOT_INFO, throttle: false, autoRetry: false });
+  const bot = createTelegramBot({
+    token: '123:test',
+    assistant,
+    logger,
+    botInfo: BOT_INFO,
+    throttle: false,
+    autoRetry: false,
+  });
   bot.api.config.use(api.transformer);
   const app = telegramWebhookRoutes(bot, { secret: SECRET, path: '/tg/hook', logger });
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    app.request('/tg/hook', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    app.request('/tg/hook', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   return { bot, assistant, api, post };
 }
 
@@ -26,10 +43,20 @@ describe('telegramWebhookRoutes', () => {
 
   it('refuses a missing or wrong secret with a 401 JSON error, before the assistant', async () => {
     const { assistant, api, post } = setup();
-    for (const headers of [{}, { [SECRET_HEADER]: 'nope' }, { [SECRET_HEADER]: `${SECRET}x` }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { [SECRET_HEADER]: 'nope' },
+      { [SECRET_HEADER]: `${SECRET}x` },
+    ] as Record<string, string>[]) {
       const res = await post(update(), headers);
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: `missing or wrong ${SECRET_HEADER}`, details: null } });
+      expect(await res.json()).toEqual({
+        error: {
+          code: 'unauthorized',
+          message: `missing or wrong ${SECRET_HEADER}`,
+          details: null,
+        },
+      });
     }
     expect(assistant.inbounds).toHaveLength(0);
     expect(api.calls).toHaveLength(0);
@@ -40,8 +67,13 @@ describe('telegramWebhookRoutes', () => {
     const u = update();
     const res = await post(u, { [SECRET_HEADER]: SECRET });
     expect(res.status).toBe(200);
-    expect(assistant.inbounds).toMatchObject([{ command: { name: 'balance' }, eventId: String(u.update_id) }]);
-    expect(api.of('sendMessage')[0].payload).toMatchObject({ chat_id: 7, text: 'Balance: 0 points.' });
+    expect(assistant.inbounds).toMatchObject([
+      { command: { name: 'balance' }, eventId: String(u.update_id) },
+    ]);
+    expect(api.of('sendMessage')[0].payload).toMatchObject({
+      chat_id: 7,
+      text: 'Balance: 0 points.',
+    });
   });
 
   it('answers 400 to a body that is not an update', async () => {
@@ -62,13 +94,34 @@ describe('startTelegram in webhook mode', () => {
     const { logger, lines } = captureLogger();
     const api = createApiRecorder();
     api.failing.add('setMyCommands');
-    const bot = createTelegramBot({ token: '123:test', assistant: createTestAssistant(), logger, botInfo: BOT_INFO, throttle: false, autoRetry: false });
+    const bot = createTelegramBot({
+      token: '123:test',
+      assistant: createTestAssistant(),
+      logger,
+      botInfo: BOT_INFO,
+      throttle: false,
+      autoRetry: false,
+    });
     bot.api.config.use(api.transformer);
-    const runtime = await startTelegram({ bot, logger, mode: 'webhook', webhookUrl: 'https://x.example/tg/hook', webhookSecret: SECRET });
+    const runtime = await startTelegram({
+      bot,
+      logger,
+      mode: 'webhook',
+      webhookUrl: 'https://x.example/tg/hook',
+      webhookSecret: SECRET,
+    });
     expect(api.of('setMyCommands')).toHaveLength(4);
-    expect(lines.filter((l) => l.level === 40 && /setMyCommands failed/.test(l.msg))).toHaveLength(4);
+    expect(lines.filter((l) => l.level === 40 && /setMyCommands failed/.test(l.msg))).toHaveLength(
+      4,
+    );
     expect(api.of('setWebhook')).toMatchObject([
-      { payload: { url: 'https://x.example/tg/hook', secret_token: SECRET, allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] } },
+      {
+        payload: {
+          url: 'https://x.example/tg/hook',
+          secret_token: SECRET,
+          allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'],
+        },
+      },
     ]);
     expect(runtime).toMatchObject({ mode: 'webhook', username: 'xuefen_bot' });
     await runtime.stop();
@@ -77,8 +130,16 @@ describe('startTelegram in webhook mode', () => {
   it('refuses to start without a URL and secret', async () => {
     const { logger } = captureLogger();
     const api = createApiRecorder();
-    const bot = createTelegramBot({ token: '123:test', assistant: createTestAssistant(), logger, botInfo: BOT_INFO, throttle: false });
+    const bot = createTelegramBot({
+      token: '123:test',
+      assistant: createTestAssistant(),
+      logger,
+      botInfo: BOT_INFO,
+      throttle: false,
+    });
     bot.api.config.use(api.transformer);
-    await expect(startTelegram({ bot, logger, mode: 'webhook', registerCommands: false })).rejects.toThrow(/TELEGRAM_WEBHOOK_URL/);
+    await expect(
+      startTelegram({ bot, logger, mode: 'webhook', registerCommands: false }),
+    ).rejects.toThrow(/TELEGRAM_WEBHOOK_URL/);
   });
 });

@@ -23,7 +23,9 @@ export function webhookPath(webhookUrl: string): string {
 }
 
 const isUpdate = (body: unknown): body is Update =>
-  typeof body === 'object' && body !== null && Number.isSafeInteger((body as { update_id?: unknown }).update_id);
+  typeof body === 'object' &&
+  body !== null &&
+  Number.isSafeInteger((body as { update_id?: unknown }).update_id);
 
 export function telegramWebhookRoutes(bot: TelegramBot, opts: WebhookRouteOptions) {
   const app = new Hono();
@@ -33,7 +35,8 @@ export function telegramWebhookRoutes(bot: TelegramBot, opts: WebhookRouteOption
       return c.json(errorBody('unauthorized', `missing or wrong ${SECRET_HEADER}`), 401);
     }
     const body: unknown = await c.req.json().catch(() => undefined);
-    if (!isUpdate(body)) return c.json(errorBody('invalid_input', 'the body is not a Telegram update'), 400);
+    if (!isUpdate(body))
+      return c.json(errorBody('invalid_input', 'the body is not a Telegram update'), 400);
     if (!bot.isInited()) await bot.init();
     try {
       // Awaited so Telegram's own pacing (it waits for our answer) is the backpressure.

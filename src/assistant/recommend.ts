@@ -11,14 +11,28 @@ import { normalizeText } from './nlu/nlu.normalize.js';
 type Vector = Map<string, number>;
 
 function courseText(c: CourseView): string {
-  return [c.titleZh, c.titleEn, c.descriptionZh, c.descriptionEn, c.category, ...c.tags, ...c.tags].join(' ');
+  return [
+    c.titleZh,
+    c.titleEn,
+    c.descriptionZh,
+    c.descriptionEn,
+    c.category,
+    ...c.tags,
+    ...c.tags,
+  ].join(' ');
 }
 
 export function tfidfVectors(docs: string[]): Vector[] {
   // Words (stemmed English, segmented Chinese) plus Chinese character n-grams.
-  const tokenized = docs.map((d) => [...tokenize(d).filter((t) => t.kind !== 'other').map((t) => t.norm), ...cjkNgrams(normalizeText(d))]);
+  const tokenized = docs.map((d) => [
+    ...tokenize(d)
+      .filter((t) => t.kind !== 'other')
+      .map((t) => t.norm),
+    ...cjkNgrams(normalizeText(d)),
+  ]);
   const df = new Map<string, number>();
-  for (const toks of tokenized) for (const term of new Set(toks)) df.set(term, (df.get(term) ?? 0) + 1);
+  for (const toks of tokenized)
+    for (const term of new Set(toks)) df.set(term, (df.get(term) ?? 0) + 1);
   return tokenized.map((toks) => {
     const tf = new Map<string, number>();
     for (const term of toks) tf.set(term, (tf.get(term) ?? 0) + 1);
@@ -44,7 +58,11 @@ export function cosine(a: Vector, b: Vector): number {
   return sum;
 }
 
-export async function recommendCourses(s: AppServicesCore, userId: number, k: number): Promise<{ courses: CourseView[]; basedOn: 'history' | 'popular' }> {
+export async function recommendCourses(
+  s: AppServicesCore,
+  userId: number,
+  k: number,
+): Promise<{ courses: CourseView[]; basedOn: 'history' | 'popular' }> {
   const courses = await s.catalog.listCourses();
   const owned = new Set((await s.orders.enrollments(userId)).map((e) => e.slug));
   const candidates = courses.filter((c) => !owned.has(c.slug));
@@ -62,6 +80,10 @@ export async function recommendCourses(s: AppServicesCore, userId: number, k: nu
     `select c.slug, count(e.id) as n from course c left join enrollment e on e.course_id = c.id and e.status = 'active' group by c.slug`,
   );
   const popularity = new Map(counts.map((r) => [r.slug, Number(r.n)]));
-  const ranked = [...candidates].sort((a, b) => (popularity.get(b.slug) ?? 0) - (popularity.get(a.slug) ?? 0) || Number(b.hot) - Number(a.hot));
+  const ranked = [...candidates].sort(
+    (a, b) =>
+      (popularity.get(b.slug) ?? 0) - (popularity.get(a.slug) ?? 0) ||
+      Number(b.hot) - Number(a.hot),
+  );
   return { courses: ranked.slice(0, k), basedOn: 'popular' };
 }

@@ -22,16 +22,44 @@ export interface FaqView extends FaqEntry {
   updatedAt: string;
 }
 
-type FaqRow = { id: string; questions_zh: string[]; questions_en: string[]; answer_zh: string; answer_en: string; active: boolean; updated_at: Date };
-type TicketRow = { id: string; user_id: string; channel: string; message: string; transcript: unknown[]; status: 'open' | 'closed'; note: string | null; created_at: Date; closed_at: Date | null };
+type FaqRow = {
+  id: string;
+  questions_zh: string[];
+  questions_en: string[];
+  answer_zh: string;
+  answer_en: string;
+  active: boolean;
+  updated_at: Date;
+};
+type TicketRow = {
+  id: string;
+  user_id: string;
+  channel: string;
+  message: string;
+  transcript: unknown[];
+  status: 'open' | 'closed';
+  note: string | null;
+  created_at: Date;
+  closed_at: Date | null;
+};
 
 const toFaq = (r: FaqRow): FaqView => ({
-  id: r.id, questions: { zh: r.questions_zh, en: r.questions_en }, answer: { zh: r.answer_zh, en: r.answer_en }, active: r.active,
+  id: r.id,
+  questions: { zh: r.questions_zh, en: r.questions_en },
+  answer: { zh: r.answer_zh, en: r.answer_en },
+  active: r.active,
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 const toTicket = (r: TicketRow): TicketView => ({
-  id: Number(r.id), userId: Number(r.user_id), channel: r.channel, message: r.message, transcript: r.transcript, status: r.status, note: r.note,
-  createdAt: new Date(r.created_at).toISOString(), closedAt: r.closed_at ? new Date(r.closed_at).toISOString() : null,
+  id: Number(r.id),
+  userId: Number(r.user_id),
+  channel: r.channel,
+  message: r.message,
+  transcript: r.transcript,
+  status: r.status,
+  note: r.note,
+  createdAt: new Date(r.created_at).toISOString(),
+  closedAt: r.closed_at ? new Date(r.closed_at).toISOString() : null,
 });
 
 /** Other instances may edit the FAQ too: the index is rebuilt at least this often. */
@@ -52,13 +80,22 @@ export function createSupportService(deps: { em: Em }) {
 
   async function seedFaq(): Promise<void> {
     await inTransaction(deps.em, async (tx) => {
-      const first = await query(tx, `insert into app_setting (key, value) values ('faq.seeded', 'true'::jsonb) on conflict (key) do nothing returning key`);
+      const first = await query(
+        tx,
+        `insert into app_setting (key, value) values ('faq.seeded', 'true'::jsonb) on conflict (key) do nothing returning key`,
+      );
       if (!first.length) return;
       for (const e of SEED_FAQ) {
         await query(
           tx,
           `insert into faq_entry (id, questions_zh, questions_en, answer_zh, answer_en) values (?, ?::jsonb, ?::jsonb, ?, ?) on conflict (id) do nothing`,
-          [e.id, JSON.stringify(e.questions.zh), JSON.stringify(e.questions.en), e.answer.zh, e.answer.en],
+          [
+            e.id,
+            JSON.stringify(e.questions.zh),
+            JSON.stringify(e.questions.en),
+            e.answer.zh,
+            e.answer.en,
+          ],
         );
       }
     });
@@ -67,7 +104,10 @@ export function createSupportService(deps: { em: Em }) {
 
   async function listFaq(opts: { includeInactive?: boolean } = {}): Promise<FaqView[]> {
     await ensureSeeded();
-    const rows = await query<FaqRow>(deps.em, `select * from faq_entry ${opts.includeInactive ? '' : 'where active'} order by id`);
+    const rows = await query<FaqRow>(
+      deps.em,
+      `select * from faq_entry ${opts.includeInactive ? '' : 'where active'} order by id`,
+    );
     return rows.map(toFaq);
   }
 
@@ -90,7 +130,14 @@ export function createSupportService(deps: { em: Em }) {
        on conflict (id) do update set questions_zh = excluded.questions_zh, questions_en = excluded.questions_en,
          answer_zh = excluded.answer_zh, answer_en = excluded.answer_en, active = excluded.active, updated_at = now()
        returning *`,
-      [e.id, JSON.stringify(e.questions.zh), JSON.stringify(e.questions.en), e.answer.zh, e.answer.en, e.active ?? true],
+      [
+        e.id,
+        JSON.stringify(e.questions.zh),
+        JSON.stringify(e.questions.en),
+        e.answer.zh,
+        e.answer.en,
+        e.active ?? true,
+      ],
     );
     index = undefined;
     return toFaq(row!);
@@ -98,21 +145,37 @@ export function createSupportService(deps: { em: Em }) {
 
   async function deleteFaq(id: string): Promise<void> {
     await ensureSeeded();
-    const rows = await query(deps.em, `update faq_entry set active = false, updated_at = now() where id = ? returning id`, [id]);
+    const rows = await query(
+      deps.em,
+      `update faq_entry set active = false, updated_at = now() where id = ? returning id`,
+      [id],
+    );
     if (!rows.length) throw new DomainError('not_found', `no FAQ entry ${id}`);
     index = undefined;
   }
 
-  async function openTicket(input: { userId: number; channel: string; message: string; transcript?: unknown[] }): Promise<TicketView> {
+  async function openTicket(input: {
+    userId: number;
+    channel: string;
+    message: string;
+    transcript?: unknown[];
+  }): Promise<TicketView> {
     const row = await queryOne<TicketRow>(
       deps.em,
       `insert into support_ticket (user_id, channel, message, transcript) values (?, ?, ?, ?::jsonb) returning *`,
-      [input.userId, input.channel, input.message.slice(0, 4000), JSON.stringify(input.transcript ?? [])],
+      [
+        input.userId,
+        input.channel,
+        input.message.slice(0, 4000),
+        JSON.stringify(input.transcript ?? []),
+      ],
     );
     return toTicket(row!);
   }
 
-  async function listTickets(opts: { status?: 'open' | 'closed'; limit?: number } = {}): Promise<TicketView[]> {
+  async function listTickets(
+    opts: { status?: 'open' | 'closed'; limit?: number } = {},
+  ): Promise<TicketView[]> {
     const rows = await query<TicketRow>(
       deps.em,
       `select * from support_ticket where (?::text is null or status = ?::text) order by id desc limit ?`,

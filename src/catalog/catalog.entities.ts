@@ -14,7 +14,8 @@ export const Course = defineEntity({
     {
       name: 'course_members_only_ck',
       // as PostgreSQL prints it, which is what the generator compares
-      expression: "((members_only_tier IS NULL) OR ((members_only_tier)::text = ANY ((ARRAY['advanced'::character varying, 'vip'::character varying])::text[])))",
+      expression:
+        "((members_only_tier IS NULL) OR ((members_only_tier)::text = ANY ((ARRAY['advanced'::character varying, 'vip'::character varying])::text[])))",
     },
   ],
   properties: (p) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_COURSES } from './demo-catalog.js';
+import { DEMO_COURSES } from './data/demo-catalog.js';
 import { coursePointsPrice, searchEntries, searchScore } from './catalog.rules.js';
 
 describe('catalog rules', () => {
@@ -11,11 +11,15 @@ describe('catalog rules', () => {
 
   it('finds courses in Chinese and English over titles, tags and descriptions', () => {
     expect(searchEntries(DEMO_COURSES, 'python')[0]!.slug).toBe('python-basics');
-    expect(searchEntries(DEMO_COURSES, 'Python').map((c) => c.slug)).toContain('data-analysis-pandas');
+    expect(searchEntries(DEMO_COURSES, 'Python').map((c) => c.slug)).toContain(
+      'data-analysis-pandas',
+    );
     expect(searchEntries(DEMO_COURSES, '机器学习')[0]!.slug).toBe('machine-learning-intro');
     expect(searchEntries(DEMO_COURSES, '数据库')[0]!.slug).toBe('sql-databases');
     expect(searchEntries(DEMO_COURSES, 'PyTorch').map((c) => c.slug)).toEqual(['deep-learning']);
-    expect(searchEntries(DEMO_COURSES, 'neural networks').map((c) => c.slug)).toEqual(['deep-learning']);
+    expect(searchEntries(DEMO_COURSES, 'neural networks').map((c) => c.slug)).toEqual([
+      'deep-learning',
+    ]);
     expect(searchEntries(DEMO_COURSES, 'quantum chromodynamics')).toEqual([]);
   });
 

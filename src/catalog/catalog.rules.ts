@@ -13,7 +13,10 @@ export interface Searchable {
 }
 
 /** Points price of a course: the per-course override, else price in fen × k. */
-export function coursePointsPrice(c: { priceFen: number; pointsPrice: number | null }, k = 1): number {
+export function coursePointsPrice(
+  c: { priceFen: number; pointsPrice: number | null },
+  k = 1,
+): number {
   return c.pointsPrice ?? c.priceFen * k;
 }
 

@@ -27,7 +27,8 @@ type Connection = PostgreSqlConnection | PGliteConnection;
 export function toBindable(value: unknown, knex: Knex): unknown {
   if (value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof RawQueryFragment) return knex.raw(value.sql, value.params.map((p) => toBindable(p, knex)) as never);
+  if (value instanceof RawQueryFragment)
+    return knex.raw(value.sql, value.params.map((p) => toBindable(p, knex)) as never);
   if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return value.map((v) => toBindable(v, knex));
   if (Utils.isPlainObject(value)) return JSON.stringify(value);
@@ -44,7 +45,12 @@ async function executeBound(
 ) {
   await conn.ensureConnection();
   let sql: string;
-  if (Utils.isObject<{ client: { transacting?: boolean }; toSQL(): { sql: string; bindings?: unknown[] } }>(queryOrKnex)) {
+  if (
+    Utils.isObject<{
+      client: { transacting?: boolean };
+      toSQL(): { sql: string; bindings?: unknown[] };
+    }>(queryOrKnex)
+  ) {
     ctx ??= queryOrKnex.client.transacting ? queryOrKnex : undefined;
     const q = queryOrKnex.toSQL();
     sql = q.sql;
@@ -61,7 +67,9 @@ async function executeBound(
   const knex = conn.getKnex();
   const logger = self.config.getLogger();
   // The inlined text is built only for a query log that shows parameters; it is never executed.
-  const logged = logger.isEnabled('query') ? self.getSql(sql, self.platform.formatQuery(sql, params as unknown[]), loggerContext) : sql;
+  const logged = logger.isEnabled('query')
+    ? self.getSql(sql, self.platform.formatQuery(sql, params as unknown[]), loggerContext)
+    : sql;
   return self.executeQuery(
     logged,
     async () => {
@@ -76,7 +84,10 @@ async function executeBound(
 
 export class BoundPostgreSqlConnection extends PostgreSqlConnection {
   override execute(...args: Parameters<PostgreSqlConnection['execute']>) {
-    return executeBound(this, ...(args as Parameters<typeof executeBound> extends [unknown, ...infer R] ? R : never)) as never;
+    return executeBound(
+      this,
+      ...(args as Parameters<typeof executeBound> extends [unknown, ...infer R] ? R : never),
+    ) as never;
   }
 }
 
@@ -103,25 +114,41 @@ export class BoundPGliteConnection extends PGliteConnection {
   override createKnex() {
     // The base class's wiring, with the dialect above.
     this.client = this.createKnexClient(BoundPGliteKnexDialect as never);
-    const dialect = this.getKnex().client as unknown as { ormConfig: Configuration; driver: unknown };
+    const dialect = this.getKnex().client as unknown as {
+      ormConfig: Configuration;
+      driver: unknown;
+    };
     dialect.ormConfig = this.config;
     dialect.driver = (this as unknown as { dialectDataSource: unknown }).dialectDataSource;
     this.connected = true;
   }
 
   override execute(...args: Parameters<PGliteConnection['execute']>) {
-    return executeBound(this, ...(args as Parameters<typeof executeBound> extends [unknown, ...infer R] ? R : never)) as never;
+    return executeBound(
+      this,
+      ...(args as Parameters<typeof executeBound> extends [unknown, ...infer R] ? R : never),
+    ) as never;
   }
 }
 
-export class BoundPostgreSqlDriver extends AbstractSqlDriver<BoundPostgreSqlConnection, PostgreSqlPlatform> {
+export class BoundPostgreSqlDriver extends AbstractSqlDriver<
+  BoundPostgreSqlConnection,
+  PostgreSqlPlatform
+> {
   constructor(config: Configuration) {
     super(config, new PostgreSqlPlatform(), BoundPostgreSqlConnection, ['knex', 'pg']);
   }
 }
 
-export class BoundPGliteDriver extends AbstractSqlDriver<BoundPGliteConnection, PostgreSqlPlatform> {
+export class BoundPGliteDriver extends AbstractSqlDriver<
+  BoundPGliteConnection,
+  PostgreSqlPlatform
+> {
   constructor(config: Configuration) {
-    super(config, new PostgreSqlPlatform(), BoundPGliteConnection, ['knex', '@electric-sql/pglite', '@harryplusplus/knex-pglite']);
+    super(config, new PostgreSqlPlatform(), BoundPGliteConnection, [
+      'knex',
+      '@electric-sql/pglite',
+      '@harryplusplus/knex-pglite',
+    ]);
   }
 }

@@ -18,7 +18,9 @@ export function lockDataDir(dir: string): () => void {
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, 'utf8').trim());
     if (pid && pid !== process.pid && isProcessAlive(pid)) {
-      throw new Error(`the embedded database in ${dir} is in use by process ${pid}; stop it first or set DATABASE_URL`);
+      throw new Error(
+        `the embedded database in ${dir} is in use by process ${pid}; stop it first or set DATABASE_URL`,
+      );
     }
   }
   writeFileSync(file, String(process.pid));

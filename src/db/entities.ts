@@ -1,11 +1,41 @@
 // Every entity the ORM knows; the migration generator diffs these against the snapshot.
-import { IdempotencyRecord, LedgerAccount, LedgerEntry, LedgerHold, LedgerLot, LedgerLotUse, LedgerPosting } from '../ledger/ledger.entities.js';
+import {
+  IdempotencyRecord,
+  LedgerAccount,
+  LedgerEntry,
+  LedgerHold,
+  LedgerLot,
+  LedgerLotUse,
+  LedgerPosting,
+} from '../ledger/ledger.entities.js';
 import { User, UserIdentity } from '../membership/user.entities.js';
 import { AppSetting, AuditLog, Course, MallItem } from '../catalog/catalog.entities.js';
-import { Checkin, EarningRule, LearningEvent, ModeratorGrant, Referral, ReferralCode, RewardAward } from '../rewards/rewards.entities.js';
-import { CouponCode, Enrollment, PaymentEvent, Quote, Review, SandboxCharge, ShopOrder } from '../orders/orders.entities.js';
+import {
+  Checkin,
+  EarningRule,
+  LearningEvent,
+  ModeratorGrant,
+  Referral,
+  ReferralCode,
+  RewardAward,
+} from '../rewards/rewards.entities.js';
+import {
+  CouponCode,
+  Enrollment,
+  PaymentEvent,
+  Quote,
+  Review,
+  SandboxCharge,
+  ShopOrder,
+} from '../orders/orders.entities.js';
 import { AssistantSession, FaqEntryRow, SupportTicket } from '../assistant/assistant.entities.js';
-import { CommunityMember, LinkCode, Membership, ModeratorRole, TierChange } from '../membership/membership.entities.js';
+import {
+  CommunityMember,
+  LinkCode,
+  Membership,
+  ModeratorRole,
+  TierChange,
+} from '../membership/membership.entities.js';
 import { WebSession } from '../membership/web-session.entities.js';
 
 export const entities = [

@@ -4,6 +4,8 @@
 
 /** A many-to-one property builder turned into the migrations' foreign key. */
 export function foreignKey<B>(relation: B, name: string): B {
-  const r = relation as { foreignKeyName(n: string): { updateRule(u: string): { deleteRule(d: string): unknown } } };
+  const r = relation as {
+    foreignKeyName(n: string): { updateRule(u: string): { deleteRule(d: string): unknown } };
+  };
   return r.foreignKeyName(name).updateRule('no action').deleteRule('no action') as B;
 }

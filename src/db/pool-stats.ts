@@ -16,5 +16,10 @@ export function poolStats(orm: Orm): PoolStats | undefined {
   const pool = knex.client?.pool;
   // No pool: the ORM is closed (or not connected yet).
   if (!pool) return { used: 0, free: 0, pending: 0, max: 0 };
-  return { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() + pool.numPendingCreates(), max: pool.max };
+  return {
+    used: pool.numUsed(),
+    free: pool.numFree(),
+    pending: pool.numPendingAcquires() + pool.numPendingCreates(),
+    max: pool.max,
+  };
 }

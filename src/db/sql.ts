@@ -4,11 +4,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 export type Em = EntityManager;
 
-export async function query<T = Record<string, unknown>>(em: Em, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await em.getConnection().execute(sql, params as never[], 'all', em.getTransactionContext())) as T[];
+export async function query<T = Record<string, unknown>>(
+  em: Em,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return (await em
+    .getConnection()
+    .execute(sql, params as never[], 'all', em.getTransactionContext())) as T[];
 }
 
-export async function queryOne<T = Record<string, unknown>>(em: Em, sql: string, params: unknown[] = []): Promise<T | undefined> {
+export async function queryOne<T = Record<string, unknown>>(
+  em: Em,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T | undefined> {
   return (await query<T>(em, sql, params))[0];
 }
 
@@ -56,9 +66,18 @@ interface PgLikeClient {
  * pooled node-postgres connection (skipping the query builder). Placeholders are $1, $2, …
  * Falls back to the ORM connection elsewhere (e.g. PGlite).
  */
-export async function execPrepared<T>(em: Em, name: string, sql: string, params: unknown[]): Promise<T[]> {
+export async function execPrepared<T>(
+  em: Em,
+  name: string,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
   const knex = em.getConnection().getKnex() as unknown as {
-    client: { driverName: string; acquireConnection(): Promise<PgLikeClient>; releaseConnection(c: PgLikeClient): Promise<void> };
+    client: {
+      driverName: string;
+      acquireConnection(): Promise<PgLikeClient>;
+      releaseConnection(c: PgLikeClient): Promise<void>;
+    };
   };
   if (knex.client.driverName !== 'pg') return query<T>(em, sql.replace(/\$\d+/g, '?'), params);
   const conn = await knex.client.acquireConnection();

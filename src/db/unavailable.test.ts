@@ -6,16 +6,34 @@ const withCode = (code: string, message = 'x') => Object.assign(new Error(messag
 describe('isDatabaseUnavailable', () => {
   it('knows the outage errors of node-postgres, knex, PostgreSQL and PGlite', () => {
     for (const err of [
-      withCode('ECONNREFUSED'), withCode('ECONNRESET'), withCode('57P01'), withCode('57P03'), withCode('08006'), withCode('53300'),
-      new Error('Connection terminated unexpectedly'), Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }),
-      new Error('select 1 - PGlite is closed'), withCode('55000', 'database "x" is not currently accepting connections'),
+      withCode('ECONNREFUSED'),
+      withCode('ECONNRESET'),
+      withCode('57P01'),
+      withCode('57P03'),
+      withCode('08006'),
+      withCode('53300'),
+      new Error('Connection terminated unexpectedly'),
+      Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), {
+        name: 'KnexTimeoutError',
+      }),
+      new Error('select 1 - PGlite is closed'),
+      withCode('55000', 'database "x" is not currently accepting connections'),
       // Wrapped: MikroORM keeps the driver error in `previous`, others in `cause`.
-      Object.assign(new Error('wrapped'), { previous: withCode('ECONNREFUSED') }), new Error('outer', { cause: withCode('57P01') }),
-    ]) expect(isDatabaseUnavailable(err)).toBe(true);
+      Object.assign(new Error('wrapped'), { previous: withCode('ECONNREFUSED') }),
+      new Error('outer', { cause: withCode('57P01') }),
+    ])
+      expect(isDatabaseUnavailable(err)).toBe(true);
   });
 
   it('leaves bugs and refused statements alone', () => {
-    for (const err of [new Error('boom'), withCode('23505'), withCode('40001'), withCode('55000', 'lock not available'), 'ECONNREFUSED', undefined]) {
+    for (const err of [
+      new Error('boom'),
+      withCode('23505'),
+      withCode('40001'),
+      withCode('55000', 'lock not available'),
+      'ECONNREFUSED',
+      undefined,
+    ]) {
       expect(isDatabaseUnavailable(err)).toBe(false);
     }
   });

@@ -35,7 +35,11 @@ import type { Logger } from '../shared/logger.js';
 
 export function createApp(s: AppServices) {
   const app = newRouter() as OpenAPIHono<AppEnv>;
-  const keyring = createKeyring({ admin: s.config.ADMIN_API_KEYS, service: s.config.SERVICE_API_KEYS, metrics: s.config.METRICS_TOKEN ? [s.config.METRICS_TOKEN] : [] });
+  const keyring = createKeyring({
+    admin: s.config.ADMIN_API_KEYS,
+    service: s.config.SERVICE_API_KEYS,
+    metrics: s.config.METRICS_TOKEN ? [s.config.METRICS_TOKEN] : [],
+  });
 
   // The request's logger (and its id) is made when something logs: on the hot path nothing
   // does, and a child logger per request was a measurable share of a grant's CPU. A failed
@@ -51,7 +55,12 @@ export function createApp(s: AppServices) {
     const status = c.res.status;
     observeHttp(c.req.method, routeOf(c), status, (performance.now() - started) / 1000);
     if (status < 500 && !logDebug) return;
-    const fields = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10 };
+    const fields = {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    };
     if (status >= 500) {
       log().error(fields, 'request failed');
       c.header('x-request-id', requestId);
@@ -59,16 +68,16 @@ export function createApp(s: AppServices) {
   });
   const https = s.config.PUBLIC_URL.startsWith('https:');
   app.use('*', secureResponses({ https }));
-  app.use(
-    '*',
-    limitBody(s.config.MAX_BODY_BYTES),
-  );
+  app.use('*', limitBody(s.config.MAX_BODY_BYTES));
   // Every route, the bots' included (mounted later by bots.ts), passes the permission matrix
   // (permissions.ts): registered before any route, so none can skip it.
   app.use(
     '*',
     enforcePermissions({
-      matrix: permissionMatrix(s.config), keyring, telegramSecret: s.config.TELEGRAM_WEBHOOK_SECRET, discordPublicKey: s.config.DISCORD_PUBLIC_KEY,
+      matrix: permissionMatrix(s.config),
+      keyring,
+      telegramSecret: s.config.TELEGRAM_WEBHOOK_SECRET,
+      discordPublicKey: s.config.DISCORD_PUBLIC_KEY,
       isWebSession: (cookie) => s.webSessions.isLive(cookie),
     }),
   );
@@ -77,14 +86,23 @@ export function createApp(s: AppServices) {
   const methodsFor = allowedMethods(app.routes);
   app.notFound((c) => {
     const allowed = methodsFor(c.req.path);
-    if (allowed.length === 0) return c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404);
+    if (allowed.length === 0)
+      return c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404);
     c.header('Allow', allowed.join(', '));
-    return errorResponse(c, 'method_not_allowed', `${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(', ')}`, { allowed });
+    return errorResponse(
+      c,
+      'method_not_allowed',
+      `${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(', ')}`,
+      { allowed },
+    );
   });
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/healthz', tags: ['health'], summary: 'Whether the service and its database answer',
+      method: 'get',
+      path: '/healthz',
+      tags: ['health'],
+      summary: 'Whether the service and its database answer',
       responses: {
         200: json(z.object({ status: z.literal('ok') }), 'The database answers'),
         503: json(z.object({ status: z.literal('unavailable') }), 'The database does not answer'),
@@ -123,14 +141,25 @@ export function createApp(s: AppServices) {
   if (s.sandbox) {
     app.route(
       '/sandbox',
-      sandboxRoutes(s.sandbox, (rawBody, headers) => Promise.resolve(app.request('/v1/payments/webhook', { method: 'POST', body: rawBody, headers }))),
+      sandboxRoutes(s.sandbox, (rawBody, headers) =>
+        Promise.resolve(
+          app.request('/v1/payments/webhook', { method: 'POST', body: rawBody, headers }),
+        ),
+      ),
     );
   }
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'xuefen API', version: '0.1.0', description: 'Points ledger, catalog, mall and assistant of xuefen (学分).' },
+    info: {
+      title: 'xuefen API',
+      version: '0.1.0',
+      description: 'Points ledger, catalog, mall and assistant of xuefen (学分).',
+    },
   });
   app.route('/docs', docsRoutes());
   app.route('/', metricsRoutes());

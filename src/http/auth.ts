@@ -10,7 +10,13 @@ import { matchedRoutes } from 'hono/route';
 import type { AppEnv, Role } from './http.types.js';
 import { errorResponse } from './errors.js';
 import { honoPath, type Caller, type Permission } from './permissions.js';
-import { checkDiscordSignature, discordPublicKey, DISCORD_SIGNATURE_MESSAGES, sameSecret, TELEGRAM_SECRET_HEADER } from './bot-credentials.js';
+import {
+  checkDiscordSignature,
+  discordPublicKey,
+  DISCORD_SIGNATURE_MESSAGES,
+  sameSecret,
+  TELEGRAM_SECRET_HEADER,
+} from './bot-credentials.js';
 import { SESSION_COOKIE } from './web-session.js';
 
 const digest = (s: string) => hash('sha256', s, 'buffer');
@@ -46,8 +52,13 @@ export interface PermissionDeps {
 }
 
 const KIND: Record<Caller, string> = {
-  admin: 'an admin API key', service: 'a service API key', metrics: 'METRICS_TOKEN', web: 'the web chat session', telegram: 'the Telegram webhook secret',
-  discord: 'a Discord signature', public: 'anyone',
+  admin: 'an admin API key',
+  service: 'a service API key',
+  metrics: 'METRICS_TOKEN',
+  web: 'the web chat session',
+  telegram: 'the Telegram webhook secret',
+  discord: 'a Discord signature',
+  public: 'anyone',
 };
 const listOf = (allow: readonly Caller[]) => allow.map((a) => KIND[a]).join(' or ');
 
@@ -55,20 +66,26 @@ const listOf = (allow: readonly Caller[]) => allow.map((a) => KIND[a]).join(' or
  * 404/405 answer: there is nothing to protect, and the OpenAPI document is public anyway. */
 export function enforcePermissions(deps: PermissionDeps): MiddlewareHandler<AppEnv> {
   const byRoute = new Map(deps.matrix.map((p) => [`${p.method} ${honoPath(p.path)}`, p]));
-  const discordKey: KeyObject | undefined = deps.discordPublicKey ? discordPublicKey(deps.discordPublicKey) : undefined;
+  const discordKey: KeyObject | undefined = deps.discordPublicKey
+    ? discordPublicKey(deps.discordPublicKey)
+    : undefined;
 
   /** undefined when the platform's credentials are absent; else whether they hold. */
   const bot = {
     telegram: (c: Context) => {
       const given = c.req.header(TELEGRAM_SECRET_HEADER);
-      return given === undefined ? undefined : { ok: sameSecret(given, deps.telegramSecret), why: `wrong ${TELEGRAM_SECRET_HEADER}` };
+      return given === undefined
+        ? undefined
+        : { ok: sameSecret(given, deps.telegramSecret), why: `wrong ${TELEGRAM_SECRET_HEADER}` };
     },
     discord: async (c: Context) => {
       const signature = c.req.header('x-signature-ed25519');
       const timestamp = c.req.header('x-signature-timestamp');
       if (signature === undefined && timestamp === undefined) return undefined;
       // Hono keeps the text, so the route reads the same body again.
-      const check = discordKey ? checkDiscordSignature(discordKey, signature, timestamp, await c.req.text()) : 'invalid';
+      const check = discordKey
+        ? checkDiscordSignature(discordKey, signature, timestamp, await c.req.text())
+        : 'invalid';
       return { ok: check === 'ok', why: check === 'ok' ? '' : DISCORD_SIGNATURE_MESSAGES[check] };
     },
   };
@@ -81,13 +98,19 @@ export function enforcePermissions(deps: PermissionDeps): MiddlewareHandler<AppE
     const where = `${route.method} ${route.path}`;
     if (!rule) {
       c.get('log')().error({ route: where }, 'route missing from the permission matrix: refused');
-      return errorResponse(c, 'forbidden', `${where} is not in the permission matrix`, { allowed: [] });
+      return errorResponse(c, 'forbidden', `${where} is not in the permission matrix`, {
+        allowed: [],
+      });
     }
     const { allow } = rule;
     if (allow.includes('public')) return next();
     const details = { allowed: allow };
     const unauthorized = (message: string) => errorResponse(c, 'unauthorized', message, details);
-    const forbidden = (caller: Caller) => errorResponse(c, 'forbidden', `${where} takes ${listOf(allow)}, not ${KIND[caller]}`, { ...details, caller });
+    const forbidden = (caller: Caller) =>
+      errorResponse(c, 'forbidden', `${where} takes ${listOf(allow)}, not ${KIND[caller]}`, {
+        ...details,
+        caller,
+      });
 
     const header = c.req.header('authorization');
     if (header !== undefined) {
@@ -109,9 +132,12 @@ export function enforcePermissions(deps: PermissionDeps): MiddlewareHandler<AppE
     // Refused either way; valid credentials of another kind make it a 403, not a 401.
     const cookie = getCookie(c, SESSION_COOKIE);
     if (cookie && (await deps.isWebSession(cookie))) return forbidden('web');
-    for (const platform of ['telegram', 'discord'] as const) if ((await bot[platform](c))?.ok) return forbidden(platform);
+    for (const platform of ['telegram', 'discord'] as const)
+      if ((await bot[platform](c))?.ok) return forbidden(platform);
     return unauthorized(
-      allow.includes('admin') || allow.includes('service') ? 'an API key is required (Authorization: Bearer <key>)' : `${listOf(allow)} is required`,
+      allow.includes('admin') || allow.includes('service')
+        ? 'an API key is required (Authorization: Bearer <key>)'
+        : `${listOf(allow)} is required`,
     );
   };
 }

@@ -18,7 +18,10 @@ const NOT_UTF8 = 'the request body is not valid UTF-8';
 
 export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   const tooLarge = `the body is larger than ${maxSize} bytes`;
-  const streaming = bodyLimit({ maxSize, onError: (c) => errorResponse(c, 'payload_too_large', tooLarge) });
+  const streaming = bodyLimit({
+    maxSize,
+    onError: (c) => errorResponse(c, 'payload_too_large', tooLarge),
+  });
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const declared = c.req.header('content-length');
@@ -36,13 +39,18 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   };
 }
 
-async function decodeStrictly(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
+async function decodeStrictly(
+  c: Context<AppEnv>,
+  next: () => Promise<void>,
+): Promise<Response | void> {
   let text: string;
   try {
     text = strictUtf8.decode(await c.req.arrayBuffer());
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
-    return errorResponse(c, 'invalid_input', NOT_UTF8, [{ path: '', message: 'invalid UTF-8 byte sequence' }]);
+    return errorResponse(c, 'invalid_input', NOT_UTF8, [
+      { path: '', message: 'invalid UTF-8 byte sequence' },
+    ]);
   }
   // c.req.json() and c.req.text() read this entry first.
   (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);

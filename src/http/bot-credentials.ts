@@ -19,7 +19,11 @@ export const MAX_SIGNATURE_AGE_SECONDS = 300;
 export function discordPublicKey(hex: string): KeyObject {
   const raw = Buffer.from(hex, 'hex');
   if (raw.length !== 32) throw new Error('DISCORD_PUBLIC_KEY must be 32 bytes in hex');
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  return createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, raw]),
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 export type SignatureCheck = 'ok' | 'missing' | 'invalid' | 'stale';
@@ -33,7 +37,12 @@ export function checkDiscordSignature(
 ): SignatureCheck {
   if (!signature || !timestamp) return 'missing';
   if (!/^[0-9a-f]{128}$/i.test(signature) || !/^\d{1,12}$/.test(timestamp)) return 'invalid';
-  const valid = verify(null, Buffer.from(timestamp + body, 'utf8'), key, Buffer.from(signature, 'hex'));
+  const valid = verify(
+    null,
+    Buffer.from(timestamp + body, 'utf8'),
+    key,
+    Buffer.from(signature, 'hex'),
+  );
   if (!valid) return 'invalid';
   // Checked after the signature so the timestamp is the one Discord signed.
   if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SIGNATURE_AGE_SECONDS) return 'stale';

@@ -5,50 +5,111 @@ import { newRouter } from './router.js';
 import { errorResponses, json, jsonBody, security } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 
-const Slug = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
-const SlugParams = z.object({ slug: Slug.openapi({ param: { name: 'slug', in: 'path' }, example: 'python-basics' }) });
+const Slug = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
+const SlugParams = z.object({
+  slug: Slug.openapi({ param: { name: 'slug', in: 'path' }, example: 'python-basics' }),
+});
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const Labels = z.array(z.string().trim().min(1).max(60)).max(30);
 const Money = z.number().int().min(0).max(100_000_000);
 
 export const CourseSchema = z
   .object({
-    id: z.number().int(), slug: z.string(), titleZh: z.string(), titleEn: z.string(), descriptionZh: z.string(), descriptionEn: z.string(),
-    category: z.string(), tags: z.array(z.string()), aliases: z.array(z.string()), priceFen: z.number().int(), pointsPrice: z.number().int(),
-    pointsPriceOverride: z.number().int().nullable(), hot: z.boolean(), vipFree: z.boolean(), membersOnlyTier: z.enum(['advanced', 'vip']).nullable(),
+    id: z.number().int(),
+    slug: z.string(),
+    titleZh: z.string(),
+    titleEn: z.string(),
+    descriptionZh: z.string(),
+    descriptionEn: z.string(),
+    category: z.string(),
+    tags: z.array(z.string()),
+    aliases: z.array(z.string()),
+    priceFen: z.number().int(),
+    pointsPrice: z.number().int(),
+    pointsPriceOverride: z.number().int().nullable(),
+    hot: z.boolean(),
+    vipFree: z.boolean(),
+    membersOnlyTier: z.enum(['advanced', 'vip']).nullable(),
     active: z.boolean(),
   })
   .openapi('Course');
-const CourseDetailSchema = CourseSchema.extend({ rating: z.object({ average: z.number().nullable(), count: z.number().int() }) }).openapi('CourseDetail');
+const CourseDetailSchema = CourseSchema.extend({
+  rating: z.object({ average: z.number().nullable(), count: z.number().int() }),
+}).openapi('CourseDetail');
 
 export const MallItemSchema = z
   .object({
-    id: z.number().int(), slug: z.string(), titleZh: z.string(), titleEn: z.string(), descriptionZh: z.string(), descriptionEn: z.string(),
-    kind: z.enum(['physical', 'digital', 'coupon', 'membership']), pointsPrice: z.number().int(), stock: z.number().int().nullable(),
-    perUserLimit: z.number().int().nullable(), couponValueFen: z.number().int().nullable(), trialTier: z.enum(['advanced', 'vip']).nullable(),
-    trialDays: z.number().int().nullable(), aliases: z.array(z.string()), active: z.boolean(), availableFrom: z.string().nullable(),
+    id: z.number().int(),
+    slug: z.string(),
+    titleZh: z.string(),
+    titleEn: z.string(),
+    descriptionZh: z.string(),
+    descriptionEn: z.string(),
+    kind: z.enum(['physical', 'digital', 'coupon', 'membership']),
+    pointsPrice: z.number().int(),
+    stock: z.number().int().nullable(),
+    perUserLimit: z.number().int().nullable(),
+    couponValueFen: z.number().int().nullable(),
+    trialTier: z.enum(['advanced', 'vip']).nullable(),
+    trialDays: z.number().int().nullable(),
+    aliases: z.array(z.string()),
+    active: z.boolean(),
+    availableFrom: z.string().nullable(),
     availableUntil: z.string().nullable(),
   })
   .openapi('MallItem');
 
 const CourseFields = {
-  titleZh: Text(200), titleEn: Text(200), descriptionZh: z.string().trim().max(5000).optional(), descriptionEn: z.string().trim().max(5000).optional(),
-  category: Text(40), tags: Labels.optional(), aliases: Labels.optional(), priceFen: Money, pointsPrice: Money.nullable().optional(),
-  hot: z.boolean().optional(), vipFree: z.boolean().optional(), membersOnlyTier: z.enum(['advanced', 'vip']).nullable().optional(), active: z.boolean().optional(),
+  titleZh: Text(200),
+  titleEn: Text(200),
+  descriptionZh: z.string().trim().max(5000).optional(),
+  descriptionEn: z.string().trim().max(5000).optional(),
+  category: Text(40),
+  tags: Labels.optional(),
+  aliases: Labels.optional(),
+  priceFen: Money,
+  pointsPrice: Money.nullable().optional(),
+  hot: z.boolean().optional(),
+  vipFree: z.boolean().optional(),
+  membersOnlyTier: z.enum(['advanced', 'vip']).nullable().optional(),
+  active: z.boolean().optional(),
 };
 const CourseCreate = z.object({ slug: Slug, ...CourseFields }).strict();
-const CoursePatch = z.object(CourseFields).partial().strict().refine((o) => Object.keys(o).length > 0, 'nothing to change');
+const CoursePatch = z
+  .object(CourseFields)
+  .partial()
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, 'nothing to change');
 
 const When = z.string().datetime({ offset: true });
 const ItemFields = {
-  titleZh: Text(200), titleEn: Text(200), descriptionZh: z.string().trim().max(5000).optional(), descriptionEn: z.string().trim().max(5000).optional(),
-  kind: z.enum(['physical', 'digital', 'coupon', 'membership']), pointsPrice: Money, stock: z.number().int().min(0).max(10_000_000).nullable().optional(),
-  perUserLimit: z.number().int().min(1).max(1000).nullable().optional(), couponValueFen: z.number().int().min(1).max(10_000_000).nullable().optional(),
-  trialTier: z.enum(['advanced', 'vip']).nullable().optional(), trialDays: z.number().int().min(1).max(366).nullable().optional(), aliases: Labels.optional(),
-  active: z.boolean().optional(), availableFrom: When.nullable().optional(), availableUntil: When.nullable().optional(),
+  titleZh: Text(200),
+  titleEn: Text(200),
+  descriptionZh: z.string().trim().max(5000).optional(),
+  descriptionEn: z.string().trim().max(5000).optional(),
+  kind: z.enum(['physical', 'digital', 'coupon', 'membership']),
+  pointsPrice: Money,
+  stock: z.number().int().min(0).max(10_000_000).nullable().optional(),
+  perUserLimit: z.number().int().min(1).max(1000).nullable().optional(),
+  couponValueFen: z.number().int().min(1).max(10_000_000).nullable().optional(),
+  trialTier: z.enum(['advanced', 'vip']).nullable().optional(),
+  trialDays: z.number().int().min(1).max(366).nullable().optional(),
+  aliases: Labels.optional(),
+  active: z.boolean().optional(),
+  availableFrom: When.nullable().optional(),
+  availableUntil: When.nullable().optional(),
 };
 const ItemCreate = z.object({ slug: Slug, ...ItemFields }).strict();
-const ItemPatch = z.object(ItemFields).partial().strict().refine((o) => Object.keys(o).length > 0, 'nothing to change');
+const ItemPatch = z
+  .object(ItemFields)
+  .partial()
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, 'nothing to change');
 
 const actor = (c: { get: (k: 'role') => string | undefined }) => `api:${c.get('role')}`;
 
@@ -57,12 +118,24 @@ export function catalogRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/courses', tags: ['catalog'], security, summary: 'List and search courses (zh/en over title, description, tags)',
+      method: 'get',
+      path: '/courses',
+      tags: ['catalog'],
+      security,
+      summary: 'List and search courses (zh/en over title, description, tags)',
       request: {
         query: z.object({
           q: z.string().trim().max(200).optional(),
-          category: z.string().trim().max(40).regex(/^[a-z-]+$/).optional(),
-          hot: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+          category: z
+            .string()
+            .trim()
+            .max(40)
+            .regex(/^[a-z-]+$/)
+            .optional(),
+          hot: z
+            .enum(['true', 'false'])
+            .transform((v) => v === 'true')
+            .optional(),
         }),
       },
       responses: { 200: json(z.object({ items: z.array(CourseSchema) })), ...errorResponses },
@@ -71,71 +144,198 @@ export function catalogRoutes(s: AppServices) {
   );
 
   r.openapi(
-    createRoute({ method: 'get', path: '/categories', tags: ['catalog'], security, summary: 'Course categories with zh/en names',
-      responses: { 200: json(z.object({ items: z.array(z.object({ code: z.string(), zh: z.string(), en: z.string() })) })), ...errorResponses } }),
+    createRoute({
+      method: 'get',
+      path: '/categories',
+      tags: ['catalog'],
+      security,
+      summary: 'Course categories with zh/en names',
+      responses: {
+        200: json(
+          z.object({
+            items: z.array(z.object({ code: z.string(), zh: z.string(), en: z.string() })),
+          }),
+        ),
+        ...errorResponses,
+      },
+    }),
     async (c) => c.json({ items: s.catalog.categories() }, 200),
   );
 
   r.openapi(
-    createRoute({ method: 'get', path: '/courses/{slug}', tags: ['catalog'], security, summary: 'Course detail with rating', request: { params: SlugParams },
-      responses: { 200: json(CourseDetailSchema), ...errorResponses } }),
+    createRoute({
+      method: 'get',
+      path: '/courses/{slug}',
+      tags: ['catalog'],
+      security,
+      summary: 'Course detail with rating',
+      request: { params: SlugParams },
+      responses: { 200: json(CourseDetailSchema), ...errorResponses },
+    }),
     async (c) => c.json(await s.catalog.getCourse(c.req.valid('param').slug), 200),
   );
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/courses/{slug}/reviews', tags: ['catalog'], security, summary: 'Reviews of a course, newest first', request: { params: SlugParams },
-      responses: { 200: json(z.object({ items: z.array(z.object({ reviewId: z.number().int(), userId: z.number().int(), courseSlug: z.string(), rating: z.number().int(), comment: z.string(), createdAt: z.string() })) })), ...errorResponses },
+      method: 'get',
+      path: '/courses/{slug}/reviews',
+      tags: ['catalog'],
+      security,
+      summary: 'Reviews of a course, newest first',
+      request: { params: SlugParams },
+      responses: {
+        200: json(
+          z.object({
+            items: z.array(
+              z.object({
+                reviewId: z.number().int(),
+                userId: z.number().int(),
+                courseSlug: z.string(),
+                rating: z.number().int(),
+                comment: z.string(),
+                createdAt: z.string(),
+              }),
+            ),
+          }),
+        ),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json({ items: await s.reviews.list(c.req.valid('param').slug) }, 200),
   );
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/mall/items', tags: ['catalog'], security, summary: 'Points mall items available now',
-      request: { query: z.object({ kind: z.enum(['physical', 'digital', 'coupon', 'membership']).optional(), q: z.string().trim().max(200).optional() }) },
+      method: 'get',
+      path: '/mall/items',
+      tags: ['catalog'],
+      security,
+      summary: 'Points mall items available now',
+      request: {
+        query: z.object({
+          kind: z.enum(['physical', 'digital', 'coupon', 'membership']).optional(),
+          q: z.string().trim().max(200).optional(),
+        }),
+      },
       responses: { 200: json(z.object({ items: z.array(MallItemSchema) })), ...errorResponses },
     }),
-    async (c) => c.json({ items: await s.catalog.listItems({ ...c.req.valid('query'), now: s.clock.now() }) }, 200),
+    async (c) =>
+      c.json(
+        { items: await s.catalog.listItems({ ...c.req.valid('query'), now: s.clock.now() }) },
+        200,
+      ),
   );
 
   r.openapi(
-    createRoute({ method: 'get', path: '/mall/items/{slug}', tags: ['catalog'], security, request: { params: SlugParams }, responses: { 200: json(MallItemSchema), ...errorResponses } }),
+    createRoute({
+      method: 'get',
+      path: '/mall/items/{slug}',
+      tags: ['catalog'],
+      security,
+      request: { params: SlugParams },
+      responses: { 200: json(MallItemSchema), ...errorResponses },
+    }),
     async (c) => c.json(await s.catalog.getItem(c.req.valid('param').slug), 200),
   );
 
   // Admin CRUD (mounted under /v1/admin, admin keys only).
   const admin = newRouter();
   admin.openapi(
-    createRoute({ method: 'get', path: '/courses', tags: ['admin'], security, summary: 'All courses, including inactive', responses: { 200: json(z.object({ items: z.array(CourseSchema) })), ...errorResponses } }),
+    createRoute({
+      method: 'get',
+      path: '/courses',
+      tags: ['admin'],
+      security,
+      summary: 'All courses, including inactive',
+      responses: { 200: json(z.object({ items: z.array(CourseSchema) })), ...errorResponses },
+    }),
     async (c) => c.json({ items: await s.catalog.listCourses({ includeInactive: true }) }, 200),
   );
   admin.openapi(
-    createRoute({ method: 'post', path: '/courses', tags: ['admin'], security, request: { body: jsonBody(CourseCreate) }, responses: { 201: json(CourseSchema, 'Created'), ...errorResponses } }),
+    createRoute({
+      method: 'post',
+      path: '/courses',
+      tags: ['admin'],
+      security,
+      request: { body: jsonBody(CourseCreate) },
+      responses: { 201: json(CourseSchema, 'Created'), ...errorResponses },
+    }),
     async (c) => c.json(await s.catalog.createCourse(c.req.valid('json'), actor(c)), 201),
   );
   admin.openapi(
-    createRoute({ method: 'patch', path: '/courses/{slug}', tags: ['admin'], security, request: { params: SlugParams, body: jsonBody(CoursePatch) }, responses: { 200: json(CourseSchema), ...errorResponses } }),
-    async (c) => c.json(await s.catalog.updateCourse(c.req.valid('param').slug, c.req.valid('json'), actor(c)), 200),
+    createRoute({
+      method: 'patch',
+      path: '/courses/{slug}',
+      tags: ['admin'],
+      security,
+      request: { params: SlugParams, body: jsonBody(CoursePatch) },
+      responses: { 200: json(CourseSchema), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        await s.catalog.updateCourse(c.req.valid('param').slug, c.req.valid('json'), actor(c)),
+        200,
+      ),
   );
   admin.openapi(
-    createRoute({ method: 'delete', path: '/courses/{slug}', tags: ['admin'], security, summary: 'Deactivate a course (history keeps it)', request: { params: SlugParams }, responses: { 200: json(CourseSchema), ...errorResponses } }),
+    createRoute({
+      method: 'delete',
+      path: '/courses/{slug}',
+      tags: ['admin'],
+      security,
+      summary: 'Deactivate a course (history keeps it)',
+      request: { params: SlugParams },
+      responses: { 200: json(CourseSchema), ...errorResponses },
+    }),
     async (c) => c.json(await s.catalog.deleteCourse(c.req.valid('param').slug, actor(c)), 200),
   );
   admin.openapi(
-    createRoute({ method: 'get', path: '/mall/items', tags: ['admin'], security, summary: 'All mall items, including inactive', responses: { 200: json(z.object({ items: z.array(MallItemSchema) })), ...errorResponses } }),
+    createRoute({
+      method: 'get',
+      path: '/mall/items',
+      tags: ['admin'],
+      security,
+      summary: 'All mall items, including inactive',
+      responses: { 200: json(z.object({ items: z.array(MallItemSchema) })), ...errorResponses },
+    }),
     async (c) => c.json({ items: await s.catalog.listItems({ includeInactive: true }) }, 200),
   );
   admin.openapi(
-    createRoute({ method: 'post', path: '/mall/items', tags: ['admin'], security, request: { body: jsonBody(ItemCreate) }, responses: { 201: json(MallItemSchema, 'Created'), ...errorResponses } }),
+    createRoute({
+      method: 'post',
+      path: '/mall/items',
+      tags: ['admin'],
+      security,
+      request: { body: jsonBody(ItemCreate) },
+      responses: { 201: json(MallItemSchema, 'Created'), ...errorResponses },
+    }),
     async (c) => c.json(await s.catalog.createItem(c.req.valid('json'), actor(c)), 201),
   );
   admin.openapi(
-    createRoute({ method: 'patch', path: '/mall/items/{slug}', tags: ['admin'], security, request: { params: SlugParams, body: jsonBody(ItemPatch) }, responses: { 200: json(MallItemSchema), ...errorResponses } }),
-    async (c) => c.json(await s.catalog.updateItem(c.req.valid('param').slug, c.req.valid('json'), actor(c)), 200),
+    createRoute({
+      method: 'patch',
+      path: '/mall/items/{slug}',
+      tags: ['admin'],
+      security,
+      request: { params: SlugParams, body: jsonBody(ItemPatch) },
+      responses: { 200: json(MallItemSchema), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        await s.catalog.updateItem(c.req.valid('param').slug, c.req.valid('json'), actor(c)),
+        200,
+      ),
   );
   admin.openapi(
-    createRoute({ method: 'delete', path: '/mall/items/{slug}', tags: ['admin'], security, summary: 'Deactivate a mall item', request: { params: SlugParams }, responses: { 200: json(MallItemSchema), ...errorResponses } }),
+    createRoute({
+      method: 'delete',
+      path: '/mall/items/{slug}',
+      tags: ['admin'],
+      security,
+      summary: 'Deactivate a mall item',
+      request: { params: SlugParams },
+      responses: { 200: json(MallItemSchema), ...errorResponses },
+    }),
     async (c) => c.json(await s.catalog.deleteItem(c.req.valid('param').slug, actor(c)), 200),
   );
 

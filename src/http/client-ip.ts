@@ -18,7 +18,10 @@ function socketAddress(c: Context): string | undefined {
 export function clientIp(c: Context, trustProxyHops: number): string {
   let address = socketAddress(c);
   if (trustProxyHops > 0) {
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const hops = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const seen = hops[hops.length - trustProxyHops] ?? hops[0];
     if (seen) address = seen;
   }
@@ -37,6 +40,13 @@ export function rateKeyOfAddress(address: string | undefined): string {
   const [head = '', tail] = a.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail === undefined ? [] : tail ? tail.split(':') : [];
-  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = [
+    ...left,
+    ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'),
+    ...right,
+  ];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -9,17 +9,32 @@ export const ErrorSchema = z
 
 export const errorResponses = {
   400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'Missing or invalid API key', content: { 'application/json': { schema: ErrorSchema } } },
-  403: { description: 'The key lacks the right', content: { 'application/json': { schema: ErrorSchema } } },
+  401: {
+    description: 'Missing or invalid API key',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+  403: {
+    description: 'The key lacks the right',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
   404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
   409: { description: 'Conflict', content: { 'application/json': { schema: ErrorSchema } } },
-  422: { description: 'Not enough points', content: { 'application/json': { schema: ErrorSchema } } },
+  422: {
+    description: 'Not enough points',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
 } as const;
 
 /** What any route with a request body may also answer, before its own validation runs. */
 export const bodyErrorResponses = {
-  413: { description: 'The body is larger than MAX_BODY_BYTES', content: { 'application/json': { schema: ErrorSchema } } },
-  415: { description: 'The body is not sent as application/json', content: { 'application/json': { schema: ErrorSchema } } },
+  413: {
+    description: 'The body is larger than MAX_BODY_BYTES',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+  415: {
+    description: 'The body is not sent as application/json',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
 } as const;
 
 /** An id in a JSON body: a JSON number, never a string, boolean or array coerced into one. */
@@ -35,7 +50,8 @@ const decimal = (v: unknown) => (typeof v === 'string' && /^[0-9]{1,16}$/.test(v
 export const IdParam = z.preprocess(decimal, Id);
 
 /** A page size in a query string. */
-export const Limit = (max: number, fallback: number) => z.preprocess(decimal, z.number().int().min(1).max(max)).default(fallback);
+export const Limit = (max: number, fallback: number) =>
+  z.preprocess(decimal, z.number().int().min(1).max(max)).default(fallback);
 
 export const UserIdParams = z.object({
   id: IdParam.openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
@@ -43,7 +59,12 @@ export const UserIdParams = z.object({
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
-    .string({ error: (issue) => (issue.input === undefined ? 'this request needs an Idempotency-Key header (a key of your own for this one change)' : undefined) })
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'this request needs an Idempotency-Key header (a key of your own for this one change)'
+          : undefined,
+    })
     .min(1)
     .max(200)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
@@ -71,7 +92,9 @@ export const security = [{ bearer: [] as string[] }];
 export const rateLimitedResponses = {
   429: {
     description: 'Too many requests: wait `Retry-After` seconds (code `rate_limited`)',
-    headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' as const } } },
+    headers: {
+      'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' as const } },
+    },
     content: { 'application/json': { schema: ErrorSchema } },
   },
 } as const;

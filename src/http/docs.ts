@@ -25,7 +25,8 @@ export function docsRoutes() {
   r.get('/assets/:file', async (c) => {
     const file = c.req.param('file');
     const type = ASSETS[file];
-    if (!type) return c.json({ error: { code: 'not_found', message: 'no such asset', details: null } }, 404);
+    if (!type)
+      return c.json({ error: { code: 'not_found', message: 'no such asset', details: null } }, 404);
     const body = await readFile(join(distDir, file));
     return c.body(body, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
   });

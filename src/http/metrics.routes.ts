@@ -17,19 +17,39 @@ function gate(keys: string[]) {
     if (!keys.length) return undefined;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
     if (m && keyring.roleOf(m[1]!)) return undefined;
-    return c.json(errorBody('unauthorized', 'this port serves metrics to METRICS_TOKEN only (Authorization: Bearer <METRICS_TOKEN>)'), 401);
+    return c.json(
+      errorBody(
+        'unauthorized',
+        'this port serves metrics to METRICS_TOKEN only (Authorization: Bearer <METRICS_TOKEN>)',
+      ),
+      401,
+    );
   };
 }
 
-const serve = async (c: Context) => c.body(await renderMetrics(), 200, { 'content-type': metricsContentType, 'cache-control': 'no-store' });
+const serve = async (c: Context) =>
+  c.body(await renderMetrics(), 200, {
+    'content-type': metricsContentType,
+    'cache-control': 'no-store',
+  });
 
 export function metricsRoutes() {
   const r = newRouter();
   r.openapi(
     createRoute({
-      method: 'get', path: '/metrics', tags: ['ops'], security,
-      summary: 'Prometheus metrics (admin key or METRICS_TOKEN): HTTP latency by route and status, ledger operations and batch sizes, chat turns by intent, database pool, rate-limit refusals, process',
-      responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } }, ...errorResponses },
+      method: 'get',
+      path: '/metrics',
+      tags: ['ops'],
+      security,
+      summary:
+        'Prometheus metrics (admin key or METRICS_TOKEN): HTTP latency by route and status, ledger operations and batch sizes, chat turns by intent, database pool, rate-limit refusals, process',
+      responses: {
+        200: {
+          description: 'Prometheus text format',
+          content: { 'text/plain': { schema: z.string() } },
+        },
+        ...errorResponses,
+      },
     }),
     serve as never,
   );

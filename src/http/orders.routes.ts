@@ -2,42 +2,118 @@
 // webhook (signature-checked, no API key); admin order status changes.
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, Id, IdempotencyHeaders, IdParam, json, jsonBody, Limit, rateLimitedResponses, Reason, security, UserIdParams } from './common.schemas.js';
+import {
+  errorResponses,
+  Id,
+  IdempotencyHeaders,
+  IdParam,
+  json,
+  jsonBody,
+  Limit,
+  rateLimitedResponses,
+  Reason,
+  security,
+  UserIdParams,
+} from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 
-const Slug = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
+const Slug = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
 const Line = (max: number) => z.string().trim().min(1).max(max);
 const Address = z
   .object({
-    name: Line(100), phone: z.string().trim().regex(/^\+?[0-9 -]{5,20}$/, 'a phone number'), line1: Line(200), line2: z.string().trim().max(200).optional(),
-    city: Line(100), province: z.string().trim().max(100).optional(), postalCode: z.string().trim().max(20).optional(), country: z.string().trim().max(60).optional(),
+    name: Line(100),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 -]{5,20}$/, 'a phone number'),
+    line1: Line(200),
+    line2: z.string().trim().max(200).optional(),
+    city: Line(100),
+    province: z.string().trim().max(100).optional(),
+    postalCode: z.string().trim().max(20).optional(),
+    country: z.string().trim().max(60).optional(),
   })
   .strict()
   .openapi('Address');
 const RedeemBody = z
-  .object({ kind: z.enum(['course', 'item']), slug: Slug, quantity: z.number().int().min(1).max(20).default(1), address: Address.optional(), quoteId: z.string().max(40).optional() })
+  .object({
+    kind: z.enum(['course', 'item']),
+    slug: Slug,
+    quantity: z.number().int().min(1).max(20).default(1),
+    address: Address.optional(),
+    quoteId: z.string().max(40).optional(),
+  })
   .strict();
 const RedeemResult = z
   .object({
-    orderId: z.number().int(), kind: z.enum(['course', 'item']), slug: z.string(), status: z.string(), quantity: z.number().int(), unitPoints: z.number().int(),
-    discountPct: z.number().int(), pointsCharged: z.number().int(), balance: z.number().int(), couponCodes: z.array(z.string()), trialUntil: z.string().nullable(),
+    orderId: z.number().int(),
+    kind: z.enum(['course', 'item']),
+    slug: z.string(),
+    status: z.string(),
+    quantity: z.number().int(),
+    unitPoints: z.number().int(),
+    discountPct: z.number().int(),
+    pointsCharged: z.number().int(),
+    balance: z.number().int(),
+    couponCodes: z.array(z.string()),
+    trialUntil: z.string().nullable(),
   })
   .openapi('Redemption');
 const QuoteSchema = z
   .object({
-    quoteId: z.string().nullable(), kind: z.enum(['course', 'item']), slug: z.string(), quantity: z.number().int(), basePoints: z.number().int(), unitPoints: z.number().int(),
-    discountPct: z.number().int(), pointsTotal: z.number().int(), tier: z.string(), balance: z.number().int(), available: z.number().int(), balanceAfter: z.number().int(),
-    affordable: z.boolean(), blocked: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }).nullable(), expiresAt: z.string().nullable(),
+    quoteId: z.string().nullable(),
+    kind: z.enum(['course', 'item']),
+    slug: z.string(),
+    quantity: z.number().int(),
+    basePoints: z.number().int(),
+    unitPoints: z.number().int(),
+    discountPct: z.number().int(),
+    pointsTotal: z.number().int(),
+    tier: z.string(),
+    balance: z.number().int(),
+    available: z.number().int(),
+    balanceAfter: z.number().int(),
+    affordable: z.boolean(),
+    blocked: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      })
+      .nullable(),
+    expiresAt: z.string().nullable(),
   })
   .openapi('RedeemQuote');
 const Titles = z.object({ slug: z.string(), titleZh: z.string(), titleEn: z.string() });
 export const OrderSchema = z
   .object({
-    orderId: z.number().int(), userId: z.number().int(), kind: z.enum(['course', 'item', 'paid_course']), status: z.string(), course: Titles.nullable(),
-    item: Titles.extend({ kind: z.string() }).nullable(), quantity: z.number().int(), unitPoints: z.number().int(), pointsCharged: z.number().int(),
-    discountPct: z.number().int(), priceFen: z.number().int(), couponFen: z.number().int(), amountFen: z.number().int(), couponCodes: z.array(z.string()),
-    address: z.record(z.string(), z.unknown()).nullable(), payUrl: z.string().nullable(), paymentExpiresAt: z.string().nullable(), paidAt: z.string().nullable(),
-    refundableUntil: z.string().nullable(), refundedAt: z.string().nullable(), statusHistory: z.array(z.unknown()), createdAt: z.string(),
+    orderId: z.number().int(),
+    userId: z.number().int(),
+    kind: z.enum(['course', 'item', 'paid_course']),
+    status: z.string(),
+    course: Titles.nullable(),
+    item: Titles.extend({ kind: z.string() }).nullable(),
+    quantity: z.number().int(),
+    unitPoints: z.number().int(),
+    pointsCharged: z.number().int(),
+    discountPct: z.number().int(),
+    priceFen: z.number().int(),
+    couponFen: z.number().int(),
+    amountFen: z.number().int(),
+    couponCodes: z.array(z.string()),
+    address: z.record(z.string(), z.unknown()).nullable(),
+    payUrl: z.string().nullable(),
+    paymentExpiresAt: z.string().nullable(),
+    paidAt: z.string().nullable(),
+    refundableUntil: z.string().nullable(),
+    refundedAt: z.string().nullable(),
+    statusHistory: z.array(z.unknown()),
+    createdAt: z.string(),
   })
   .openapi('Order');
 const OrderParams = z.object({
@@ -51,12 +127,24 @@ export function ordersRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/users/{id}/redemptions', tags: ['orders'], security, summary: 'Redeem a course or mall item with points (idempotent)',
+      method: 'post',
+      path: '/users/{id}/redemptions',
+      tags: ['orders'],
+      security,
+      summary: 'Redeem a course or mall item with points (idempotent)',
       request: { params: UserIdParams, headers: IdempotencyHeaders, body: jsonBody(RedeemBody) },
-      responses: { 201: json(RedeemResult, 'Redeemed (a replay returns the first result)'), ...errorResponses, ...rateLimitedResponses },
+      responses: {
+        201: json(RedeemResult, 'Redeemed (a replay returns the first result)'),
+        ...errorResponses,
+        ...rateLimitedResponses,
+      },
     }),
     async (c) => {
-      const res = await s.orders.redeem({ ...c.req.valid('json'), userId: c.req.valid('param').id, key: c.req.valid('header')['idempotency-key'] });
+      const res = await s.orders.redeem({
+        ...c.req.valid('json'),
+        userId: c.req.valid('param').id,
+        key: c.req.valid('header')['idempotency-key'],
+      });
       const { replayed, ...body } = res;
       if (replayed) c.header('idempotent-replayed', 'true');
       return c.json(body, 201);
@@ -65,24 +153,70 @@ export function ordersRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/users/{id}/quotes', tags: ['orders'], security, summary: 'What a redemption costs this user now and the balance after; the price holds 10 minutes',
-      request: { params: UserIdParams, body: jsonBody(z.object({ kind: z.enum(['course', 'item']), slug: Slug, quantity: z.number().int().min(1).max(20).default(1) }).strict()) },
+      method: 'post',
+      path: '/users/{id}/quotes',
+      tags: ['orders'],
+      security,
+      summary:
+        'What a redemption costs this user now and the balance after; the price holds 10 minutes',
+      request: {
+        params: UserIdParams,
+        body: jsonBody(
+          z
+            .object({
+              kind: z.enum(['course', 'item']),
+              slug: Slug,
+              quantity: z.number().int().min(1).max(20).default(1),
+            })
+            .strict(),
+        ),
+      },
       responses: { 201: json(QuoteSchema, 'Quoted'), ...errorResponses },
     }),
-    async (c) => c.json(await s.orders.quote({ ...c.req.valid('json'), userId: c.req.valid('param').id }), 201),
+    async (c) =>
+      c.json(
+        await s.orders.quote({ ...c.req.valid('json'), userId: c.req.valid('param').id }),
+        201,
+      ),
   );
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/users/{id}/orders', tags: ['orders'], security, summary: 'The user\'s orders, newest first',
-      request: { params: UserIdParams, query: z.object({ limit: Limit(100, 20), cursor: IdParam.optional(), status: z.string().regex(/^[a-z_]{3,20}$/).optional() }) },
-      responses: { 200: json(z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() })), ...errorResponses },
+      method: 'get',
+      path: '/users/{id}/orders',
+      tags: ['orders'],
+      security,
+      summary: "The user's orders, newest first",
+      request: {
+        params: UserIdParams,
+        query: z.object({
+          limit: Limit(100, 20),
+          cursor: IdParam.optional(),
+          status: z
+            .string()
+            .regex(/^[a-z_]{3,20}$/)
+            .optional(),
+        }),
+      },
+      responses: {
+        200: json(z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() })),
+        ...errorResponses,
+      },
     }),
-    async (c) => c.json(await s.orders.listOrders(c.req.valid('param').id, c.req.valid('query')), 200),
+    async (c) =>
+      c.json(await s.orders.listOrders(c.req.valid('param').id, c.req.valid('query')), 200),
   );
 
   r.openapi(
-    createRoute({ method: 'get', path: '/users/{id}/orders/{orderId}', tags: ['orders'], security, summary: 'One order and its status', request: { params: OrderParams }, responses: { 200: json(OrderSchema), ...errorResponses } }),
+    createRoute({
+      method: 'get',
+      path: '/users/{id}/orders/{orderId}',
+      tags: ['orders'],
+      security,
+      summary: 'One order and its status',
+      request: { params: OrderParams },
+      responses: { 200: json(OrderSchema), ...errorResponses },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       return c.json(await s.orders.getOrder(p.orderId, p.id), 200);
@@ -91,15 +225,36 @@ export function ordersRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/users/{id}/orders', tags: ['orders'], security, summary: 'Buy a course with money; points may pay up to 30% (100 points = ¥1). Returns the pay link.',
+      method: 'post',
+      path: '/users/{id}/orders',
+      tags: ['orders'],
+      security,
+      summary:
+        'Buy a course with money; points may pay up to 30% (100 points = ¥1). Returns the pay link.',
       request: {
-        params: UserIdParams, headers: IdempotencyHeaders,
-        body: jsonBody(z.object({ courseSlug: Slug, points: z.number().int().min(0).max(100_000_000).default(0), couponCode: z.string().trim().min(4).max(40).optional() }).strict()),
+        params: UserIdParams,
+        headers: IdempotencyHeaders,
+        body: jsonBody(
+          z
+            .object({
+              courseSlug: Slug,
+              points: z.number().int().min(0).max(100_000_000).default(0),
+              couponCode: z.string().trim().min(4).max(40).optional(),
+            })
+            .strict(),
+        ),
       },
-      responses: { 201: json(OrderSchema, 'Order created, waiting for payment'), ...errorResponses },
+      responses: {
+        201: json(OrderSchema, 'Order created, waiting for payment'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
-      const { replayed, ...order } = await s.checkout.createOrder({ ...c.req.valid('json'), userId: c.req.valid('param').id, key: c.req.valid('header')['idempotency-key'] });
+      const { replayed, ...order } = await s.checkout.createOrder({
+        ...c.req.valid('json'),
+        userId: c.req.valid('param').id,
+        key: c.req.valid('header')['idempotency-key'],
+      });
       if (replayed) c.header('idempotent-replayed', 'true');
       return c.json(order, 201);
     },
@@ -107,57 +262,180 @@ export function ordersRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/users/{id}/checkout-quote', tags: ['orders'], security, summary: 'How many points can pay for a course now',
+      method: 'get',
+      path: '/users/{id}/checkout-quote',
+      tags: ['orders'],
+      security,
+      summary: 'How many points can pay for a course now',
       request: { params: UserIdParams, query: z.object({ course: Slug }) },
-      responses: { 200: json(z.object({ courseSlug: z.string(), priceFen: z.number().int(), maxPoints: z.number().int(), availablePoints: z.number().int(), usablePoints: z.number().int(), amountFenWithMaxPoints: z.number().int() })), ...errorResponses },
+      responses: {
+        200: json(
+          z.object({
+            courseSlug: z.string(),
+            priceFen: z.number().int(),
+            maxPoints: z.number().int(),
+            availablePoints: z.number().int(),
+            usablePoints: z.number().int(),
+            amountFenWithMaxPoints: z.number().int(),
+          }),
+        ),
+        ...errorResponses,
+      },
     }),
-    async (c) => c.json(await s.checkout.checkoutQuote(c.req.valid('param').id, c.req.valid('query').course), 200),
+    async (c) =>
+      c.json(
+        await s.checkout.checkoutQuote(c.req.valid('param').id, c.req.valid('query').course),
+        200,
+      ),
   );
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/users/{id}/orders/{orderId}/refund', tags: ['orders'], security, summary: 'Refund a paid course order inside the 7-day window',
-      request: { params: OrderParams, body: { required: false, content: { 'application/json': { schema: z.object({ reason: Reason.optional() }).strict() } } } },
-      responses: { 200: json(z.object({ orderId: z.number().int(), status: z.literal('refunded'), refundedFen: z.number().int(), pointsReturned: z.number().int(), pointsReversed: z.number().int(), refundRef: z.string() })), ...errorResponses },
+      method: 'post',
+      path: '/users/{id}/orders/{orderId}/refund',
+      tags: ['orders'],
+      security,
+      summary: 'Refund a paid course order inside the 7-day window',
+      request: {
+        params: OrderParams,
+        body: {
+          required: false,
+          content: {
+            'application/json': { schema: z.object({ reason: Reason.optional() }).strict() },
+          },
+        },
+      },
+      responses: {
+        200: json(
+          z.object({
+            orderId: z.number().int(),
+            status: z.literal('refunded'),
+            refundedFen: z.number().int(),
+            pointsReturned: z.number().int(),
+            pointsReversed: z.number().int(),
+            refundRef: z.string(),
+          }),
+        ),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const p = c.req.valid('param');
-      const body = (c.req.header('content-length') === '0' || !c.req.header('content-type') ? {} : c.req.valid('json')) ?? {};
-      return c.json(await s.checkout.refund({ userId: p.id, orderId: p.orderId, reason: body.reason }), 200);
-    },
-  );
-
-  r.openapi(
-    createRoute({ method: 'post', path: '/users/{id}/orders/{orderId}/cancel', tags: ['orders'], security, summary: 'Cancel a mall order before it ships (points and stock returned)',
-      request: { params: OrderParams }, responses: { 200: json(OrderSchema), ...errorResponses } }),
-    async (c) => {
-      const p = c.req.valid('param');
-      return c.json(await s.orders.setStatus(p.orderId, 'cancelled', `user:${p.id}`, { userId: p.id }), 200);
+      const body =
+        (c.req.header('content-length') === '0' || !c.req.header('content-type')
+          ? {}
+          : c.req.valid('json')) ?? {};
+      return c.json(
+        await s.checkout.refund({ userId: p.id, orderId: p.orderId, reason: body.reason }),
+        200,
+      );
     },
   );
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/users/{id}/enrollments', tags: ['orders'], security, request: { params: UserIdParams },
-      responses: { 200: json(z.object({ items: z.array(z.object({ slug: z.string(), titleZh: z.string(), titleEn: z.string(), source: z.string(), orderId: z.number().int().nullable(), enrolledAt: z.string() })) })), ...errorResponses },
+      method: 'post',
+      path: '/users/{id}/orders/{orderId}/cancel',
+      tags: ['orders'],
+      security,
+      summary: 'Cancel a mall order before it ships (points and stock returned)',
+      request: { params: OrderParams },
+      responses: { 200: json(OrderSchema), ...errorResponses },
+    }),
+    async (c) => {
+      const p = c.req.valid('param');
+      return c.json(
+        await s.orders.setStatus(p.orderId, 'cancelled', `user:${p.id}`, { userId: p.id }),
+        200,
+      );
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/users/{id}/enrollments',
+      tags: ['orders'],
+      security,
+      request: { params: UserIdParams },
+      responses: {
+        200: json(
+          z.object({
+            items: z.array(
+              z.object({
+                slug: z.string(),
+                titleZh: z.string(),
+                titleEn: z.string(),
+                source: z.string(),
+                orderId: z.number().int().nullable(),
+                enrolledAt: z.string(),
+              }),
+            ),
+          }),
+        ),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json({ items: await s.orders.enrollments(c.req.valid('param').id) }, 200),
   );
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/users/{id}/reviews', tags: ['orders'], security, summary: 'Review an enrolled course (1–5 and a comment, once per course)',
-      request: { params: UserIdParams, body: jsonBody(z.object({ courseSlug: Slug, rating: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).default('') }).strict()) },
-      responses: { 201: json(z.object({ reviewId: z.number().int(), userId: z.number().int(), courseSlug: z.string(), rating: z.number().int(), comment: z.string(), createdAt: z.string(), points: z.number().int() }), 'Posted'), ...errorResponses },
+      method: 'post',
+      path: '/users/{id}/reviews',
+      tags: ['orders'],
+      security,
+      summary: 'Review an enrolled course (1–5 and a comment, once per course)',
+      request: {
+        params: UserIdParams,
+        body: jsonBody(
+          z
+            .object({
+              courseSlug: Slug,
+              rating: z.number().int().min(1).max(5),
+              comment: z.string().trim().max(2000).default(''),
+            })
+            .strict(),
+        ),
+      },
+      responses: {
+        201: json(
+          z.object({
+            reviewId: z.number().int(),
+            userId: z.number().int(),
+            courseSlug: z.string(),
+            rating: z.number().int(),
+            comment: z.string(),
+            createdAt: z.string(),
+            points: z.number().int(),
+          }),
+          'Posted',
+        ),
+        ...errorResponses,
+      },
     }),
-    async (c) => c.json(await s.reviews.post({ ...c.req.valid('json'), userId: c.req.valid('param').id }), 201),
+    async (c) =>
+      c.json(
+        await s.reviews.post({ ...c.req.valid('json'), userId: c.req.valid('param').id }),
+        201,
+      ),
   );
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/payments/webhook', tags: ['payments'], summary: 'Payment provider webhook (HMAC-signed: X-Sandbox-Signature: t=<unix>,v1=<hex>; no API key)',
-      description: 'Body: {"id","type":"payment.succeeded"|"payment.failed","created","data":{"ref","merchantOrderId","amountFen"}}. Bad signature or stale timestamp → 401; a replayed event id has no second effect.',
-      responses: { 200: json(z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() })), ...errorResponses },
+      method: 'post',
+      path: '/payments/webhook',
+      tags: ['payments'],
+      summary:
+        'Payment provider webhook (HMAC-signed: X-Sandbox-Signature: t=<unix>,v1=<hex>; no API key)',
+      description:
+        'Body: {"id","type":"payment.succeeded"|"payment.failed","created","data":{"ref","merchantOrderId","amountFen"}}. Bad signature or stale timestamp → 401; a replayed event id has no second effect.',
+      responses: {
+        200: json(
+          z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() }),
+        ),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const raw = await c.req.text();
@@ -170,17 +448,45 @@ export function ordersRoutes(s: AppServices) {
   const admin = newRouter();
   admin.openapi(
     createRoute({
-      method: 'post', path: '/orders/{orderId}/status', tags: ['admin'], security, summary: 'Ship, deliver or cancel a physical order (cancel returns points and stock)',
-      request: { params: z.object({ orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' } }) }), body: jsonBody(z.object({ status: z.enum(['shipped', 'delivered', 'cancelled']), note: z.string().trim().max(300).optional() }).strict()) },
+      method: 'post',
+      path: '/orders/{orderId}/status',
+      tags: ['admin'],
+      security,
+      summary: 'Ship, deliver or cancel a physical order (cancel returns points and stock)',
+      request: {
+        params: z.object({ orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' } }) }),
+        body: jsonBody(
+          z
+            .object({
+              status: z.enum(['shipped', 'delivered', 'cancelled']),
+              note: z.string().trim().max(300).optional(),
+            })
+            .strict(),
+        ),
+      },
       responses: { 200: json(OrderSchema), ...errorResponses },
     }),
     async (c) => {
       const b = c.req.valid('json');
-      return c.json(await s.orders.setStatus(c.req.valid('param').orderId, b.status, actor(c), { note: b.note }), 200);
+      return c.json(
+        await s.orders.setStatus(c.req.valid('param').orderId, b.status, actor(c), {
+          note: b.note,
+        }),
+        200,
+      );
     },
   );
   admin.openapi(
-    createRoute({ method: 'get', path: '/orders/{orderId}', tags: ['admin'], security, request: { params: z.object({ orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' } }) }) }, responses: { 200: json(OrderSchema), ...errorResponses } }),
+    createRoute({
+      method: 'get',
+      path: '/orders/{orderId}',
+      tags: ['admin'],
+      security,
+      request: {
+        params: z.object({ orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' } }) }),
+      },
+      responses: { 200: json(OrderSchema), ...errorResponses },
+    }),
     async (c) => c.json(await s.orders.getOrder(c.req.valid('param').orderId), 200),
   );
 

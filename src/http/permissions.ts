@@ -141,4 +141,5 @@ export function permissionMatrix(config: Pick<Config, 'TELEGRAM_WEBHOOK_URL'>): 
 /** Hono's form of an OpenAPI path: `/users/{id}` → `/users/:id`. */
 export const honoPath = (openApiPath: string) => openApiPath.replace(/\{([^}]+)\}/g, ':$1');
 /** OpenAPI's form of a Hono route path: `/users/:id` → `/users/{id}`. */
-export const openApiPath = (honoRoutePath: string) => honoRoutePath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+export const openApiPath = (honoRoutePath: string) =>
+  honoRoutePath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

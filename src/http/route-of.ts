@@ -6,6 +6,7 @@ import { matchedRoutes } from 'hono/route';
 
 export function routeOf(c: Context): string {
   const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) if (routes[i]!.method !== 'ALL') return routes[i]!.path;
+  for (let i = routes.length - 1; i >= 0; i--)
+    if (routes[i]!.method !== 'ALL') return routes[i]!.path;
   return 'unmatched';
 }

@@ -6,7 +6,8 @@ import { errorBody, zodDetails } from './errors.js';
 import { bodyErrorResponses } from './common.schemas.js';
 import { unstorableText } from './text-guard.js';
 
-const invalid = (c: Context, error: z.ZodError) => c.json(errorBody('invalid_input', 'the request is invalid', zodDetails(error)), 400);
+const invalid = (c: Context, error: z.ZodError) =>
+  c.json(errorBody('invalid_input', 'the request is invalid', zodDetails(error)), 400);
 
 export function newRouter() {
   const router = new OpenAPIHono<AppEnv>({
@@ -15,7 +16,10 @@ export function newRouter() {
       const bad = unstorableText(result.data);
       if (bad) {
         const message = 'text must not contain NUL characters or unpaired UTF-16 surrogates';
-        return c.json(errorBody('invalid_input', 'the request is invalid', [{ path: bad.join('.'), message }]), 400);
+        return c.json(
+          errorBody('invalid_input', 'the request is invalid', [{ path: bad.join('.'), message }]),
+          400,
+        );
       }
     },
   });
@@ -24,16 +28,25 @@ export function newRouter() {
   // of the CPU of a whole POST /v1/admin/grants. The route is still documented with its headers.
   const openapi = router.openapi;
   router.openapi = ((given, handler, hook) => {
-    const withBody = given.request?.body ? { ...given, responses: { ...bodyErrorResponses, ...given.responses } } : given;
+    const withBody = given.request?.body
+      ? { ...given, responses: { ...bodyErrorResponses, ...given.responses } }
+      : given;
     // A read changes nothing: it meets no idempotency conflict and moves no points.
-    const route = given.method === 'get' ? { ...withBody, responses: withoutStatuses(withBody.responses, ['409', '422']) } : withBody;
+    const route =
+      given.method === 'get'
+        ? { ...withBody, responses: withoutStatuses(withBody.responses, ['409', '422']) }
+        : withBody;
     const headers = route.request?.headers as z.ZodObject | undefined;
     if (!headers || route.hide) return openapi(route, handler, hook);
     const { middleware, hide: _hide, ...documented } = route;
     router.openAPIRegistry.registerPath(documented);
     const { headers: _headers, ...request } = route.request!;
     const before = middleware ? [middleware].flat() : [];
-    return openapi({ ...route, hide: true, request, middleware: [...before, validateHeaders(headers)] }, handler, hook);
+    return openapi(
+      { ...route, hide: true, request, middleware: [...before, validateHeaders(headers)] },
+      handler,
+      hook,
+    );
   }) as typeof openapi;
   return router;
 }
@@ -51,5 +64,7 @@ function validateHeaders(schema: z.ZodObject): MiddlewareHandler {
 }
 
 function withoutStatuses<R extends Record<string, unknown>>(responses: R, statuses: string[]): R {
-  return Object.fromEntries(Object.entries(responses).filter(([status]) => !statuses.includes(status))) as R;
+  return Object.fromEntries(
+    Object.entries(responses).filter(([status]) => !statuses.includes(status)),
+  ) as R;
 }

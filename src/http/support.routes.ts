@@ -10,7 +10,9 @@ const FaqId = z
   .min(1)
   .max(64)
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
-const FaqIdParams = z.object({ id: FaqId.openapi({ param: { name: 'id', in: 'path' }, example: 'shipping-time' }) });
+const FaqIdParams = z.object({
+  id: FaqId.openapi({ param: { name: 'id', in: 'path' }, example: 'shipping-time' }),
+});
 const Question = z.string().trim().min(1).max(300);
 const Answer = z.string().trim().min(1).max(4000);
 
@@ -50,14 +52,20 @@ const TicketSchema = z
   })
   .openapi('SupportTicket');
 
-const TicketParams = z.object({ id: IdParam.openapi({ param: { name: 'id', in: 'path' }, example: 1 }) });
+const TicketParams = z.object({
+  id: IdParam.openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+});
 
 export function supportRoutes(s: AppServices) {
   const r = newRouter();
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/faq', tags: ['admin', 'assistant'], security, summary: 'The FAQ knowledge base, including deactivated entries',
+      method: 'get',
+      path: '/faq',
+      tags: ['admin', 'assistant'],
+      security,
+      summary: 'The FAQ knowledge base, including deactivated entries',
       responses: { 200: json(z.object({ items: z.array(FaqSchema) })), ...errorResponses },
     }),
     async (c) => c.json({ items: await s.support.listFaq({ includeInactive: true }) }, 200),
@@ -65,20 +73,37 @@ export function supportRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'put', path: '/faq/{id}', tags: ['admin', 'assistant'], security, summary: 'Create or replace an FAQ entry (the assistant answers from it at once)',
+      method: 'put',
+      path: '/faq/{id}',
+      tags: ['admin', 'assistant'],
+      security,
+      summary: 'Create or replace an FAQ entry (the assistant answers from it at once)',
       request: { params: FaqIdParams, body: jsonBody(FaqPut) },
       responses: { 200: json(FaqSchema), ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const b = c.req.valid('json');
-      return c.json(await s.support.upsertFaq({ id, questions: b.questions, answer: b.answer, active: b.active }), 200);
+      return c.json(
+        await s.support.upsertFaq({
+          id,
+          questions: b.questions,
+          answer: b.answer,
+          active: b.active,
+        }),
+        200,
+      );
     },
   );
 
   r.openapi(
     createRoute({
-      method: 'delete', path: '/faq/{id}', tags: ['admin', 'assistant'], security, summary: 'Deactivate an FAQ entry', request: { params: FaqIdParams },
+      method: 'delete',
+      path: '/faq/{id}',
+      tags: ['admin', 'assistant'],
+      security,
+      summary: 'Deactivate an FAQ entry',
+      request: { params: FaqIdParams },
       responses: { 204: { description: 'Deactivated' }, ...errorResponses },
     }),
     async (c) => {
@@ -89,22 +114,42 @@ export function supportRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/tickets', tags: ['admin', 'assistant'], security, summary: 'Support tickets opened by human handoff, newest first',
-      request: { query: z.object({ status: z.enum(['open', 'closed']).optional(), limit: Limit(200, 50) }) },
+      method: 'get',
+      path: '/tickets',
+      tags: ['admin', 'assistant'],
+      security,
+      summary: 'Support tickets opened by human handoff, newest first',
+      request: {
+        query: z.object({ status: z.enum(['open', 'closed']).optional(), limit: Limit(200, 50) }),
+      },
       responses: { 200: json(z.object({ items: z.array(TicketSchema) })), ...errorResponses },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json({ items: await s.support.listTickets({ status: q.status, limit: q.limit }) }, 200);
+      return c.json(
+        { items: await s.support.listTickets({ status: q.status, limit: q.limit }) },
+        200,
+      );
     },
   );
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/tickets/{id}/close', tags: ['admin', 'assistant'], security, summary: 'Close a ticket, optionally with a note',
+      method: 'post',
+      path: '/tickets/{id}/close',
+      tags: ['admin', 'assistant'],
+      security,
+      summary: 'Close a ticket, optionally with a note',
       request: {
         params: TicketParams,
-        body: { required: false, content: { 'application/json': { schema: z.object({ note: z.string().trim().min(1).max(2000).optional() }).strict() } } },
+        body: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: z.object({ note: z.string().trim().min(1).max(2000).optional() }).strict(),
+            },
+          },
+        },
       },
       responses: { 200: json(TicketSchema), ...errorResponses },
     }),

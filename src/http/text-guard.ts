@@ -11,7 +11,10 @@ export function storableText(text: string): string {
 }
 
 /** The path to the first string (or object key) PostgreSQL cannot store, or null. */
-export function unstorableText(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+export function unstorableText(
+  value: unknown,
+  path: (string | number)[] = [],
+): (string | number)[] | null {
   if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
   if (value === null || typeof value !== 'object') return null;
   if (Array.isArray(value)) {

@@ -1,7 +1,15 @@
 // /v1/users: identities, balances and points history.
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
-import { errorResponses, IdParam, json, jsonBody, Limit, security, UserIdParams } from './common.schemas.js';
+import {
+  errorResponses,
+  IdParam,
+  json,
+  jsonBody,
+  Limit,
+  security,
+  UserIdParams,
+} from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 
 const UserSchema = z
@@ -26,7 +34,9 @@ const CreateUser = z
 
 const BalanceSchema = z
   .object({
-    userId: z.number().int().openapi({ description: 'The user whose account this is: for a merged user, the user it was merged into' }),
+    userId: z.number().int().openapi({
+      description: 'The user whose account this is: for a merged user, the user it was merged into',
+    }),
     balance: z.number().int(),
     held: z.number().int(),
     available: z.number().int(),
@@ -55,9 +65,17 @@ export function usersRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/', tags: ['users'], security, summary: 'Find or create the user behind a channel identity',
+      method: 'post',
+      path: '/',
+      tags: ['users'],
+      security,
+      summary: 'Find or create the user behind a channel identity',
       request: { body: jsonBody(CreateUser) },
-      responses: { 200: json(UserSchema, 'Existing user'), 201: json(UserSchema, 'Created'), ...errorResponses },
+      responses: {
+        200: json(UserSchema, 'Existing user'),
+        201: json(UserSchema, 'Created'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { user, created } = await s.users.upsert(c.req.valid('json'));
@@ -67,7 +85,11 @@ export function usersRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/{id}', tags: ['users'], security, request: { params: UserIdParams },
+      method: 'get',
+      path: '/{id}',
+      tags: ['users'],
+      security,
+      request: { params: UserIdParams },
       responses: { 200: json(UserSchema), ...errorResponses },
     }),
     async (c) => c.json(await s.users.get(c.req.valid('param').id), 200),
@@ -75,7 +97,11 @@ export function usersRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/{id}/balance', tags: ['ledger'], security, summary: 'Balance, held, available and upcoming expiries',
+      method: 'get',
+      path: '/{id}/balance',
+      tags: ['ledger'],
+      security,
+      summary: 'Balance, held, available and upcoming expiries',
       request: { params: UserIdParams },
       responses: { 200: json(BalanceSchema), ...errorResponses },
     }),
@@ -86,7 +112,11 @@ export function usersRoutes(s: AppServices) {
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/{id}/entries', tags: ['ledger'], security, summary: 'Points history, newest first',
+      method: 'get',
+      path: '/{id}/entries',
+      tags: ['ledger'],
+      security,
+      summary: 'Points history, newest first',
       request: {
         params: UserIdParams,
         query: z.object({
@@ -95,10 +125,16 @@ export function usersRoutes(s: AppServices) {
         }),
       },
       responses: {
-        200: json(z.object({
-          userId: z.number().int().openapi({ description: 'The user whose history this is: for a merged user, the user it was merged into' }),
-          items: z.array(EntrySchema), nextCursor: z.string().nullable(),
-        })),
+        200: json(
+          z.object({
+            userId: z.number().int().openapi({
+              description:
+                'The user whose history this is: for a merged user, the user it was merged into',
+            }),
+            items: z.array(EntrySchema),
+            nextCursor: z.string().nullable(),
+          }),
+        ),
         ...errorResponses,
       },
     }),

@@ -14,7 +14,8 @@ const MAX_COOKIE_AGE_S = 400 * 24 * 3600;
 
 /** Verifies cookies of the HMAC scheme used before sessions were rows: `<id>.<hmac(id)>`. */
 export function createLegacyVerifier(secret: string) {
-  const mac = (id: string) => createHmac('sha256', secret).update(`web-session:${id}`).digest('base64url');
+  const mac = (id: string) =>
+    createHmac('sha256', secret).update(`web-session:${id}`).digest('base64url');
   return (value: string | undefined): string | undefined => {
     if (!value) return undefined;
     const [id, sig, extra] = value.split('.');
@@ -35,7 +36,11 @@ function legacySecretSource(s: AppServices): () => Promise<string | undefined> {
   let lookedAt = 0;
   return async () => {
     if (found || Date.now() - lookedAt < 60_000) return found;
-    const row = await queryOne<{ value: unknown }>(s.em, `select value from app_setting where key = ?`, [LEGACY_SECRET_SETTING]);
+    const row = await queryOne<{ value: unknown }>(
+      s.em,
+      `select value from app_setting where key = ?`,
+      [LEGACY_SECRET_SETTING],
+    );
     lookedAt = Date.now();
     if (typeof row?.value === 'string') found = row.value;
     return found;
@@ -48,8 +53,18 @@ export function webSessionCookies(s: AppServices) {
   const secure = s.config.PUBLIC_URL.startsWith('https:');
   // The browser keeps the cookie a rotation period past the server's expiry, so the cookie
   // never disappears while the server would still take it (it is re-set at every rotation).
-  const maxAge = Math.min(MAX_COOKIE_AGE_S, (s.config.WEB_SESSION_TTL_HOURS + s.config.WEB_SESSION_ROTATE_HOURS) * 3600);
-  const give = (c: Context, token: string) => setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge, secure });
+  const maxAge = Math.min(
+    MAX_COOKIE_AGE_S,
+    (s.config.WEB_SESSION_TTL_HOURS + s.config.WEB_SESSION_ROTATE_HOURS) * 3600,
+  );
+  const give = (c: Context, token: string) =>
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      maxAge,
+      secure,
+    });
 
   async function legacyKey(cookie: string | undefined): Promise<string | undefined> {
     if (!cookie) return undefined;
@@ -64,7 +79,10 @@ export function webSessionCookies(s: AppServices) {
 
   return {
     /** The caller's web user key, issuing (and setting) a new session when the cookie is no live one. */
-    async resolve(c: Context, clientKey: string): Promise<{ webKey: string; sessionId: number; created?: { selector: string } }> {
+    async resolve(
+      c: Context,
+      clientKey: string,
+    ): Promise<{ webKey: string; sessionId: number; created?: { selector: string } }> {
       const cookie = getCookie(c, SESSION_COOKIE);
       const live = await s.webSessions.use(cookie);
       if (live) {
@@ -80,7 +98,11 @@ export function webSessionCookies(s: AppServices) {
       await s.limits.sessionCreateIp.consume(clientKey);
       const made = await s.webSessions.create();
       give(c, made.token);
-      return { webKey: made.webKey, sessionId: made.id, created: { selector: made.token.split('.')[0]! } };
+      return {
+        webKey: made.webKey,
+        sessionId: made.id,
+        created: { selector: made.token.split('.')[0]! },
+      };
     },
 
     /** Logout: revokes the cookie's session (adopting an earlier version's cookie first) and clears it. */

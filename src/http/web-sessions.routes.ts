@@ -6,7 +6,9 @@ import { errorResponses, Id, json, jsonBody, security } from './common.schemas.j
 import type { AppServices } from '../app.services.js';
 
 const RevokeRequest = z.object({ userId: Id }).strict().openapi('WebSessionRevokeRequest');
-const RevokeResult = z.object({ userId: z.number().int(), revoked: z.number().int() }).openapi('WebSessionRevokeResult');
+const RevokeResult = z
+  .object({ userId: z.number().int(), revoked: z.number().int() })
+  .openapi('WebSessionRevokeResult');
 
 export function webSessionsRoutes(s: AppServices) {
   const r = newRouter();
@@ -16,8 +18,9 @@ export function webSessionsRoutes(s: AppServices) {
       path: '/web-sessions/revoke',
       tags: ['admin'],
       security,
-      summary: "Revoke every web chat session of a user",
-      description: '`userId` is resolved through merges; `revoked` counts the live sessions ended. Cookies of those sessions (and signed cookies of earlier versions for this user) are treated as no cookie from now on.',
+      summary: 'Revoke every web chat session of a user',
+      description:
+        '`userId` is resolved through merges; `revoked` counts the live sessions ended. Cookies of those sessions (and signed cookies of earlier versions for this user) are treated as no cookie from now on.',
       request: { body: jsonBody(RevokeRequest) },
       responses: { 200: json(RevokeResult), ...errorResponses },
     }),

@@ -5,11 +5,15 @@ import { createLedgerBatcher } from './ledger.batcher.js';
 function recorder() {
   const calls: { size: number; release: () => void }[] = [];
   const exec = {
-    single: (_fn: string, payload: string) => new Promise<string>((resolve) => calls.push({ size: 1, release: () => resolve(payload) })),
+    single: (_fn: string, payload: string) =>
+      new Promise<string>((resolve) => calls.push({ size: 1, release: () => resolve(payload) })),
     batch: (payload: string) =>
       new Promise<string[]>((resolve) => {
         const ops = JSON.parse(payload) as { p: string }[];
-        calls.push({ size: ops.length, release: () => resolve(ops.map((o) => JSON.stringify(o.p))) });
+        calls.push({
+          size: ops.length,
+          release: () => resolve(ops.map((o) => JSON.stringify(o.p))),
+        });
       }),
   };
   return { calls, exec };
@@ -20,12 +24,16 @@ describe('ledger batcher', () => {
   it('sends calls made in one turn together, shared evenly among the free slots', async () => {
     const { calls, exec } = recorder();
     const b = createLedgerBatcher<string>(exec, { maxInFlight: 2, maxBatch: 32 });
-    const results = Array.from({ length: 8 }, (_, i) => b.submit('xf_transfer', JSON.stringify({ n: i })));
+    const results = Array.from({ length: 8 }, (_, i) =>
+      b.submit('xf_transfer', JSON.stringify({ n: i })),
+    );
     await tick();
     expect(calls.map((c) => c.size)).toEqual([4, 4]);
     // Calls arriving while both slots are busy wait; three are too few to go beside the batch
     // still in flight, so they go together when both are done.
-    const later = Array.from({ length: 3 }, (_, i) => b.submit('xf_transfer', JSON.stringify({ n: 8 + i })));
+    const later = Array.from({ length: 3 }, (_, i) =>
+      b.submit('xf_transfer', JSON.stringify({ n: 8 + i })),
+    );
     await tick();
     expect(calls).toHaveLength(2);
     calls[0]!.release();
@@ -37,7 +45,9 @@ describe('ledger batcher', () => {
     await tick();
     expect(calls.map((c) => c.size)).toEqual([4, 4, 3]);
     calls[2]!.release();
-    expect(await Promise.all([...results, ...later])).toEqual(Array.from({ length: 11 }, (_, i) => JSON.stringify({ n: i })));
+    expect(await Promise.all([...results, ...later])).toEqual(
+      Array.from({ length: 11 }, (_, i) => JSON.stringify({ n: i })),
+    );
   });
 
   it('never puts more than maxBatch calls in one batch', async () => {
@@ -72,6 +82,8 @@ describe('ledger batcher', () => {
     await tick();
     expect(calls.map((c) => c.size)).toEqual([1, 4, 7]);
     calls[2]!.release();
-    expect(await Promise.all([...all, ...more])).toEqual(Array.from({ length: 12 }, (_, i) => String(i)));
+    expect(await Promise.all([...all, ...more])).toEqual(
+      Array.from({ length: 12 }, (_, i) => String(i)),
+    );
   });
 });

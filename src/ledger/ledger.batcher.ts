@@ -32,7 +32,10 @@ interface Pending<R> {
   reject: (e: unknown) => void;
 }
 
-export function createLedgerBatcher<R>(exec: BatchExecutor<R>, opts: BatcherOptions = { maxInFlight: 4, maxBatch: 32 }) {
+export function createLedgerBatcher<R>(
+  exec: BatchExecutor<R>,
+  opts: BatcherOptions = { maxInFlight: 4, maxBatch: 32 },
+) {
   const queue: Pending<R>[] = [];
   let inFlight = 0;
 
@@ -61,9 +64,16 @@ export function createLedgerBatcher<R>(exec: BatchExecutor<R>, opts: BatcherOpti
   function drain(): void {
     scheduled = false;
     const minExtra = opts.minExtraBatch ?? 4;
-    while (inFlight < opts.maxInFlight && queue.length && (inFlight === 0 || queue.length >= minExtra)) {
+    while (
+      inFlight < opts.maxInFlight &&
+      queue.length &&
+      (inFlight === 0 || queue.length >= minExtra)
+    ) {
       // As many batches as the free slots allow while each still gets minExtra calls (at least one).
-      const batches = Math.max(1, Math.min(opts.maxInFlight - inFlight, Math.floor(queue.length / minExtra)));
+      const batches = Math.max(
+        1,
+        Math.min(opts.maxInFlight - inFlight, Math.floor(queue.length / minExtra)),
+      );
       const items = queue.splice(0, Math.min(opts.maxBatch, Math.ceil(queue.length / batches)));
       inFlight++;
       void run(items).finally(() => {

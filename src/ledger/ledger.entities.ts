@@ -45,7 +45,10 @@ export const LedgerEntry = defineEntity({
     reason: p.string().length(500),
     metadata: p.json<Record<string, unknown>>().columnType('jsonb').defaultRaw(`'{}'::jsonb`),
     // By name: the entity cannot name itself while it is being defined.
-    reversesEntry: foreignKey(p.manyToOne('LedgerEntry' as never).nullable(), 'ledger_entry_reverses_fk').unique('ledger_entry_reverses_uq'),
+    reversesEntry: foreignKey(
+      p.manyToOne('LedgerEntry' as never).nullable(),
+      'ledger_entry_reverses_fk',
+    ).unique('ledger_entry_reverses_uq'),
     holdId: p.bigint('number').nullable(),
     createdAt: ts(p),
   }),
@@ -74,7 +77,13 @@ export const LedgerLot = defineEntity({
   name: 'LedgerLot',
   tableName: 'ledger_lot',
   // Debits look for the earliest-expiring lot that still holds points.
-  indexes: [{ name: 'ledger_lot_open_idx', expression: 'create index ledger_lot_open_idx on ledger_lot (account_id, expires_at, id) where remaining > 0' }],
+  indexes: [
+    {
+      name: 'ledger_lot_open_idx',
+      expression:
+        'create index ledger_lot_open_idx on ledger_lot (account_id, expires_at, id) where remaining > 0',
+    },
+  ],
   checks: [
     { name: 'ledger_lot_amount_ck', expression: 'amount > 0' },
     { name: 'ledger_lot_remaining_ck', expression: 'remaining >= 0 and remaining <= amount' },
@@ -82,7 +91,9 @@ export const LedgerLot = defineEntity({
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
     account: foreignKey(p.manyToOne(LedgerAccount), 'ledger_lot_account_fk'),
-    entry: foreignKey(p.manyToOne(LedgerEntry), 'ledger_lot_entry_fk').index('ledger_lot_entry_idx'),
+    entry: foreignKey(p.manyToOne(LedgerEntry), 'ledger_lot_entry_fk').index(
+      'ledger_lot_entry_idx',
+    ),
     amount: p.bigint('number'),
     remaining: p.bigint('number'),
     expiresAt: p.datetime().columnType('timestamptz').nullable(),
@@ -111,7 +122,11 @@ export const LedgerHold = defineEntity({
   indexes: [
     { name: 'ledger_hold_account_status_idx', properties: ['account', 'status'] },
     // The expiry job's scan of active holds.
-    { name: 'ledger_hold_active_idx', expression: "create index ledger_hold_active_idx on ledger_hold (expires_at) where status = 'active'" },
+    {
+      name: 'ledger_hold_active_idx',
+      expression:
+        "create index ledger_hold_active_idx on ledger_hold (expires_at) where status = 'active'",
+    },
   ],
   checks: [
     { name: 'ledger_hold_amount_ck', expression: 'amount > 0' },
@@ -126,7 +141,10 @@ export const LedgerHold = defineEntity({
     id: p.bigint('number').primary().autoincrement(),
     account: foreignKey(p.manyToOne(LedgerAccount), 'ledger_hold_account_fk'),
     amount: p.bigint('number'),
-    status: p.enum(['active', 'posted', 'voided', 'expired']).columnType('varchar(16)').default('active'),
+    status: p
+      .enum(['active', 'posted', 'voided', 'expired'])
+      .columnType('varchar(16)')
+      .default('active'),
     postedAmount: p.bigint('number').nullable(),
     entryId: p.bigint('number').nullable(),
     kind: p.string().length(40),

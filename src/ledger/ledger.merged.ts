@@ -20,7 +20,11 @@ export function createMergedAccounts(deps: {
   // Callers lock the user first (membership's lockUser), which a merge waits for, so this is
   // a merge that slipped past an unlocked caller: a conflict to retry, with nothing written.
   function closedError(em?: Em): Error {
-    if (em) return new DomainError('conflict', 'this account was merged into another while the request ran; send it again');
+    if (em)
+      return new DomainError(
+        'conflict',
+        'this account was merged into another while the request ran; send it again',
+      );
     return new AccountClosedError('ledger account closed by a merge');
   }
 
@@ -30,7 +34,11 @@ export function createMergedAccounts(deps: {
    * the common case, a user never merged, costs no look-up. Inside a caller's transaction the
    * caller has locked (and so resolved) the user already.
    */
-  async function onUser<T>(userId: number, em: Em | undefined, op: (resolvedId: number) => Promise<T>): Promise<T> {
+  async function onUser<T>(
+    userId: number,
+    em: Em | undefined,
+    op: (resolvedId: number) => Promise<T>,
+  ): Promise<T> {
     if (em || !deps.resolveUser) return retryClosed(() => op(userId));
     const resolve = deps.resolveUser;
     let id = userId;

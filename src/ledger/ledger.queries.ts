@@ -40,7 +40,10 @@ export async function balanceOf(em: Em, userId: number): Promise<BalanceView> {
     held,
     available: balance - held,
     pending: Number(row?.pending ?? 0),
-    expiring: expiring.map((e) => ({ amount: Number(e.amount), expiresAt: new Date(e.expires_at).toISOString() })),
+    expiring: expiring.map((e) => ({
+      amount: Number(e.amount),
+      expiresAt: new Date(e.expires_at).toISOString(),
+    })),
   };
 }
 
@@ -60,8 +63,16 @@ export interface EntryView {
 /** The user's postings, newest first, with an opaque cursor (the last entry id seen). */
 export async function entriesOf(em: Em, userId: number, opts: { limit: number; cursor?: number }) {
   const rows = await query<{
-    id: string; kind: string; amount: string; account_kind: string; reason: string; actor: string;
-    metadata: Record<string, unknown>; reverses_entry_id: string | null; reversed_by: string | null; created_at: Date;
+    id: string;
+    kind: string;
+    amount: string;
+    account_kind: string;
+    reason: string;
+    actor: string;
+    metadata: Record<string, unknown>;
+    reverses_entry_id: string | null;
+    reversed_by: string | null;
+    created_at: Date;
   }>(
     em,
     `select e.id, e.kind, sum(p.amount) as amount, a.kind as account_kind, e.reason, e.actor, e.metadata,

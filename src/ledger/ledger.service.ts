@@ -2,14 +2,28 @@
 // migration (one round trip per operation), plus reads. Every mutation carries an
 // idempotency key; a replay returns the first outcome, a different body is a conflict.
 import { DomainError, type ErrorCode } from '../shared/errors.js';
-import { execPrepared, inTransaction, pgErrorCode, query, queryOne, withRetry, type Em } from '../db/sql.js';
+import {
+  execPrepared,
+  inTransaction,
+  pgErrorCode,
+  query,
+  queryOne,
+  withRetry,
+  type Em,
+} from '../db/sql.js';
 import { requestHash } from './idempotency.js';
 import { createLedgerBatcher, type BatcherOptions } from './ledger.batcher.js';
 import { CLOSED_ACCOUNT, createMergedAccounts } from './ledger.merged.js';
 import type { Logger } from '../shared/logger.js';
 import { countLedgerOperation } from '../shared/metrics.js';
 
-export const SYSTEM_ACCOUNTS = ['issuance', 'redemption', 'breakage', 'promotions', 'refunds'] as const;
+export const SYSTEM_ACCOUNTS = [
+  'issuance',
+  'redemption',
+  'breakage',
+  'promotions',
+  'refunds',
+] as const;
 export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
 export type UserAccountKind = 'wallet' | 'pending';
 
@@ -49,7 +63,13 @@ export interface EntryResult {
   replayed: boolean;
 }
 
-type DbResult = { status: 'ok' | 'error' | 'failed'; code?: string; message?: string; details?: unknown; replayed?: boolean } & Record<string, unknown>;
+type DbResult = {
+  status: 'ok' | 'error' | 'failed';
+  code?: string;
+  message?: string;
+  details?: unknown;
+  replayed?: boolean;
+} & Record<string, unknown>;
 
 export type LedgerService = ReturnType<typeof createLedgerService>;
 
@@ -61,9 +81,26 @@ export function createLedgerService(deps: LedgerDeps) {
   const batcher = createLedgerBatcher<DbResult>(
     {
       single: (fn, payload) =>
-        withRetry(async () => (await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [payload]))[0]!.r),
+        withRetry(
+          async () =>
+            (
+              await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [
+                payload,
+              ])
+            )[0]!.r,
+        ),
       batch: (payload) =>
-        withRetry(async () => (await execPrepared<{ r: DbResult[] }>(deps.em, 'xf_batch', `select xf_batch($1::jsonb) as r`, [payload]))[0]!.r),
+        withRetry(
+          async () =>
+            (
+              await execPrepared<{ r: DbResult[] }>(
+                deps.em,
+                'xf_batch',
+                `select xf_batch($1::jsonb) as r`,
+                [payload],
+              )
+            )[0]!.r,
+        ),
     },
     deps.batching,
   );
@@ -86,27 +123,51 @@ export function createLedgerService(deps: LedgerDeps) {
     const payloadJson = JSON.stringify(payload);
     let result: DbResult;
     try {
-      if (em) result = (await queryOne<{ r: DbResult }>(em, `select ${fn}(?::jsonb) as r`, [payloadJson]))!.r;
-      else if (fn === 'xf_transfer' || fn === 'xf_hold_reserve') result = await batcher.submit(fn, payloadJson);
-      else result = await withRetry(async () => (await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [payloadJson]))[0]!.r);
+      if (em)
+        result = (await queryOne<{ r: DbResult }>(em, `select ${fn}(?::jsonb) as r`, [
+          payloadJson,
+        ]))!.r;
+      else if (fn === 'xf_transfer' || fn === 'xf_hold_reserve')
+        result = await batcher.submit(fn, payloadJson);
+      else
+        result = await withRetry(
+          async () =>
+            (
+              await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [
+                payloadJson,
+              ])
+            )[0]!.r,
+        );
     } catch (err) {
       if (pgErrorCode(err) !== CLOSED_ACCOUNT) throw err;
       throw closedError(em);
     }
     if (result.status === 'failed' && result.sqlstate === CLOSED_ACCOUNT) throw closedError(em);
     if (result.status === 'failed') {
-      throw new Error(`ledger operation failed in the database (${String(result.sqlstate)}): ${String(result.message)}`);
+      throw new Error(
+        `ledger operation failed in the database (${String(result.sqlstate)}): ${String(result.message)}`,
+      );
     }
     if (result.status !== 'ok') {
-      throw new DomainError((result.code ?? 'conflict') as ErrorCode, result.message ?? 'ledger error', result.details);
+      throw new DomainError(
+        (result.code ?? 'conflict') as ErrorCode,
+        result.message ?? 'ledger error',
+        result.details,
+      );
     }
     return result;
   }
 
   async function systemAccountIds(em: Em = deps.em): Promise<Record<SystemAccount, number>> {
     if (!systemIds) {
-      const rows = await query<{ id: string; code: SystemAccount }>(em, `select id, code from ledger_account where kind = 'system'`);
-      systemIds = Object.fromEntries(rows.map((r) => [r.code, Number(r.id)])) as Record<SystemAccount, number>;
+      const rows = await query<{ id: string; code: SystemAccount }>(
+        em,
+        `select id, code from ledger_account where kind = 'system'`,
+      );
+      systemIds = Object.fromEntries(rows.map((r) => [r.code, Number(r.id)])) as Record<
+        SystemAccount,
+        number
+      >;
     }
     return systemIds;
   }
@@ -119,7 +180,11 @@ export function createLedgerService(deps: LedgerDeps) {
   const accountIds = new Map<string, number>();
 
   /** The user's account of a kind, created on first use. */
-  async function userAccount(userId: number, kind: UserAccountKind = 'wallet', em: Em = deps.em): Promise<number> {
+  async function userAccount(
+    userId: number,
+    kind: UserAccountKind = 'wallet',
+    em: Em = deps.em,
+  ): Promise<number> {
     const cacheKey = `${kind}:${userId}`;
     const cached = accountIds.get(cacheKey);
     if (cached !== undefined) return cached;
@@ -128,8 +193,16 @@ export function createLedgerService(deps: LedgerDeps) {
     return id;
   }
 
-  async function findOrCreateAccount(userId: number, kind: UserAccountKind, em: Em): Promise<number> {
-    const found = await queryOne<{ id: string }>(em, `select id from ledger_account where user_id = ? and kind = ?`, [userId, kind]);
+  async function findOrCreateAccount(
+    userId: number,
+    kind: UserAccountKind,
+    em: Em,
+  ): Promise<number> {
+    const found = await queryOne<{ id: string }>(
+      em,
+      `select id from ledger_account where user_id = ? and kind = ?`,
+      [userId, kind],
+    );
     if (found) return Number(found.id);
     // An account made for a merged user is born closed: no point can land in it.
     const created = await queryOne<{ id: string }>(
@@ -154,7 +227,12 @@ export function createLedgerService(deps: LedgerDeps) {
   /** `hash` (the idempotency fingerprint) defaults to one of the entry itself. */
   async function postEntry(req: EntryRequest, em?: Em, hash?: string): Promise<EntryResult> {
     assertPostings(req.postings);
-    hash ??= requestHash('entry', { kind: req.kind, reason: req.reason, postings: req.postings, metadata: req.metadata ?? {} });
+    hash ??= requestHash('entry', {
+      kind: req.kind,
+      reason: req.reason,
+      postings: req.postings,
+      metadata: req.metadata ?? {},
+    });
     const r = await call('xf_transfer', { ...req, metadata: req.metadata ?? {}, hash, expiry }, em);
     return toEntryResult(r);
   }
@@ -175,7 +253,8 @@ export function createLedgerService(deps: LedgerDeps) {
 
   // A move's fingerprint is the request as the caller named it (the user id it sent), so a retry
   // after that user was merged replays the first outcome instead of conflicting with it.
-  const moveHash = (op: string, { key: _k, actor: _a, ...body }: MoveRequest) => requestHash(`move.${op}`, { ...body, metadata: body.metadata ?? {} });
+  const moveHash = (op: string, { key: _k, actor: _a, ...body }: MoveRequest) =>
+    requestHash(`move.${op}`, { ...body, metadata: body.metadata ?? {} });
 
   /** Credits a user's wallet (a merged user's: the survivor's) from a system account (default issuance). */
   async function credit(req: MoveRequest, em?: Em) {
@@ -186,7 +265,14 @@ export function createLedgerService(deps: LedgerDeps) {
       const posting: Posting = { account, amount: req.amount };
       if (req.expiresAt !== undefined) posting.expiresAt = req.expiresAt;
       const r = await postEntry(
-        { key: req.key, kind: req.kind ?? 'grant.admin', actor: req.actor, reason: req.reason, metadata: req.metadata, postings: [{ account: other, amount: -req.amount }, posting] },
+        {
+          key: req.key,
+          kind: req.kind ?? 'grant.admin',
+          actor: req.actor,
+          reason: req.reason,
+          metadata: req.metadata,
+          postings: [{ account: other, amount: -req.amount }, posting],
+        },
         em,
         moveHash('credit', req),
       );
@@ -201,7 +287,17 @@ export function createLedgerService(deps: LedgerDeps) {
       const account = await userAccount(userId, req.accountKind ?? 'wallet', em);
       const other = await systemAccount(req.counterpart ?? 'redemption', em);
       const r = await postEntry(
-        { key: req.key, kind: req.kind ?? 'deduct.admin', actor: req.actor, reason: req.reason, metadata: req.metadata, postings: [{ account, amount: -req.amount }, { account: other, amount: req.amount }] },
+        {
+          key: req.key,
+          kind: req.kind ?? 'deduct.admin',
+          actor: req.actor,
+          reason: req.reason,
+          metadata: req.metadata,
+          postings: [
+            { account, amount: -req.amount },
+            { account: other, amount: req.amount },
+          ],
+        },
         em,
         moveHash('debit', req),
       );
@@ -210,41 +306,90 @@ export function createLedgerService(deps: LedgerDeps) {
   }
 
   // A move has one user account; a replay from before a merge names the merged user's.
-  const userBalance = (r: EntryResult, account: number) => (r.accounts[String(account)] ?? Object.values(r.accounts)[0])?.balance ?? 0;
+  const userBalance = (r: EntryResult, account: number) =>
+    (r.accounts[String(account)] ?? Object.values(r.accounts)[0])?.balance ?? 0;
 
   async function reserve(
-    req: { key: string; userId: number; amount: number; ttlSeconds: number; reason: string; actor: string; kind?: string; metadata?: Record<string, unknown> },
+    req: {
+      key: string;
+      userId: number;
+      amount: number;
+      ttlSeconds: number;
+      reason: string;
+      actor: string;
+      kind?: string;
+      metadata?: Record<string, unknown>;
+    },
     em?: Em,
   ) {
     assertAmount(req.amount);
     return onUser(req.userId, em, async (userId) => {
       const account = await userAccount(userId, 'wallet', em);
-      const body = { account, amount: req.amount, ttlSeconds: req.ttlSeconds, kind: req.kind ?? 'deduct.hold', actor: req.actor, reason: req.reason, metadata: req.metadata ?? {} };
+      const body = {
+        account,
+        amount: req.amount,
+        ttlSeconds: req.ttlSeconds,
+        kind: req.kind ?? 'deduct.hold',
+        actor: req.actor,
+        reason: req.reason,
+        metadata: req.metadata ?? {},
+      };
       const hash = requestHash('hold', { ...body, account: undefined, userId: req.userId });
       const r = await call('xf_hold_reserve', { ...body, key: req.key, hash }, em);
-      return { holdId: Number(r.holdId), userId, expiresAt: new Date(String(r.expiresAt)).toISOString(), replayed: Boolean(r.replayed) };
+      return {
+        holdId: Number(r.holdId),
+        userId,
+        expiresAt: new Date(String(r.expiresAt)).toISOString(),
+        replayed: Boolean(r.replayed),
+      };
     });
   }
 
   async function postHold(
-    req: { holdId: number; amount?: number; key?: string; kind?: string; actor?: string; reason?: string; metadata?: Record<string, unknown>; creditTo?: SystemAccount },
+    req: {
+      holdId: number;
+      amount?: number;
+      key?: string;
+      kind?: string;
+      actor?: string;
+      reason?: string;
+      metadata?: Record<string, unknown>;
+      creditTo?: SystemAccount;
+    },
     em?: Em,
   ) {
     if (req.amount !== undefined && (!Number.isSafeInteger(req.amount) || req.amount < 0)) {
       throw new DomainError('invalid_input', 'amount must be a non-negative integer');
     }
     const creditAccount = await systemAccount(req.creditTo ?? 'redemption', em);
-    const body = { holdId: req.holdId, amount: req.amount ?? null, creditAccount, kind: req.kind, actor: req.actor, reason: req.reason, metadata: req.metadata };
+    const body = {
+      holdId: req.holdId,
+      amount: req.amount ?? null,
+      creditAccount,
+      kind: req.kind,
+      actor: req.actor,
+      reason: req.reason,
+      metadata: req.metadata,
+    };
     const hash = requestHash('hold.post', body);
     const key = req.key ?? (await implicitHoldKey(req.holdId, `post:${hash.slice(0, 24)}`, em));
     const r = await call('xf_hold_post', { ...body, key, hash, expiry }, em);
-    return { holdId: req.holdId, entryId: r.entryId == null ? null : Number(r.entryId), postedAmount: Number(r.postedAmount), replayed: Boolean(r.replayed) };
+    return {
+      holdId: req.holdId,
+      entryId: r.entryId == null ? null : Number(r.entryId),
+      postedAmount: Number(r.postedAmount),
+      replayed: Boolean(r.replayed),
+    };
   }
 
   async function voidHold(req: { holdId: number; key?: string }, em?: Em) {
     const body = { holdId: req.holdId };
     const key = req.key ?? (await implicitHoldKey(req.holdId, 'void', em));
-    const r = await call('xf_hold_void', { ...body, key, hash: requestHash('hold.void', body) }, em);
+    const r = await call(
+      'xf_hold_void',
+      { ...body, key, hash: requestHash('hold.void', body) },
+      em,
+    );
     return { holdId: req.holdId, replayed: Boolean(r.replayed) };
   }
 
@@ -260,16 +405,34 @@ export function createLedgerService(deps: LedgerDeps) {
     return `hold:${holdId}:${what}`;
   }
 
-  async function reverse(req: { entryId: number; key: string; actor: string; reason: string; metadata?: Record<string, unknown> }, em?: Em) {
+  async function reverse(
+    req: {
+      entryId: number;
+      key: string;
+      actor: string;
+      reason: string;
+      metadata?: Record<string, unknown>;
+    },
+    em?: Em,
+  ) {
     const body = { entryId: req.entryId, reason: req.reason, metadata: req.metadata ?? {} };
-    const r = await retryClosed(() => call('xf_reverse', { ...body, key: req.key, actor: req.actor, hash: requestHash('reverse', body), expiry }, em));
+    const r = await retryClosed(() =>
+      call(
+        'xf_reverse',
+        { ...body, key: req.key, actor: req.actor, hash: requestHash('reverse', body), expiry },
+        em,
+      ),
+    );
     return { ...toEntryResult(r), reversedEntryId: req.entryId };
   }
 
   /** Releases expired holds and moves expired lot remainders to breakage. Idempotent. */
   async function runExpiry(): Promise<{ holdsReleased: number; accounts: number; points: number }> {
     const holds = await withRetry(async () => {
-      const row = await queryOne<{ n: number }>(deps.em, `select xf_release_expired_holds(null) as n`);
+      const row = await queryOne<{ n: number }>(
+        deps.em,
+        `select xf_release_expired_holds(null) as n`,
+      );
       return Number(row?.n ?? 0);
     });
     const breakage = await systemAccount('breakage');
@@ -281,7 +444,10 @@ export function createLedgerService(deps: LedgerDeps) {
     let accounts = 0;
     for (const { account_id } of due) {
       const moved = await inTransaction(deps.em, async (tx) => {
-        const row = await queryOne<{ n: string }>(tx, `select xf_expire_account(?, ?) as n`, [Number(account_id), breakage]);
+        const row = await queryOne<{ n: string }>(tx, `select xf_expire_account(?, ?) as n`, [
+          Number(account_id),
+          breakage,
+        ]);
         return Number(row?.n ?? 0);
       });
       if (moved > 0) {
@@ -289,11 +455,24 @@ export function createLedgerService(deps: LedgerDeps) {
         points += moved;
       }
     }
-    if (holds || points) deps.logger.info({ holdsReleased: holds, accounts, points }, 'ledger expiry run');
+    if (holds || points)
+      deps.logger.info({ holdsReleased: holds, accounts, points }, 'ledger expiry run');
     return { holdsReleased: holds, accounts, points };
   }
 
-  return { systemAccount, systemAccountIds, userAccount, postEntry, credit, debit, reserve, postHold, voidHold, reverse, runExpiry };
+  return {
+    systemAccount,
+    systemAccountIds,
+    userAccount,
+    postEntry,
+    credit,
+    debit,
+    reserve,
+    postHold,
+    voidHold,
+    reverse,
+    runExpiry,
+  };
 }
 
 export function assertAmount(amount: number): void {
@@ -306,7 +485,8 @@ function assertPostings(postings: Posting[]): void {
   if (postings.length < 2) throw new Error('an entry needs at least two postings');
   let sum = 0;
   for (const p of postings) {
-    if (!Number.isSafeInteger(p.amount) || p.amount === 0) throw new Error(`bad posting amount ${p.amount}`);
+    if (!Number.isSafeInteger(p.amount) || p.amount === 0)
+      throw new Error(`bad posting amount ${p.amount}`);
     sum += p.amount;
   }
   if (sum !== 0) throw new Error(`postings do not balance (sum ${sum})`);

@@ -133,9 +133,12 @@ export async function verifyLedger(em: Em): Promise<VerifyReport> {
     sumAll: Number(t!.sum_all),
   };
   const systemSum = Object.values(totals.system).reduce((a, b) => a + b, 0);
-  if (totals.sumAll !== 0) violations.push(`postings of all accounts sum to ${totals.sumAll}, not 0`);
+  if (totals.sumAll !== 0)
+    violations.push(`postings of all accounts sum to ${totals.sumAll}, not 0`);
   if (systemSum + totals.userBalance !== 0) {
-    violations.push(`system accounts (${systemSum}) do not balance the users (${totals.userBalance})`);
+    violations.push(
+      `system accounts (${systemSum}) do not balance the users (${totals.userBalance})`,
+    );
   }
   return { ok: violations.length === 0, violations, totals };
 }

@@ -23,7 +23,10 @@ export function createAccountService(deps: { em: Em; clock: Clock }) {
   }
 
   /** Points history, newest first; entries of accounts merged into this one are included. */
-  async function history(userId: number, opts: { limit?: number; cursor?: number } = {}): Promise<{ items: EntryView[]; nextCursor: string | null }> {
+  async function history(
+    userId: number,
+    opts: { limit?: number; cursor?: number } = {},
+  ): Promise<{ items: EntryView[]; nextCursor: string | null }> {
     const id = await resolveUserId(deps.em, userId);
     const limit = opts.limit ?? 20;
     const rows = await query<Record<string, any>>(
@@ -42,8 +45,15 @@ export function createAccountService(deps: { em: Em; clock: Clock }) {
       [id, opts.cursor ?? null, opts.cursor ?? null, limit + 1],
     );
     const items = rows.slice(0, limit).map<EntryView>((r) => ({
-      id: Number(r.id), kind: r.kind, amount: Number(r.amount), account: r.account_kind, reason: r.reason, actor: r.actor, metadata: r.metadata,
-      reversesEntryId: r.reverses_entry_id == null ? null : Number(r.reverses_entry_id), reversedByEntryId: r.reversed_by == null ? null : Number(r.reversed_by),
+      id: Number(r.id),
+      kind: r.kind,
+      amount: Number(r.amount),
+      account: r.account_kind,
+      reason: r.reason,
+      actor: r.actor,
+      metadata: r.metadata,
+      reversesEntryId: r.reverses_entry_id == null ? null : Number(r.reverses_entry_id),
+      reversedByEntryId: r.reversed_by == null ? null : Number(r.reversed_by),
       createdAt: new Date(r.created_at).toISOString(),
     }));
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]!.id) : null };
@@ -59,11 +69,17 @@ export function createAccountService(deps: { em: Em; clock: Clock }) {
       [id],
     );
     const horizon = deps.clock.now().getTime() + 30 * DAY;
-    const dated = rows.filter((r) => r.expires_at).map((r) => ({ amount: Number(r.amount), expiresAt: new Date(r.expires_at!).toISOString() }));
+    const dated = rows
+      .filter((r) => r.expires_at)
+      .map((r) => ({ amount: Number(r.amount), expiresAt: new Date(r.expires_at!).toISOString() }));
     return {
-      balance: b.balance, pending: b.pending,
-      expiringWithin30Days: dated.filter((d) => Date.parse(d.expiresAt) <= horizon).reduce((s, d) => s + d.amount, 0),
-      nextExpiry: dated[0] ?? null, schedule: dated.slice(0, 12),
+      balance: b.balance,
+      pending: b.pending,
+      expiringWithin30Days: dated
+        .filter((d) => Date.parse(d.expiresAt) <= horizon)
+        .reduce((s, d) => s + d.amount, 0),
+      nextExpiry: dated[0] ?? null,
+      schedule: dated.slice(0, 12),
       neverExpiring: rows.filter((r) => !r.expires_at).reduce((s, r) => s + Number(r.amount), 0),
     };
   }

@@ -14,7 +14,8 @@ export const Membership = defineEntity({
     // as PostgreSQL prints it, which is what the generator compares
     {
       name: 'membership_trial_tier_ck',
-      expression: "((trial_tier IS NULL) OR ((trial_tier)::text = ANY ((ARRAY['advanced'::character varying, 'vip'::character varying])::text[])))",
+      expression:
+        "((trial_tier IS NULL) OR ((trial_tier)::text = ANY ((ARRAY['advanced'::character varying, 'vip'::character varying])::text[])))",
     },
   ],
   properties: (p) => ({
@@ -48,7 +49,11 @@ export const ModeratorRole = defineEntity({
   tableName: 'moderator_role',
   indexes: [
     { name: 'moderator_role_user_idx', properties: ['user'] },
-    { name: 'moderator_role_active_uq', expression: 'create unique index moderator_role_active_uq on moderator_role (user_id, community) where revoked_at is null' },
+    {
+      name: 'moderator_role_active_uq',
+      expression:
+        'create unique index moderator_role_active_uq on moderator_role (user_id, community) where revoked_at is null',
+    },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyMultiplier, discountedPrice, effectiveTier, nextTier, tierForEarned } from './membership.rules.js';
+import {
+  applyMultiplier,
+  discountedPrice,
+  effectiveTier,
+  nextTier,
+  tierForEarned,
+} from './membership.rules.js';
 
 describe('tier rules', () => {
   it('changes tier exactly at the thresholds', () => {
@@ -19,9 +25,15 @@ describe('tier rules', () => {
 
   it('raises the tier during a trial only', () => {
     const now = new Date('2026-01-10T00:00:00Z');
-    expect(effectiveTier('normal', { tier: 'vip', until: new Date('2026-01-11T00:00:00Z') }, now)).toBe('vip');
-    expect(effectiveTier('normal', { tier: 'vip', until: new Date('2026-01-10T00:00:00Z') }, now)).toBe('normal');
-    expect(effectiveTier('vip', { tier: 'advanced', until: new Date('2027-01-01T00:00:00Z') }, now)).toBe('vip');
+    expect(
+      effectiveTier('normal', { tier: 'vip', until: new Date('2026-01-11T00:00:00Z') }, now),
+    ).toBe('vip');
+    expect(
+      effectiveTier('normal', { tier: 'vip', until: new Date('2026-01-10T00:00:00Z') }, now),
+    ).toBe('normal');
+    expect(
+      effectiveTier('vip', { tier: 'advanced', until: new Date('2027-01-01T00:00:00Z') }, now),
+    ).toBe('vip');
   });
 
   it('multiplies and discounts with integers only', () => {

@@ -20,9 +20,24 @@ export interface TierBenefits {
 }
 
 export const TIER_BENEFITS: Record<Tier, TierBenefits> = {
-  normal: { multiplierPermille: 1000, redemptionDiscountPct: 0, vipFreeCourses: false, membersOnlyCourses: false },
-  advanced: { multiplierPermille: 1500, redemptionDiscountPct: 10, vipFreeCourses: false, membersOnlyCourses: true },
-  vip: { multiplierPermille: 2000, redemptionDiscountPct: 20, vipFreeCourses: true, membersOnlyCourses: true },
+  normal: {
+    multiplierPermille: 1000,
+    redemptionDiscountPct: 0,
+    vipFreeCourses: false,
+    membersOnlyCourses: false,
+  },
+  advanced: {
+    multiplierPermille: 1500,
+    redemptionDiscountPct: 10,
+    vipFreeCourses: false,
+    membersOnlyCourses: true,
+  },
+  vip: {
+    multiplierPermille: 2000,
+    redemptionDiscountPct: 20,
+    vipFreeCourses: true,
+    membersOnlyCourses: true,
+  },
 };
 
 export const EARNING_WINDOW_DAYS = 365;
@@ -38,17 +53,28 @@ export function tierForEarned(earned: number): Tier {
 }
 
 /** The tier in force: the earned tier, raised by a trial tier while the trial lasts. */
-export function effectiveTier(earnedTier: Tier, trial: { tier: Tier | null; until: Date | null }, now: Date): Tier {
-  if (trial.tier && trial.until && trial.until.getTime() > now.getTime()) return maxTier(earnedTier, trial.tier);
+export function effectiveTier(
+  earnedTier: Tier,
+  trial: { tier: Tier | null; until: Date | null },
+  now: Date,
+): Tier {
+  if (trial.tier && trial.until && trial.until.getTime() > now.getTime())
+    return maxTier(earnedTier, trial.tier);
   return earnedTier;
 }
 
 /** The next tier by earnings and how many points it still needs (null at the top). */
-export function nextTier(earned: number): { tier: Tier; threshold: number; pointsNeeded: number } | null {
+export function nextTier(
+  earned: number,
+): { tier: Tier; threshold: number; pointsNeeded: number } | null {
   const current = tierForEarned(earned);
   const next = TIERS[tierRank(current) + 1];
   if (!next) return null;
-  return { tier: next, threshold: TIER_THRESHOLDS[next], pointsNeeded: TIER_THRESHOLDS[next] - earned };
+  return {
+    tier: next,
+    threshold: TIER_THRESHOLDS[next],
+    pointsNeeded: TIER_THRESHOLDS[next] - earned,
+  };
 }
 
 /** Earned points after the tier multiplier, rounded down. */

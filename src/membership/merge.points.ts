@@ -15,7 +15,11 @@ export interface PointsMove {
 }
 
 /** Moves the unexpired points of src's account of a kind to dst's; the caller holds both accounts' locks. */
-export async function movePoints(tx: Em, ledger: LedgerService, m: PointsMove): Promise<{ points: number; lots: number; entryId: number | null }> {
+export async function movePoints(
+  tx: Em,
+  ledger: LedgerService,
+  m: PointsMove,
+): Promise<{ points: number; lots: number; entryId: number | null }> {
   // Points past their expiry do not move: the debit below sends them to breakage first.
   const lots = await query<{ expires_at: Date | null; amount: string }>(
     tx,
@@ -29,9 +33,21 @@ export async function movePoints(tx: Em, ledger: LedgerService, m: PointsMove): 
   const from = await ledger.userAccount(m.src, m.kind, tx);
   const to = await ledger.userAccount(m.dst, m.kind, tx);
   const postings: Posting[] = [{ account: from, amount: -total }];
-  for (const l of lots) postings.push({ account: to, amount: Number(l.amount), expiresAt: l.expires_at ? new Date(l.expires_at).toISOString() : null });
+  for (const l of lots)
+    postings.push({
+      account: to,
+      amount: Number(l.amount),
+      expiresAt: l.expires_at ? new Date(l.expires_at).toISOString() : null,
+    });
   const r = await ledger.postEntry(
-    { key: m.key, kind: m.entryKind, actor: m.actor, reason: m.reason, metadata: { fromUserId: m.src, toUserId: m.dst }, postings },
+    {
+      key: m.key,
+      kind: m.entryKind,
+      actor: m.actor,
+      reason: m.reason,
+      metadata: { fromUserId: m.src, toUserId: m.dst },
+      postings,
+    },
     tx,
   );
   return { points: total, lots: lots.length, entryId: r.entryId };

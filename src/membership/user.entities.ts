@@ -5,7 +5,13 @@ import { foreignKey } from '../db/foreign-key.js';
 export const User = defineEntity({
   name: 'User',
   tableName: 'app_user',
-  indexes: [{ name: 'app_user_merged_idx', expression: 'create index app_user_merged_idx on app_user (merged_into_id) where merged_into_id is not null' }],
+  indexes: [
+    {
+      name: 'app_user_merged_idx',
+      expression:
+        'create index app_user_merged_idx on app_user (merged_into_id) where merged_into_id is not null',
+    },
+  ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
     displayName: p.string().length(200).nullable(),

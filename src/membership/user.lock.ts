@@ -38,13 +38,19 @@ export async function resolveUserId(em: Em, userId: number): Promise<number> {
 export async function lockUser(tx: Em, userId: number): Promise<LockedUser> {
   let id = await resolveUserId(tx, userId);
   for (let hop = 0; hop < 8; hop++) {
-    const row = await queryOne<{ id: string; time_zone: string; language_code: string; merged_into_id: string | null }>(
+    const row = await queryOne<{
+      id: string;
+      time_zone: string;
+      language_code: string;
+      merged_into_id: string | null;
+    }>(
       tx,
       `select id, time_zone, language_code, merged_into_id from app_user where id = ? for no key update`,
       [id],
     );
     if (!row) throw new DomainError('user_not_found', `no user with id ${userId}`);
-    if (row.merged_into_id == null) return { id: Number(row.id), timeZone: row.time_zone, languageCode: row.language_code };
+    if (row.merged_into_id == null)
+      return { id: Number(row.id), timeZone: row.time_zone, languageCode: row.language_code };
     id = await resolveUserId(tx, Number(row.merged_into_id));
   }
   throw new Error(`merge chain of user ${userId} is too long`);
@@ -52,7 +58,9 @@ export async function lockUser(tx: Em, userId: number): Promise<LockedUser> {
 
 /** Locks several users in ascending id order (no deadlocks between two such transactions). */
 export async function lockUsers(tx: Em, userIds: number[]): Promise<LockedUser[]> {
-  const ids = [...new Set(await Promise.all(userIds.map((u) => resolveUserId(tx, u))))].sort((a, b) => a - b);
+  const ids = [...new Set(await Promise.all(userIds.map((u) => resolveUserId(tx, u))))].sort(
+    (a, b) => a - b,
+  );
   const out: LockedUser[] = [];
   for (const id of ids) out.push(await lockUser(tx, id));
   return out;
@@ -60,7 +68,11 @@ export async function lockUsers(tx: Em, userIds: number[]): Promise<LockedUser[]
 
 export async function userInfo(em: Em, userId: number): Promise<LockedUser> {
   const id = await resolveUserId(em, userId);
-  const row = await queryOne<{ id: string; time_zone: string; language_code: string }>(em, `select id, time_zone, language_code from app_user where id = ?`, [id]);
+  const row = await queryOne<{ id: string; time_zone: string; language_code: string }>(
+    em,
+    `select id, time_zone, language_code from app_user where id = ?`,
+    [id],
+  );
   return { id: Number(row!.id), timeZone: row!.time_zone, languageCode: row!.language_code };
 }
 

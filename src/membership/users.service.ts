@@ -29,7 +29,13 @@ export function createUsersService(deps: UsersDeps) {
   /** The user behind an id; a merged user's id answers with the survivor (its id says so). */
   async function get(userId: number, em: Em = deps.em): Promise<UserView> {
     userId = await resolveUserId(em, userId);
-    const user = await queryOne<{ id: string; display_name: string | null; language_code: string; time_zone: string; created_at: Date }>(
+    const user = await queryOne<{
+      id: string;
+      display_name: string | null;
+      language_code: string;
+      time_zone: string;
+      created_at: Date;
+    }>(
       em,
       `select id, display_name, language_code, time_zone, created_at from app_user where id = ?`,
       [userId],
@@ -50,7 +56,11 @@ export function createUsersService(deps: UsersDeps) {
     };
   }
 
-  async function findByIdentity(channel: Channel, externalId: string, em: Em = deps.em): Promise<number | undefined> {
+  async function findByIdentity(
+    channel: Channel,
+    externalId: string,
+    em: Em = deps.em,
+  ): Promise<number | undefined> {
     const row = await queryOne<{ user_id: string }>(
       em,
       `select user_id from user_identity where channel = ? and external_id = ?`,
@@ -60,8 +70,16 @@ export function createUsersService(deps: UsersDeps) {
   }
 
   /** Finds the user behind a channel identity, creating user, identity and wallet on first sight. */
-  async function upsert(input: { channel: Channel; externalId: string; displayName?: string; languageCode?: string; username?: string }) {
-    const username = input.username ? input.username.replace(/^@/, '').toLowerCase().slice(0, 64) : null;
+  async function upsert(input: {
+    channel: Channel;
+    externalId: string;
+    displayName?: string;
+    languageCode?: string;
+    username?: string;
+  }) {
+    const username = input.username
+      ? input.username.replace(/^@/, '').toLowerCase().slice(0, 64)
+      : null;
     const existing = await findByIdentity(input.channel, input.externalId);
     if (existing) {
       if (username) {

@@ -13,7 +13,8 @@ export const ROTATION_GRACE_MS = 2 * MINUTE;
 const TOKEN = /^([\w-]{24})\.([\w-]{43})$/;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const sameHash = (a: string, b: string | null) => b !== null && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const sameHash = (a: string, b: string | null) =>
+  b !== null && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 const newSecret = () => randomBytes(32).toString('base64url');
 
 export interface WebSessionUse {
@@ -26,12 +27,20 @@ export interface WebSessionUse {
 
 export type WebSessionsService = ReturnType<typeof createWebSessionsService>;
 
-export function createWebSessionsService(deps: { em: Em; clock: Clock; ttlHours: number; rotateHours: number }) {
+export function createWebSessionsService(deps: {
+  em: Em;
+  clock: Clock;
+  ttlHours: number;
+  rotateHours: number;
+}) {
   const ttlMs = deps.ttlHours * HOUR;
   const rotateMs = deps.rotateHours * HOUR;
   const iso = (ms: number) => new Date(ms).toISOString();
 
-  async function insert(webKey: string, onlyForIdentity: boolean): Promise<{ id: number; token: string } | undefined> {
+  async function insert(
+    webKey: string,
+    onlyForIdentity: boolean,
+  ): Promise<{ id: number; token: string } | undefined> {
     const selector = randomBytes(18).toString('base64url');
     const secret = newSecret();
     const now = deps.clock.now().getTime();
@@ -41,7 +50,16 @@ export function createWebSessionsService(deps: { em: Em; clock: Clock; ttlHours:
        select ?, ?, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::timestamptz
         where ${onlyForIdentity ? `exists (select 1 from user_identity where channel = 'web' and external_id = ?)` : 'true'}
        on conflict (web_key) do nothing returning id`,
-      [selector, sha256(secret), webKey, iso(now), iso(now), iso(now + ttlMs), iso(now), ...(onlyForIdentity ? [webKey] : [])],
+      [
+        selector,
+        sha256(secret),
+        webKey,
+        iso(now),
+        iso(now),
+        iso(now + ttlMs),
+        iso(now),
+        ...(onlyForIdentity ? [webKey] : []),
+      ],
     );
     return row ? { id: Number(row.id), token: `${selector}.${secret}` } : undefined;
   }
@@ -59,7 +77,9 @@ export function createWebSessionsService(deps: { em: Em; clock: Clock; ttlHours:
    * A session for the web user of a cookie signed by an earlier version (before sessions were
    * rows): only when that web user exists and never had a session row, so it works once.
    */
-  async function adoptLegacy(webKey: string): Promise<{ id: number; webKey: string; token: string } | undefined> {
+  async function adoptLegacy(
+    webKey: string,
+  ): Promise<{ id: number; webKey: string; token: string } | undefined> {
     const made = await insert(webKey, true);
     return made && { ...made, webKey };
   }
@@ -68,7 +88,13 @@ export function createWebSessionsService(deps: { em: Em; clock: Clock; ttlHours:
   async function find(token: string | undefined, now: number) {
     const m = token ? TOKEN.exec(token) : null;
     if (!m) return undefined;
-    const row = await queryOne<{ id: string; web_key: string; secret_hash: string; previous_secret_hash: string | null; rotated_at: Date }>(
+    const row = await queryOne<{
+      id: string;
+      web_key: string;
+      secret_hash: string;
+      previous_secret_hash: string | null;
+      rotated_at: Date;
+    }>(
       deps.em,
       `select id, web_key, secret_hash, previous_secret_hash, rotated_at from web_session
         where selector = ? and revoked_at is null and expires_at > ?::timestamptz`,
@@ -82,14 +108,27 @@ export function createWebSessionsService(deps: { em: Em; clock: Clock; ttlHours:
     // that carried the new one may never have reached the browser (a dropped connection, a
     // closed tab), and that browser must not lose its web user. Past the grace of requests
     // already under way, using it rotates again (see use()).
-    const previous = !current && sameHash(hash, row.previous_secret_hash) && now - rotatedAt < Math.max(rotateMs, ROTATION_GRACE_MS);
+    const previous =
+      !current &&
+      sameHash(hash, row.previous_secret_hash) &&
+      now - rotatedAt < Math.max(rotateMs, ROTATION_GRACE_MS);
     if (!current && !previous) {
       // The selector of a live session with a secret it never had: a guess or a stolen, stale
       // copy. The session ends; the browser that really holds it starts a new one.
-      await query(deps.em, `update web_session set revoked_at = ?::timestamptz where id = ? and revoked_at is null`, [iso(now), row.id]);
+      await query(
+        deps.em,
+        `update web_session set revoked_at = ?::timestamptz where id = ? and revoked_at is null`,
+        [iso(now), row.id],
+      );
       return undefined;
     }
-    return { selector: m[1]!, row, current, stalePrevious: previous && now - rotatedAt >= ROTATION_GRACE_MS, rotatedAt };
+    return {
+      selector: m[1]!,
+      row,
+      current,
+      stalePrevious: previous && now - rotatedAt >= ROTATION_GRACE_MS,
+      rotatedAt,
+    };
   }
 
   /** Whether a token names a live session, without using it (no sliding, no rotation). */
@@ -98,7 +137,12 @@ export function createWebSessionsService(deps: { em: Em; clock: Clock; ttlHours:
   }
 
   /** A new secret for a session (the one given up stays the previous one only when `keepPrevious`). */
-  async function rotate(id: number, expectHash: string, now: number, keepPrevious: boolean): Promise<string | undefined> {
+  async function rotate(
+    id: number,
+    expectHash: string,
+    now: number,
+    keepPrevious: boolean,
+  ): Promise<string | undefined> {
     const secret = newSecret();
     // Only the first of concurrent requests rotates; the others keep the secret they hold.
     const rotated = await query(
@@ -136,7 +180,11 @@ export function createWebSessionsService(deps: { em: Em; clock: Clock; ttlHours:
   async function revokeToken(token: string | undefined): Promise<boolean> {
     const s = await use(token);
     if (!s) return false;
-    await query(deps.em, `update web_session set revoked_at = ?::timestamptz where id = ? and revoked_at is null`, [deps.clock.now().toISOString(), s.id]);
+    await query(
+      deps.em,
+      `update web_session set revoked_at = ?::timestamptz where id = ? and revoked_at is null`,
+      [deps.clock.now().toISOString(), s.id],
+    );
     return true;
   }
 

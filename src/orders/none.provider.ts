@@ -5,9 +5,13 @@ import { DomainError } from '../shared/errors.js';
 import type { PaymentProvider } from './payment.provider.js';
 
 const unavailable = () =>
-  new DomainError('payments_unavailable', 'payments are switched off on this service (PAYMENT_PROVIDER=none); points redemptions still work', {
-    provider: 'none',
-  });
+  new DomainError(
+    'payments_unavailable',
+    'payments are switched off on this service (PAYMENT_PROVIDER=none); points redemptions still work',
+    {
+      provider: 'none',
+    },
+  );
 
 export function createNoPaymentProvider(): PaymentProvider {
   return {

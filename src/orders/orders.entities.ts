@@ -17,7 +17,10 @@ export const ShopOrder = defineEntity({
     { name: 'shop_order_status_idx', properties: ['status', 'expiresAt'] },
   ],
   checks: [
-    { name: 'shop_order_amounts_ck', expression: 'points_charged >= 0 and amount_fen >= 0 and quantity > 0' },
+    {
+      name: 'shop_order_amounts_ck',
+      expression: 'points_charged >= 0 and amount_fen >= 0 and quantity > 0',
+    },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
@@ -33,7 +36,19 @@ export const ShopOrder = defineEntity({
     couponFen: p.bigint('number').default(0),
     amountFen: p.bigint('number').default(0),
     status: p
-      .enum(['completed', 'placed', 'shipped', 'delivered', 'cancelled', 'pending_payment', 'paid', 'failed', 'expired', 'refunding', 'refunded'])
+      .enum([
+        'completed',
+        'placed',
+        'shipped',
+        'delivered',
+        'cancelled',
+        'pending_payment',
+        'paid',
+        'failed',
+        'expired',
+        'refunding',
+        'refunded',
+      ])
       .columnType('varchar(20)'),
     address: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
     quoteId: p.string().length(40).nullable(),
@@ -60,7 +75,11 @@ export const Enrollment = defineEntity({
     { name: 'enrollment_user_idx', properties: ['user'] },
     { name: 'enrollment_course_idx', properties: ['course'] },
     // One active enrollment per user and course; revoked and merged ones stay as history.
-    { name: 'enrollment_active_uq', expression: "create unique index enrollment_active_uq on enrollment (user_id, course_id) where status = 'active'" },
+    {
+      name: 'enrollment_active_uq',
+      expression:
+        "create unique index enrollment_active_uq on enrollment (user_id, course_id) where status = 'active'",
+    },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
@@ -145,7 +164,10 @@ export const SandboxCharge = defineEntity({
   name: 'SandboxCharge',
   tableName: 'sandbox_charge',
   checks: [
-    { name: 'sandbox_charge_refund_ck', expression: 'refunded_fen >= 0 and refunded_fen <= amount_fen' },
+    {
+      name: 'sandbox_charge_refund_ck',
+      expression: 'refunded_fen >= 0 and refunded_fen <= amount_fen',
+    },
   ],
   properties: (p) => ({
     ref: p.string().length(100).primary(),

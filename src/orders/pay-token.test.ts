@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { checkPayToken, signPayToken } from './pay-token.js';
 
 const key = Buffer.alloc(32, 7);
-const b = { ref: 'sbx_0123456789abcdef0123456789abcdef', merchantOrderId: 'xf-order-12', amountFen: 13930 };
+const b = {
+  ref: 'sbx_0123456789abcdef0123456789abcdef',
+  merchantOrderId: 'xf-order-12',
+  amountFen: 13930,
+};
 const now = new Date('2026-03-02T02:00:00Z');
 const later = new Date(now.getTime() + 15 * 60_000);
 
@@ -23,14 +27,20 @@ describe('pay page tokens', () => {
     for (const bad of ['abc', `${exp}.`, `${exp}.${sig}x`, `${exp}.${sig.slice(1)}`, `-1.${sig}`]) {
       expect(checkPayToken(key, b, bad, now)).toEqual({ ok: false, reason: 'malformed' });
     }
-    const forged = [
-      `${Number(exp) + 3600}.${sig}`,
-      `${exp}.${'A'.repeat(43)}`,
-    ];
-    for (const f of forged) expect(checkPayToken(key, b, f, now)).toEqual({ ok: false, reason: 'forged' });
-    expect(checkPayToken(key, { ...b, ref: 'sbx_ffffffffffffffffffffffffffffffff' }, t, now)).toEqual({ ok: false, reason: 'forged' });
-    expect(checkPayToken(key, { ...b, merchantOrderId: 'xf-order-13' }, t, now)).toEqual({ ok: false, reason: 'forged' });
-    expect(checkPayToken(key, { ...b, amountFen: 1 }, t, now)).toEqual({ ok: false, reason: 'forged' });
+    const forged = [`${Number(exp) + 3600}.${sig}`, `${exp}.${'A'.repeat(43)}`];
+    for (const f of forged)
+      expect(checkPayToken(key, b, f, now)).toEqual({ ok: false, reason: 'forged' });
+    expect(
+      checkPayToken(key, { ...b, ref: 'sbx_ffffffffffffffffffffffffffffffff' }, t, now),
+    ).toEqual({ ok: false, reason: 'forged' });
+    expect(checkPayToken(key, { ...b, merchantOrderId: 'xf-order-13' }, t, now)).toEqual({
+      ok: false,
+      reason: 'forged',
+    });
+    expect(checkPayToken(key, { ...b, amountFen: 1 }, t, now)).toEqual({
+      ok: false,
+      reason: 'forged',
+    });
     expect(checkPayToken(Buffer.alloc(32, 8), b, t, now)).toEqual({ ok: false, reason: 'forged' });
     // An expired forgery is a forgery, not an expired link.
     expect(checkPayToken(key, b, `1.${sig}`, now)).toEqual({ ok: false, reason: 'forged' });

@@ -10,13 +10,19 @@ export interface PayTokenBinding {
   amountFen: number;
 }
 
-export type PayTokenCheck = { ok: true; expiresAt: Date } | { ok: false; reason: 'missing' | 'malformed' | 'forged' | 'expired' };
+export type PayTokenCheck =
+  | { ok: true; expiresAt: Date }
+  | { ok: false; reason: 'missing' | 'malformed' | 'forged' | 'expired' };
 
 const TOKEN = /^([0-9]{1,12})\.([A-Za-z0-9_-]{43})$/;
 
 function mac(key: Buffer, b: PayTokenBinding, expSeconds: number): Buffer {
   // Newline-separated fields: none of them can hold a newline, so no two bindings sign the same text.
-  return createHmac('sha256', key).update(['xf-pay-v1', b.ref, b.merchantOrderId, String(b.amountFen), String(expSeconds)].join('\n')).digest();
+  return createHmac('sha256', key)
+    .update(
+      ['xf-pay-v1', b.ref, b.merchantOrderId, String(b.amountFen), String(expSeconds)].join('\n'),
+    )
+    .digest();
 }
 
 /** `<expiry in unix seconds>.<base64url HMAC-SHA256>`; safe in a URL query as is. */
@@ -25,13 +31,19 @@ export function signPayToken(key: Buffer, b: PayTokenBinding, expiresAt: Date): 
   return `${exp}.${mac(key, b, exp).toString('base64url')}`;
 }
 
-export function checkPayToken(key: Buffer, b: PayTokenBinding, token: string | undefined, now: Date): PayTokenCheck {
+export function checkPayToken(
+  key: Buffer,
+  b: PayTokenBinding,
+  token: string | undefined,
+  now: Date,
+): PayTokenCheck {
   if (!token) return { ok: false, reason: 'missing' };
   const m = TOKEN.exec(token);
   if (!m) return { ok: false, reason: 'malformed' };
   const exp = Number(m[1]);
   const given = Buffer.from(m[2]!, 'base64url');
-  if (given.length !== 32 || !timingSafeEqual(given, mac(key, b, exp))) return { ok: false, reason: 'forged' };
+  if (given.length !== 32 || !timingSafeEqual(given, mac(key, b, exp)))
+    return { ok: false, reason: 'forged' };
   // Checked after the signature, so "expired" is only ever said of a token we issued.
   if (exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, expiresAt: new Date(exp * 1000) };

@@ -51,5 +51,8 @@ export interface PaymentProvider {
   cancelPayment(providerRef: string): Promise<{ status: 'cancelled' | 'succeeded' | 'failed' }>;
   refund(req: RefundRequest): Promise<RefundResult>;
   /** Checks signature and freshness; throws DomainError('invalid_signature') otherwise. */
-  verifyWebhook(rawBody: string, headers: Record<string, string | undefined>): Promise<WebhookEvent>;
+  verifyWebhook(
+    rawBody: string,
+    headers: Record<string, string | undefined>,
+  ): Promise<WebhookEvent>;
 }

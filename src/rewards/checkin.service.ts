@@ -29,7 +29,11 @@ export interface CheckinStatus {
 export type CheckinService = ReturnType<typeof createCheckinService>;
 
 export function createCheckinService(deps: {
-  em: Em; clock: Clock; rewards: RewardsService; ledger: LedgerService; onInteraction?: (userId: number) => Promise<void>;
+  em: Em;
+  clock: Clock;
+  rewards: RewardsService;
+  ledger: LedgerService;
+  onInteraction?: (userId: number) => Promise<void>;
 }) {
   async function checkin(userId: number): Promise<CheckinResult> {
     const result = await inTransaction(deps.em, async (tx) => {
@@ -43,22 +47,46 @@ export function createCheckinService(deps: {
       );
       const nextAt = startOfLocalDay(addDays(today, 1), user.timeZone).toISOString();
       if (prev && prev.local_date >= today) {
-        throw new DomainError('already_checked_in', 'already checked in today; come back tomorrow', { streak: prev.streak, nextCheckinAt: nextAt });
+        throw new DomainError(
+          'already_checked_in',
+          'already checked in today; come back tomorrow',
+          { streak: prev.streak, nextCheckinAt: nextAt },
+        );
       }
-      const streak = nextStreak(prev ? { date: prev.local_date, streak: prev.streak } : null, today, daysBetween);
+      const streak = nextStreak(
+        prev ? { date: prev.local_date, streak: prev.streak } : null,
+        today,
+        daysBetween,
+      );
       const outcome = await deps.rewards.award(tx, {
-        userId: user.id, timeZone: user.timeZone, ruleCode: 'checkin.daily', sourceKey: `checkin:${user.id}:${today}`,
-        actor: `user:${user.id}`, reason: streak > 1 ? `daily check-in (day ${streak} in a row)` : 'daily check-in', streak,
+        userId: user.id,
+        timeZone: user.timeZone,
+        ruleCode: 'checkin.daily',
+        sourceKey: `checkin:${user.id}:${today}`,
+        actor: `user:${user.id}`,
+        reason: streak > 1 ? `daily check-in (day ${streak} in a row)` : 'daily check-in',
+        streak,
         metadata: { date: today, streak },
       });
-      await query(tx, `insert into checkin (user_id, local_date, streak, points, created_at) values (?, ?, ?, ?, ?::timestamptz)`, [
-        user.id, today, streak, outcome.points, now.toISOString(),
-      ]);
+      await query(
+        tx,
+        `insert into checkin (user_id, local_date, streak, points, created_at) values (?, ?, ?, ?, ?::timestamptz)`,
+        [user.id, today, streak, outcome.points, now.toISOString()],
+      );
       const rule = await deps.rewards.getRule('checkin.daily', tx);
-      const balance = await queryOne<{ balance: string }>(tx, `select balance from ledger_account where user_id = ? and kind = 'wallet'`, [user.id]);
+      const balance = await queryOne<{ balance: string }>(
+        tx,
+        `select balance from ledger_account where user_id = ? and kind = 'wallet'`,
+        [user.id],
+      );
       return {
-        userId: user.id, date: today, points: outcome.points, streak, balance: Number(balance?.balance ?? 0),
-        tomorrowBasePoints: basePoints(rule, { streak: streak + 1 }), nextCheckinAt: nextAt,
+        userId: user.id,
+        date: today,
+        points: outcome.points,
+        streak,
+        balance: Number(balance?.balance ?? 0),
+        tomorrowBasePoints: basePoints(rule, { streak: streak + 1 }),
+        nextCheckinAt: nextAt,
       };
     });
     await deps.onInteraction?.(result.userId);
@@ -75,8 +103,13 @@ export function createCheckinService(deps: {
     );
     const alive = prev && (prev.local_date === today || prev.local_date === addDays(today, -1));
     return {
-      checkedInToday: prev?.local_date === today, today, streak: alive ? prev!.streak : 0,
-      nextCheckinAt: prev?.local_date === today ? startOfLocalDay(addDays(today, 1), tz).toISOString() : deps.clock.now().toISOString(),
+      checkedInToday: prev?.local_date === today,
+      today,
+      streak: alive ? prev!.streak : 0,
+      nextCheckinAt:
+        prev?.local_date === today
+          ? startOfLocalDay(addDays(today, 1), tz).toISOString()
+          : deps.clock.now().toISOString(),
     };
   }
 

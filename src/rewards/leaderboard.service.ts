@@ -32,10 +32,17 @@ export function periodStart(period: Period, now: Date, timeZone: string): Date |
 export type LeaderboardService = ReturnType<typeof createLeaderboardService>;
 
 export function createLeaderboardService(deps: { em: Em; clock: Clock; timeZone: string }) {
-  async function leaderboard(opts: { period?: Period; community?: string; limit?: number; userId?: number } = {}): Promise<Leaderboard> {
+  async function leaderboard(
+    opts: { period?: Period; community?: string; limit?: number; userId?: number } = {},
+  ): Promise<Leaderboard> {
     const period = opts.period ?? 'all';
     const since = periodStart(period, deps.clock.now(), deps.timeZone);
-    const rows = await query<{ user_id: string; display_name: string | null; points: string; rank: string }>(
+    const rows = await query<{
+      user_id: string;
+      display_name: string | null;
+      points: string;
+      rank: string;
+    }>(
       deps.em,
       `with totals as (
          select a.user_id, sum(a.points) as points from reward_award a
@@ -49,14 +56,35 @@ export function createLeaderboardService(deps: { em: Em; clock: Clock; timeZone:
            from totals t join app_user u on u.id = t.user_id and u.merged_into_id is null
        )
        select * from ranked where rank <= ? or user_id = ? order by rank, user_id`,
-      [since?.toISOString() ?? null, since?.toISOString() ?? null, deps.clock.now().toISOString(), opts.community ?? null, opts.community ?? null,
-        opts.limit ?? 10, opts.userId ?? null],
+      [
+        since?.toISOString() ?? null,
+        since?.toISOString() ?? null,
+        deps.clock.now().toISOString(),
+        opts.community ?? null,
+        opts.community ?? null,
+        opts.limit ?? 10,
+        opts.userId ?? null,
+      ],
     );
-    const toEntry = (r: (typeof rows)[number]): LeaderboardEntry => ({ rank: Number(r.rank), userId: Number(r.user_id), displayName: r.display_name, points: Number(r.points) });
+    const toEntry = (r: (typeof rows)[number]): LeaderboardEntry => ({
+      rank: Number(r.rank),
+      userId: Number(r.user_id),
+      displayName: r.display_name,
+      points: Number(r.points),
+    });
     const limit = opts.limit ?? 10;
-    const entries = rows.map(toEntry).filter((e) => e.rank <= limit).slice(0, limit);
+    const entries = rows
+      .map(toEntry)
+      .filter((e) => e.rank <= limit)
+      .slice(0, limit);
     const meRow = opts.userId ? rows.find((r) => Number(r.user_id) === opts.userId) : undefined;
-    return { period, community: opts.community ?? null, since: since?.toISOString() ?? null, entries, me: meRow ? toEntry(meRow) : null };
+    return {
+      period,
+      community: opts.community ?? null,
+      since: since?.toISOString() ?? null,
+      entries,
+      me: meRow ? toEntry(meRow) : null,
+    };
   }
 
   return { leaderboard };

@@ -12,7 +12,10 @@ export const EarningRule = defineEntity({
   tableName: 'earning_rule',
   checks: [
     { name: 'earning_rule_amount_ck', expression: '(amount is null) <> (rate_per_yuan is null)' },
-    { name: 'earning_rule_positive_ck', expression: 'coalesce(amount, 1) >= 0 and coalesce(rate_per_yuan, 1) >= 0' },
+    {
+      name: 'earning_rule_positive_ck',
+      expression: 'coalesce(amount, 1) >= 0 and coalesce(rate_per_yuan, 1) >= 0',
+    },
   ],
   properties: (p) => ({
     code: p.string().length(60).primary(),
@@ -49,7 +52,11 @@ export const RewardAward = defineEntity({
     { name: 'reward_award_created_idx', properties: ['createdAt'] },
     { name: 'reward_award_order_idx', properties: ['orderId'] },
     // The release job's scan of awards still waiting out their refund window.
-    { name: 'reward_award_pending_idx', expression: "create index reward_award_pending_idx on reward_award (release_at) where status = 'pending'" },
+    {
+      name: 'reward_award_pending_idx',
+      expression:
+        "create index reward_award_pending_idx on reward_award (release_at) where status = 'pending'",
+    },
   ],
   checks: [{ name: 'reward_award_points_ck', expression: 'points > 0' }],
   properties: (p) => ({
@@ -135,7 +142,9 @@ export const Referral = defineEntity({
 export const ModeratorGrant = defineEntity({
   name: 'ModeratorGrant',
   tableName: 'moderator_grant',
-  indexes: [{ name: 'moderator_grant_moderator_idx', properties: ['moderatorUserId', 'createdAt'] }],
+  indexes: [
+    { name: 'moderator_grant_moderator_idx', properties: ['moderatorUserId', 'createdAt'] },
+  ],
   checks: [{ name: 'moderator_grant_points_ck', expression: 'points > 0' }],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),

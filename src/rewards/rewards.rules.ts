@@ -51,15 +51,27 @@ export interface EarningContext {
 }
 
 export type DenyReason =
-  | 'inactive' | 'not_started' | 'ended' | 'daily_limit' | 'monthly_limit' | 'total_limit' | 'cooldown'
-  | 'over_grant_max' | 'actor_daily_limit' | 'nothing_to_earn' | 'already_awarded';
+  | 'inactive'
+  | 'not_started'
+  | 'ended'
+  | 'daily_limit'
+  | 'monthly_limit'
+  | 'total_limit'
+  | 'cooldown'
+  | 'over_grant_max'
+  | 'actor_daily_limit'
+  | 'nothing_to_earn'
+  | 'already_awarded';
 
 export type Evaluation =
   | { ok: true; base: number; points: number; multiplierPermille: number }
   | { ok: false; reason: DenyReason; retryAt?: Date; limit?: number };
 
 /** Base points before the multiplier. */
-export function basePoints(rule: EarningRule, ctx: Pick<EarningContext, 'streak' | 'paidFen' | 'requested'>): number {
+export function basePoints(
+  rule: EarningRule,
+  ctx: Pick<EarningContext, 'streak' | 'paidFen' | 'requested'>,
+): number {
   if (rule.ratePerYuan != null) return Math.floor(((ctx.paidFen ?? 0) * rule.ratePerYuan) / 100);
   if (ctx.requested != null) return ctx.requested;
   let pts = rule.amount ?? 0;
@@ -71,11 +83,15 @@ export function basePoints(rule: EarningRule, ctx: Pick<EarningContext, 'streak'
 export function evaluate(rule: EarningRule, ctx: EarningContext): Evaluation {
   const t = ctx.now.getTime();
   if (!rule.active) return { ok: false, reason: 'inactive' };
-  if (rule.startsAt && t < rule.startsAt.getTime()) return { ok: false, reason: 'not_started', retryAt: rule.startsAt };
+  if (rule.startsAt && t < rule.startsAt.getTime())
+    return { ok: false, reason: 'not_started', retryAt: rule.startsAt };
   if (rule.endsAt && t >= rule.endsAt.getTime()) return { ok: false, reason: 'ended' };
-  if (rule.totalLimit != null && ctx.totalCount >= rule.totalLimit) return { ok: false, reason: 'total_limit', limit: rule.totalLimit };
-  if (rule.monthlyLimit != null && ctx.monthCount >= rule.monthlyLimit) return { ok: false, reason: 'monthly_limit', limit: rule.monthlyLimit };
-  if (rule.dailyLimit != null && ctx.todayCount >= rule.dailyLimit) return { ok: false, reason: 'daily_limit', limit: rule.dailyLimit };
+  if (rule.totalLimit != null && ctx.totalCount >= rule.totalLimit)
+    return { ok: false, reason: 'total_limit', limit: rule.totalLimit };
+  if (rule.monthlyLimit != null && ctx.monthCount >= rule.monthlyLimit)
+    return { ok: false, reason: 'monthly_limit', limit: rule.monthlyLimit };
+  if (rule.dailyLimit != null && ctx.todayCount >= rule.dailyLimit)
+    return { ok: false, reason: 'daily_limit', limit: rule.dailyLimit };
   if (rule.cooldownSeconds && ctx.lastAwardAt) {
     const ready = ctx.lastAwardAt.getTime() + rule.cooldownSeconds * 1000;
     if (t < ready) return { ok: false, reason: 'cooldown', retryAt: new Date(ready) };
@@ -94,19 +110,36 @@ export function evaluate(rule: EarningRule, ctx: EarningContext): Evaluation {
 }
 
 /** Check-in streak for today given the date of the previous check-in (YYYY-MM-DD strings). */
-export function nextStreak(prev: { date: string; streak: number } | null, today: string, daysBetween: (a: string, b: string) => number): number {
+export function nextStreak(
+  prev: { date: string; streak: number } | null,
+  today: string,
+  daysBetween: (a: string, b: string) => number,
+): number {
   if (!prev) return 1;
   const gap = daysBetween(prev.date, today);
   return gap === 1 ? prev.streak + 1 : 1;
 }
 
 /** One line of the earn-points guide in a language. */
-export function describeRule(rule: EarningRule, lang: 'zh' | 'en'): { code: string; title: string; description: string; points: string } {
+export function describeRule(
+  rule: EarningRule,
+  lang: 'zh' | 'en',
+): { code: string; title: string; description: string; points: string } {
   const zh = lang === 'zh';
   let points: string;
-  if (rule.ratePerYuan != null) points = zh ? `每 1 元 ${rule.ratePerYuan} 分` : `${rule.ratePerYuan} per ¥1`;
-  else if (rule.streakBonus) points = zh ? `${rule.amount} 分起，连签每天 +${rule.streakBonus}，最多 ${rule.maxPoints ?? '∞'}` : `${rule.amount}, +${rule.streakBonus} per streak day, up to ${rule.maxPoints ?? '∞'}`;
-  else if (rule.actorDailyMax != null) points = zh ? `每次最多 ${rule.amount} 分` : `up to ${rule.amount} per grant`;
+  if (rule.ratePerYuan != null)
+    points = zh ? `每 1 元 ${rule.ratePerYuan} 分` : `${rule.ratePerYuan} per ¥1`;
+  else if (rule.streakBonus)
+    points = zh
+      ? `${rule.amount} 分起，连签每天 +${rule.streakBonus}，最多 ${rule.maxPoints ?? '∞'}`
+      : `${rule.amount}, +${rule.streakBonus} per streak day, up to ${rule.maxPoints ?? '∞'}`;
+  else if (rule.actorDailyMax != null)
+    points = zh ? `每次最多 ${rule.amount} 分` : `up to ${rule.amount} per grant`;
   else points = zh ? `${rule.amount} 分` : `${rule.amount} points`;
-  return { code: rule.code, title: zh ? rule.titleZh : rule.titleEn, description: zh ? rule.descriptionZh : rule.descriptionEn, points };
+  return {
+    code: rule.code,
+    title: zh ? rule.titleZh : rule.titleEn,
+    description: zh ? rule.descriptionZh : rule.descriptionEn,
+    points,
+  };
 }

@@ -47,20 +47,56 @@ export interface AwardOutcome {
 type RuleRow = Record<string, any>;
 
 const toRule = (r: RuleRow): EarningRule => ({
-  code: r.code, trigger: r.trigger, titleZh: r.title_zh, titleEn: r.title_en, descriptionZh: r.description_zh, descriptionEn: r.description_en,
-  amount: r.amount, ratePerYuan: r.rate_per_yuan, streakBonus: r.streak_bonus, maxPoints: r.max_points, dailyLimit: r.daily_limit,
-  totalLimit: r.total_limit, monthlyLimit: r.monthly_limit, cooldownSeconds: r.cooldown_seconds, actorDailyMax: r.actor_daily_max,
-  applyMultiplier: r.apply_multiplier, pendingDays: r.pending_days, active: r.active,
-  startsAt: r.starts_at ? new Date(r.starts_at) : null, endsAt: r.ends_at ? new Date(r.ends_at) : null, sortOrder: r.sort_order,
+  code: r.code,
+  trigger: r.trigger,
+  titleZh: r.title_zh,
+  titleEn: r.title_en,
+  descriptionZh: r.description_zh,
+  descriptionEn: r.description_en,
+  amount: r.amount,
+  ratePerYuan: r.rate_per_yuan,
+  streakBonus: r.streak_bonus,
+  maxPoints: r.max_points,
+  dailyLimit: r.daily_limit,
+  totalLimit: r.total_limit,
+  monthlyLimit: r.monthly_limit,
+  cooldownSeconds: r.cooldown_seconds,
+  actorDailyMax: r.actor_daily_max,
+  applyMultiplier: r.apply_multiplier,
+  pendingDays: r.pending_days,
+  active: r.active,
+  startsAt: r.starts_at ? new Date(r.starts_at) : null,
+  endsAt: r.ends_at ? new Date(r.ends_at) : null,
+  sortOrder: r.sort_order,
 });
 
-export type RulePatch = Partial<Omit<EarningRule, 'code' | 'trigger' | 'startsAt' | 'endsAt'> & { startsAt: string | null; endsAt: string | null }>;
+export type RulePatch = Partial<
+  Omit<EarningRule, 'code' | 'trigger' | 'startsAt' | 'endsAt'> & {
+    startsAt: string | null;
+    endsAt: string | null;
+  }
+>;
 
 const PATCH_COLS: Record<string, string> = {
-  titleZh: 'title_zh', titleEn: 'title_en', descriptionZh: 'description_zh', descriptionEn: 'description_en', amount: 'amount',
-  ratePerYuan: 'rate_per_yuan', streakBonus: 'streak_bonus', maxPoints: 'max_points', dailyLimit: 'daily_limit', totalLimit: 'total_limit',
-  monthlyLimit: 'monthly_limit', cooldownSeconds: 'cooldown_seconds', actorDailyMax: 'actor_daily_max', applyMultiplier: 'apply_multiplier',
-  pendingDays: 'pending_days', active: 'active', startsAt: 'starts_at', endsAt: 'ends_at', sortOrder: 'sort_order',
+  titleZh: 'title_zh',
+  titleEn: 'title_en',
+  descriptionZh: 'description_zh',
+  descriptionEn: 'description_en',
+  amount: 'amount',
+  ratePerYuan: 'rate_per_yuan',
+  streakBonus: 'streak_bonus',
+  maxPoints: 'max_points',
+  dailyLimit: 'daily_limit',
+  totalLimit: 'total_limit',
+  monthlyLimit: 'monthly_limit',
+  cooldownSeconds: 'cooldown_seconds',
+  actorDailyMax: 'actor_daily_max',
+  applyMultiplier: 'apply_multiplier',
+  pendingDays: 'pending_days',
+  active: 'active',
+  startsAt: 'starts_at',
+  endsAt: 'ends_at',
+  sortOrder: 'sort_order',
 };
 
 export function entryKindFor(ruleCode: string): string {
@@ -73,7 +109,12 @@ export function entryKindFor(ruleCode: string): string {
 
 export type RewardsService = ReturnType<typeof createRewardsService>;
 
-export function createRewardsService(deps: { em: Em; ledger: LedgerService; membership: MembershipService; clock: Clock }) {
+export function createRewardsService(deps: {
+  em: Em;
+  ledger: LedgerService;
+  membership: MembershipService;
+  clock: Clock;
+}) {
   async function getRule(code: string, em: Em = deps.em): Promise<EarningRule> {
     const r = await queryOne<RuleRow>(em, `select * from earning_rule where code = ?`, [code]);
     if (!r) throw new DomainError('rule_not_found', `no earning rule "${code}"`, { code });
@@ -81,22 +122,41 @@ export function createRewardsService(deps: { em: Em; ledger: LedgerService; memb
   }
 
   async function listRules(): Promise<EarningRule[]> {
-    return (await query<RuleRow>(deps.em, `select * from earning_rule order by sort_order, code`)).map(toRule);
+    return (
+      await query<RuleRow>(deps.em, `select * from earning_rule order by sort_order, code`)
+    ).map(toRule);
   }
 
   async function rulesForTrigger(trigger: string, em: Em = deps.em): Promise<EarningRule[]> {
-    return (await query<RuleRow>(em, `select * from earning_rule where trigger = ? order by sort_order, code`, [trigger])).map(toRule);
+    return (
+      await query<RuleRow>(
+        em,
+        `select * from earning_rule where trigger = ? order by sort_order, code`,
+        [trigger],
+      )
+    ).map(toRule);
   }
 
   async function updateRule(code: string, patch: RulePatch, actor: string): Promise<EarningRule> {
     return inTransaction(deps.em, async (tx) => {
-      const before = await queryOne<RuleRow>(tx, `select * from earning_rule where code = ? for update`, [code]);
+      const before = await queryOne<RuleRow>(
+        tx,
+        `select * from earning_rule where code = ? for update`,
+        [code],
+      );
       if (!before) throw new DomainError('rule_not_found', `no earning rule "${code}"`, { code });
       const merged = { ...toRule(before), ...patch };
       if ((merged.amount == null) === (merged.ratePerYuan == null)) {
-        throw new DomainError('invalid_input', 'a rule has either an amount or a ratePerYuan, not both or neither');
+        throw new DomainError(
+          'invalid_input',
+          'a rule has either an amount or a ratePerYuan, not both or neither',
+        );
       }
-      if (merged.startsAt && merged.endsAt && new Date(merged.startsAt) >= new Date(merged.endsAt)) {
+      if (
+        merged.startsAt &&
+        merged.endsAt &&
+        new Date(merged.startsAt) >= new Date(merged.endsAt)
+      ) {
         throw new DomainError('invalid_input', 'startsAt must be before endsAt');
       }
       const sets: string[] = [];
@@ -109,14 +169,24 @@ export function createRewardsService(deps: { em: Em; ledger: LedgerService; memb
       }
       sets.push('updated_at = ?::timestamptz', 'updated_by = ?');
       values.push(deps.clock.now().toISOString(), actor.slice(0, 200));
-      await query(tx, `update earning_rule set ${sets.join(', ')} where code = ?`, [...values, code]);
-      await audit(tx, { actor, action: 'rule.update', subject: `rule:${code}`, details: { patch, before: toRule(before) } });
+      await query(tx, `update earning_rule set ${sets.join(', ')} where code = ?`, [
+        ...values,
+        code,
+      ]);
+      await audit(tx, {
+        actor,
+        action: 'rule.update',
+        subject: `rule:${code}`,
+        details: { patch, before: toRule(before) },
+      });
       return getRule(code, tx);
     });
   }
 
   function isLive(rule: EarningRule, now: Date): boolean {
-    return rule.active && (!rule.startsAt || rule.startsAt <= now) && (!rule.endsAt || rule.endsAt > now);
+    return (
+      rule.active && (!rule.startsAt || rule.startsAt <= now) && (!rule.endsAt || rule.endsAt > now)
+    );
   }
 
   /** The active rules in the user's language: what the assistant answers to "how do I earn". */
@@ -128,20 +198,47 @@ export function createRewardsService(deps: { em: Em; ledger: LedgerService; memb
   /** Awards points for one earning occasion. The caller holds the user's lock in `tx`. */
   async function award(tx: Em, input: AwardInput): Promise<AwardOutcome> {
     const none = (reason: DenyReason | null, extra: Partial<AwardOutcome> = {}): AwardOutcome => ({
-      ruleCode: input.ruleCode, awarded: false, points: 0, basePoints: 0, multiplierPermille: 1000, pending: false, reason,
-      retryAt: null, awardId: null, entryId: null, replayed: false, ...extra,
+      ruleCode: input.ruleCode,
+      awarded: false,
+      points: 0,
+      basePoints: 0,
+      multiplierPermille: 1000,
+      pending: false,
+      reason,
+      retryAt: null,
+      awardId: null,
+      entryId: null,
+      replayed: false,
+      ...extra,
     });
-    const prior = await queryOne<{ id: string; points: number; base_points: number; multiplier_permille: number; status: string; entry_id: string }>(
+    const prior = await queryOne<{
+      id: string;
+      points: number;
+      base_points: number;
+      multiplier_permille: number;
+      status: string;
+      entry_id: string;
+    }>(
       tx,
       `select id, points, base_points, multiplier_permille, status, entry_id from reward_award where source_key = ?`,
       [input.sourceKey],
     );
     // This occasion already earned: nothing more (the first award stands).
-    if (prior) return none('already_awarded', { awardId: Number(prior.id), entryId: Number(prior.entry_id), replayed: true });
+    if (prior)
+      return none('already_awarded', {
+        awardId: Number(prior.id),
+        entryId: Number(prior.entry_id),
+        replayed: true,
+      });
     const rule = await getRule(input.ruleCode, tx);
     const now = deps.clock.now();
     const today = localDate(now, input.timeZone);
-    const stats = await queryOne<{ today: string; month: string; total: string; last: Date | null }>(
+    const stats = await queryOne<{
+      today: string;
+      month: string;
+      total: string;
+      last: Date | null;
+    }>(
       tx,
       `select count(*) filter (where local_date = ?) as today, count(*) filter (where left(local_date, 7) = ?) as month,
               count(*) as total, max(created_at) as last
@@ -150,18 +247,39 @@ export function createRewardsService(deps: { em: Em; ledger: LedgerService; memb
     );
     const tier = await deps.membership.tierOf(input.userId, tx);
     const res = evaluate(rule, {
-      now, todayCount: Number(stats!.today), monthCount: Number(stats!.month), totalCount: Number(stats!.total),
-      lastAwardAt: stats!.last ? new Date(stats!.last) : null, multiplierPermille: TIER_BENEFITS[tier].multiplierPermille,
-      streak: input.streak, paidFen: input.paidFen, requested: input.requested, actorToday: input.actorToday,
+      now,
+      todayCount: Number(stats!.today),
+      monthCount: Number(stats!.month),
+      totalCount: Number(stats!.total),
+      lastAwardAt: stats!.last ? new Date(stats!.last) : null,
+      multiplierPermille: TIER_BENEFITS[tier].multiplierPermille,
+      streak: input.streak,
+      paidFen: input.paidFen,
+      requested: input.requested,
+      actorToday: input.actorToday,
     });
     if (!res.ok) return none(res.reason, { retryAt: res.retryAt?.toISOString() ?? null });
     const pending = rule.pendingDays != null;
-    const releaseAt = pending ? (input.releaseAt ?? new Date(now.getTime() + rule.pendingDays! * DAY)) : null;
-    const metadata = { ...input.metadata, rule: rule.code, source: input.sourceKey, basePoints: res.base, multiplierPermille: res.multiplierPermille };
+    const releaseAt = pending
+      ? (input.releaseAt ?? new Date(now.getTime() + rule.pendingDays! * DAY))
+      : null;
+    const metadata = {
+      ...input.metadata,
+      rule: rule.code,
+      source: input.sourceKey,
+      basePoints: res.base,
+      multiplierPermille: res.multiplierPermille,
+    };
     const credit = await deps.ledger.credit(
       {
-        key: scopedKey('award', input.sourceKey), userId: input.userId, amount: res.points, reason: input.reason, actor: input.actor,
-        kind: entryKindFor(rule.code), metadata, accountKind: pending ? 'pending' : 'wallet',
+        key: scopedKey('award', input.sourceKey),
+        userId: input.userId,
+        amount: res.points,
+        reason: input.reason,
+        actor: input.actor,
+        kind: entryKindFor(rule.code),
+        metadata,
+        accountKind: pending ? 'pending' : 'wallet',
       },
       tx,
     );
@@ -170,26 +288,60 @@ export function createRewardsService(deps: { em: Em; ledger: LedgerService; memb
       `insert into reward_award (user_id, rule_code, source_key, base_points, multiplier_permille, points, status, entry_id, release_at,
           order_id, actor, local_date, metadata, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?, ?::jsonb, ?::timestamptz) returning id`,
-      [input.userId, rule.code, input.sourceKey, res.base, res.multiplierPermille, res.points, pending ? 'pending' : 'granted', credit.entryId,
-        releaseAt?.toISOString() ?? null, input.orderId ?? null, input.actor.slice(0, 200), today, JSON.stringify(input.metadata ?? {}), now.toISOString()],
+      [
+        input.userId,
+        rule.code,
+        input.sourceKey,
+        res.base,
+        res.multiplierPermille,
+        res.points,
+        pending ? 'pending' : 'granted',
+        credit.entryId,
+        releaseAt?.toISOString() ?? null,
+        input.orderId ?? null,
+        input.actor.slice(0, 200),
+        today,
+        JSON.stringify(input.metadata ?? {}),
+        now.toISOString(),
+      ],
     );
     await deps.membership.recompute(input.userId, 'earned', tx);
     return {
-      ruleCode: rule.code, awarded: true, points: res.points, basePoints: res.base, multiplierPermille: res.multiplierPermille, pending,
-      reason: null, retryAt: null, awardId: Number(row!.id), entryId: credit.entryId, replayed: false,
+      ruleCode: rule.code,
+      awarded: true,
+      points: res.points,
+      basePoints: res.base,
+      multiplierPermille: res.multiplierPermille,
+      pending,
+      reason: null,
+      retryAt: null,
+      awardId: Number(row!.id),
+      entryId: credit.entryId,
+      replayed: false,
     };
   }
 
   /** Takes an award back (refund, admin undo): reverses its ledger entries and the tier follows. */
-  async function reverseAward(tx: Em, awardId: number, actor: string, reason: string): Promise<{ reversed: boolean; points: number }> {
+  async function reverseAward(
+    tx: Em,
+    awardId: number,
+    actor: string,
+    reason: string,
+  ): Promise<{ reversed: boolean; points: number }> {
     const row = await queryOne<{ user_id: string; entry_id: string; points: number }>(
       tx,
       `update reward_award set status = 'reversed' where id = ? and status in ('granted', 'pending') returning user_id, entry_id, points`,
       [awardId],
     );
     if (!row) return { reversed: false, points: 0 };
-    const r = await deps.ledger.reverse({ entryId: Number(row.entry_id), key: `award-reverse:${awardId}`, actor, reason }, tx);
-    await query(tx, `update reward_award set reverse_entry_id = ? where id = ?`, [r.entryId, awardId]);
+    const r = await deps.ledger.reverse(
+      { entryId: Number(row.entry_id), key: `award-reverse:${awardId}`, actor, reason },
+      tx,
+    );
+    await query(tx, `update reward_award set reverse_entry_id = ? where id = ?`, [
+      r.entryId,
+      awardId,
+    ]);
     await deps.membership.recompute(Number(row.user_id), 'reversed', tx);
     return { reversed: true, points: row.points };
   }
@@ -220,12 +372,22 @@ export function createRewardsService(deps: { em: Em; ledger: LedgerService; memb
         const walletAcc = await deps.ledger.userAccount(userId, 'wallet', tx);
         const e = await deps.ledger.postEntry(
           {
-            key: `award-release:${id}`, kind: 'earn.release', actor: 'system:release', reason: 'refund window closed: points are now spendable',
-            metadata: { awardId: Number(id) }, postings: [{ account: pendingAcc, amount: -a.points }, { account: walletAcc, amount: a.points }],
+            key: `award-release:${id}`,
+            kind: 'earn.release',
+            actor: 'system:release',
+            reason: 'refund window closed: points are now spendable',
+            metadata: { awardId: Number(id) },
+            postings: [
+              { account: pendingAcc, amount: -a.points },
+              { account: walletAcc, amount: a.points },
+            ],
           },
           tx,
         );
-        await query(tx, `update reward_award set release_entry_id = ? where id = ?`, [e.entryId, Number(id)]);
+        await query(tx, `update reward_award set release_entry_id = ? where id = ?`, [
+          e.entryId,
+          Number(id),
+        ]);
         return a.points;
       });
       if (moved) {
@@ -236,5 +398,15 @@ export function createRewardsService(deps: { em: Em; ledger: LedgerService; memb
     return { released, points };
   }
 
-  return { getRule, listRules, rulesForTrigger, updateRule, earnGuide, award, reverseAward, releasePending, isLive };
+  return {
+    getRule,
+    listRules,
+    rulesForTrigger,
+    updateRule,
+    earnGuide,
+    award,
+    reverseAward,
+    releasePending,
+    isLive,
+  };
 }

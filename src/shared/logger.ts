@@ -9,7 +9,12 @@ export function createLogger(opts: { level: string; pretty?: boolean }): Logger 
     level: opts.level,
     base: undefined,
     ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' },
+          },
+        }
       : {}),
   });
 }

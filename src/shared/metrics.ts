@@ -125,4 +125,3 @@ export function countRateLimited(limit: string): void {
 
 export const metricsContentType = registry.contentType;
 export const renderMetrics = () => registry.metrics();
-

@@ -16,11 +16,20 @@ export interface RateLimit {
   consume(key: string | number): Promise<void>;
 }
 
-export const rateLimitedDetails = (err: DomainError) => (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+export const rateLimitedDetails = (err: DomainError) =>
+  (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
 
-export function createRateLimit(name: string, spec: RateSpec | null, onRefuse?: (name: string) => void): RateLimit {
+export function createRateLimit(
+  name: string,
+  spec: RateSpec | null,
+  onRefuse?: (name: string) => void,
+): RateLimit {
   if (!spec) return { name, consume: async () => undefined };
-  const limiter = new RateLimiterMemory({ keyPrefix: name, points: spec.points, duration: spec.seconds });
+  const limiter = new RateLimiterMemory({
+    keyPrefix: name,
+    points: spec.points,
+    duration: spec.seconds,
+  });
   return {
     name,
     async consume(key) {
@@ -30,9 +39,16 @@ export function createRateLimit(name: string, spec: RateSpec | null, onRefuse?: 
         if (!(res instanceof RateLimiterRes)) throw res;
         onRefuse?.(name);
         const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-        throw new DomainError('rate_limited', `too many requests; try again in ${retryAfterSeconds} s`, {
-          limit: name, max: spec.points, perSeconds: spec.seconds, retryAfterSeconds,
-        });
+        throw new DomainError(
+          'rate_limited',
+          `too many requests; try again in ${retryAfterSeconds} s`,
+          {
+            limit: name,
+            max: spec.points,
+            perSeconds: spec.seconds,
+            retryAfterSeconds,
+          },
+        );
       }
     },
   };

@@ -16,18 +16,41 @@ export function scopedKey(scope: string, key: string): string {
  * the same key wait on the unique index until the first commits, then read its outcome. If fn
  * throws, the transaction rolls back and the key is free again (nothing happened).
  */
-export async function withIdempotency<T>(tx: Em, key: string, hash: string, fn: () => Promise<T>): Promise<{ value: T; replayed: boolean }> {
+export async function withIdempotency<T>(
+  tx: Em,
+  key: string,
+  hash: string,
+  fn: () => Promise<T>,
+): Promise<{ value: T; replayed: boolean }> {
   if (!tx.isInTransaction()) throw new Error('withIdempotency needs a transaction');
-  const inserted = await query(tx, `insert into idempotency_record (key, request_hash) values (?, ?) on conflict (key) do nothing returning key`, [key, hash]);
+  const inserted = await query(
+    tx,
+    `insert into idempotency_record (key, request_hash) values (?, ?) on conflict (key) do nothing returning key`,
+    [key, hash],
+  );
   if (!inserted.length) {
-    const rec = await queryOne<{ request_hash: string; response: unknown }>(tx, `select request_hash, response from idempotency_record where key = ?`, [key]);
+    const rec = await queryOne<{ request_hash: string; response: unknown }>(
+      tx,
+      `select request_hash, response from idempotency_record where key = ?`,
+      [key],
+    );
     if (!rec || rec.request_hash !== hash) {
-      throw new DomainError('idempotency_conflict', 'this Idempotency-Key was already used with a different request');
+      throw new DomainError(
+        'idempotency_conflict',
+        'this Idempotency-Key was already used with a different request',
+      );
     }
-    if (rec.response == null) throw new DomainError('idempotency_in_progress', 'a request with this Idempotency-Key is still in progress');
+    if (rec.response == null)
+      throw new DomainError(
+        'idempotency_in_progress',
+        'a request with this Idempotency-Key is still in progress',
+      );
     return { value: rec.response as T, replayed: true };
   }
   const value = await fn();
-  await query(tx, `update idempotency_record set response = ?::jsonb, status = 201 where key = ?`, [JSON.stringify(value), key]);
+  await query(tx, `update idempotency_record set response = ?::jsonb, status = 201 where key = ?`, [
+    JSON.stringify(value),
+    key,
+  ]);
   return { value, replayed: false };
 }

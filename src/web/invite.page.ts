@@ -50,7 +50,8 @@ const TEXT = {
     note: 'The code is applied on your first message to the assistant. Invitations are for new users only; if it does not apply, send "/start ref_CODE".',
     other: '中文',
     notFoundTitle: 'Invitation link not valid',
-    notFound: 'This invitation code does not exist. Ask your friend for a new link, or just start here:',
+    notFound:
+      'This invitation code does not exist. Ask your friend for a new link, or just start here:',
   },
 } as const;
 
@@ -61,9 +62,17 @@ function layout(lang: PageLang, title: string, body: string): string {
 <body>${body}</body></html>`;
 }
 
-export function invitePage(p: { lang: PageLang; code: string; webUrl: string; telegramUrl?: string; otherLangUrl: string }): string {
+export function invitePage(p: {
+  lang: PageLang;
+  code: string;
+  webUrl: string;
+  telegramUrl?: string;
+  otherLangUrl: string;
+}): string {
   const t = TEXT[p.lang];
-  const telegram = p.telegramUrl ? `<a class="go" href="${esc(p.telegramUrl)}">${esc(t.telegram)}</a>` : '';
+  const telegram = p.telegramUrl
+    ? `<a class="go" href="${esc(p.telegramUrl)}">${esc(t.telegram)}</a>`
+    : '';
   return layout(
     p.lang,
     t.title,
@@ -77,5 +86,9 @@ ${telegram}<a class="go${telegram ? ' alt' : ''}" href="${esc(p.webUrl)}">${esc(
 
 export function inviteNotFoundPage(p: { lang: PageLang; webUrl: string }): string {
   const t = TEXT[p.lang];
-  return layout(p.lang, t.notFoundTitle, `<h1>${esc(t.notFoundTitle)}</h1><p>${esc(t.notFound)}</p><a class="go" href="${esc(p.webUrl)}">${esc(t.web)}</a>`);
+  return layout(
+    p.lang,
+    t.notFoundTitle,
+    `<h1>${esc(t.notFoundTitle)}</h1><p>${esc(t.notFound)}</p><a class="go" href="${esc(p.webUrl)}">${esc(t.web)}</a>`,
+  );
 }

@@ -14,17 +14,44 @@ export interface Stack {
 }
 
 /** Services and app sharing the harness's ORM, with a manual clock starting at `start`. */
-export async function stackWithClock(h: Harness, start: Date | string = new Date()): Promise<Stack> {
+export async function stackWithClock(
+  h: Harness,
+  start: Date | string = new Date(),
+): Promise<Stack> {
   const clock = createManualClock(start);
-  const s = createServices({ config: h.services.config, orm: h.orm, logger: h.services.logger, clock });
+  const s = createServices({
+    config: h.services.config,
+    orm: h.orm,
+    logger: h.services.logger,
+    clock,
+  });
   await s.catalog.seedDemo();
   const app = createApp(s);
   return { h, clock, s, app, api: http(app) };
 }
 
-export async function user(st: Stack, opts: { balance?: number; channel?: 'telegram' | 'discord' | 'web'; externalId?: string; name?: string } = {}) {
-  const { user: u } = await st.s.users.upsert({ channel: opts.channel ?? 'web', externalId: opts.externalId ?? uniqueKey('u'), displayName: opts.name ?? 'Learner' });
-  if (opts.balance) await st.s.ledger.credit({ key: uniqueKey('fund'), userId: u.id, amount: opts.balance, reason: 'test funds', actor: 'test' });
+export async function user(
+  st: Stack,
+  opts: {
+    balance?: number;
+    channel?: 'telegram' | 'discord' | 'web';
+    externalId?: string;
+    name?: string;
+  } = {},
+) {
+  const { user: u } = await st.s.users.upsert({
+    channel: opts.channel ?? 'web',
+    externalId: opts.externalId ?? uniqueKey('u'),
+    displayName: opts.name ?? 'Learner',
+  });
+  if (opts.balance)
+    await st.s.ledger.credit({
+      key: uniqueKey('fund'),
+      userId: u.id,
+      amount: opts.balance,
+      reason: 'test funds',
+      actor: 'test',
+    });
   return u;
 }
 

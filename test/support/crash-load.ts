@@ -38,17 +38,34 @@ export class Gate {
     this.base = undefined;
   }
   wait(): Promise<string> {
-    return this.base ? Promise.resolve(this.base) : new Promise((resolve) => this.waiters.push(resolve));
+    return this.base
+      ? Promise.resolve(this.base)
+      : new Promise((resolve) => this.waiters.push(resolve));
   }
 }
 
 const COURSES = [
-  'python-basics', 'data-analysis-pandas', 'sql-databases', 'machine-learning-intro', 'deep-learning', 'product-management',
-  'ux-design', 'public-speaking', 'time-management', 'business-english', 'personal-finance', 'stock-investing',
+  'python-basics',
+  'data-analysis-pandas',
+  'sql-databases',
+  'machine-learning-intro',
+  'deep-learning',
+  'product-management',
+  'ux-design',
+  'public-speaking',
+  'time-management',
+  'business-english',
+  'personal-finance',
+  'stock-investing',
 ];
 const ITEMS = ['coupon-20', 'ebook-habits', 'notebook', 'tote-bag'];
 const PHYSICAL = new Set(['notebook', 'tote-bag']);
-const ADDRESS = { name: 'Crash Test', phone: '+86 138 0000 0000', line1: '1 Test Road', city: 'Shanghai' };
+const ADDRESS = {
+  name: 'Crash Test',
+  phone: '+86 138 0000 0000',
+  line1: '1 Test Road',
+  city: 'Shanghai',
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
@@ -74,12 +91,19 @@ export function createLoad(opts: LoadOptions) {
     calls.push(call);
     const since = Date.now();
     for (;;) {
-      if (Date.now() - since > answerWithinMs) throw new Error(`no definitive answer in ${answerWithinMs} ms to ${call.op} ${call.path} (${call.key})`);
+      if (Date.now() - since > answerWithinMs)
+        throw new Error(
+          `no definitive answer in ${answerWithinMs} ms to ${call.op} ${call.path} (${call.key})`,
+        );
       const base = await opts.gate.wait();
       try {
         const res = await fetch(base + call.path, {
           method: 'POST',
-          headers: { authorization: `Bearer ${opts.adminKey}`, 'content-type': 'application/json', 'idempotency-key': call.key },
+          headers: {
+            authorization: `Bearer ${opts.adminKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': call.key,
+          },
           body: call.body === undefined ? undefined : JSON.stringify(call.body),
           signal: AbortSignal.timeout(20_000),
         });
@@ -94,7 +118,8 @@ export function createLoad(opts: LoadOptions) {
         }
         call.status = res.status;
         call.res = body;
-        call.replayed = res.headers.get('idempotent-replayed') === 'true' || body?.replayed === true;
+        call.replayed =
+          res.headers.get('idempotent-replayed') === 'true' || body?.replayed === true;
         return call;
       } catch (err) {
         // The process died under the request (or the body was cut off): the outcome is unknown.
@@ -105,27 +130,73 @@ export function createLoad(opts: LoadOptions) {
     }
   }
 
-  const newCall = (op: Op, userId: number, path: string, body?: unknown): Call => ({ op, userId, path, body, key: `${opts.tag}-${++seq}-${op}`, retries: 0 });
+  const newCall = (op: Op, userId: number, path: string, body?: unknown): Call => ({
+    op,
+    userId,
+    path,
+    body,
+    key: `${opts.tag}-${++seq}-${op}`,
+    retries: 0,
+  });
 
   async function flow(userId: number) {
     const r = Math.random();
     if (r < 0.3) {
-      await send(newCall('grant', userId, '/v1/admin/grants', { userId, amount: between(1, 800), reason: 'crash test grant' }));
+      await send(
+        newCall('grant', userId, '/v1/admin/grants', {
+          userId,
+          amount: between(1, 800),
+          reason: 'crash test grant',
+        }),
+      );
     } else if (r < 0.55) {
-      await send(newCall('deduct', userId, '/v1/admin/deductions', { userId, amount: between(1, 600), reason: 'crash test deduction' }));
+      await send(
+        newCall('deduct', userId, '/v1/admin/deductions', {
+          userId,
+          amount: between(1, 600),
+          reason: 'crash test deduction',
+        }),
+      );
     } else if (r < 0.8) {
       const amount = between(1, 400);
-      const held = await send(newCall('reserve', userId, '/v1/admin/holds', { userId, amount, reason: 'crash test hold', ttlSeconds: 3600 }));
+      const held = await send(
+        newCall('reserve', userId, '/v1/admin/holds', {
+          userId,
+          amount,
+          reason: 'crash test hold',
+          ttlSeconds: 3600,
+        }),
+      );
       if (held.status !== 201) return;
       const holdId = held.res.holdId as number;
       const choice = Math.random();
       if (choice < 0.35) await send(newCall('void', userId, `/v1/admin/holds/${holdId}/void`));
-      else await send(newCall('post', userId, `/v1/admin/holds/${holdId}/post`, choice < 0.7 ? {} : { amount: between(1, amount) }));
+      else
+        await send(
+          newCall(
+            'post',
+            userId,
+            `/v1/admin/holds/${holdId}/post`,
+            choice < 0.7 ? {} : { amount: between(1, amount) },
+          ),
+        );
     } else if (r < 0.88) {
-      await send(newCall('redeem', userId, `/v1/users/${userId}/redemptions`, { kind: 'course', slug: pick(COURSES) }));
+      await send(
+        newCall('redeem', userId, `/v1/users/${userId}/redemptions`, {
+          kind: 'course',
+          slug: pick(COURSES),
+        }),
+      );
     } else {
       const slug = pick(ITEMS);
-      await send(newCall('redeem', userId, `/v1/users/${userId}/redemptions`, { kind: 'item', slug, quantity: between(1, 2), ...(PHYSICAL.has(slug) ? { address: ADDRESS } : {}) }));
+      await send(
+        newCall('redeem', userId, `/v1/users/${userId}/redemptions`, {
+          kind: 'item',
+          slug,
+          quantity: between(1, 2),
+          ...(PHYSICAL.has(slug) ? { address: ADDRESS } : {}),
+        }),
+      );
     }
   }
 

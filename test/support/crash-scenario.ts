@@ -33,14 +33,31 @@ async function api(gate: Gate, method: string, path: string, body?: unknown) {
 }
 
 /** `count` users, each granted enough points (through the recorded load) for courses and items. */
-export async function seedUsers(gate: Gate, load: Load, tag: string, count: number): Promise<number[]> {
+export async function seedUsers(
+  gate: Gate,
+  load: Load,
+  tag: string,
+  count: number,
+): Promise<number[]> {
   const users: number[] = [];
   for (let i = 0; i < count; i++) {
-    const u = await api(gate, 'POST', '/v1/users', { channel: 'web', externalId: `${tag}-user-${i}`, displayName: `Crash ${i}` });
-    if (u.status !== 201) throw new Error(`creating a user answered ${u.status}: ${JSON.stringify(u.body)}`);
+    const u = await api(gate, 'POST', '/v1/users', {
+      channel: 'web',
+      externalId: `${tag}-user-${i}`,
+      displayName: `Crash ${i}`,
+    });
+    if (u.status !== 201)
+      throw new Error(`creating a user answered ${u.status}: ${JSON.stringify(u.body)}`);
     users.push(u.body.id);
-    const seed = await load.send(load.newCall('grant', u.body.id, '/v1/admin/grants', { userId: u.body.id, amount: 150_000, reason: 'crash test seed' }));
-    if (seed.status !== 201) throw new Error(`seeding a user answered ${seed.status}: ${JSON.stringify(seed.res)}`);
+    const seed = await load.send(
+      load.newCall('grant', u.body.id, '/v1/admin/grants', {
+        userId: u.body.id,
+        amount: 150_000,
+        reason: 'crash test seed',
+      }),
+    );
+    if (seed.status !== 201)
+      throw new Error(`seeding a user answered ${seed.status}: ${JSON.stringify(seed.res)}`);
   }
   return users;
 }
@@ -54,7 +71,14 @@ export interface Verdict {
 }
 
 /** After the load has stopped: compares the service's and the database's view with the record. */
-export async function closingCheck(opts: { gate: Gate; load: Load; users: number[]; service: ServiceProcess; env: Record<string, string>; target: DbTarget }): Promise<Verdict> {
+export async function closingCheck(opts: {
+  gate: Gate;
+  load: Load;
+  users: number[];
+  service: ServiceProcess;
+  env: Record<string, string>;
+  target: DbTarget;
+}): Promise<Verdict> {
   const apiBalances = new Map<number, number>();
   for (const id of opts.users) {
     const b = await api(opts.gate, 'GET', `/v1/users/${id}/balance`);
@@ -63,9 +87,14 @@ export async function closingCheck(opts: { gate: Gate; load: Load; users: number
   opts.gate.close();
   const stopCode = await stopGracefully(opts.service);
 
-  const verify = await run('npm', ['run', '--silent', 'ledger:verify'], { env: { ...process.env, ...opts.env, LOG_PRETTY: 'false' } }).then(
+  const verify = await run('npm', ['run', '--silent', 'ledger:verify'], {
+    env: { ...process.env, ...opts.env, LOG_PRETTY: 'false' },
+  }).then(
     (r) => ({ code: 0, out: r.stdout + r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: `${e.stdout}${e.stderr}` }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      out: `${e.stdout}${e.stderr}`,
+    }),
   );
 
   const orm = await createOrm({ ...opts.target, poolMax: 2 });
@@ -79,7 +108,10 @@ export async function closingCheck(opts: { gate: Gate; load: Load; users: number
   const apiMismatches: string[] = [];
   for (const [id, balance] of apiBalances) {
     const want = audit.expectedBalances.get(id) ?? 0;
-    if (balance !== want) apiMismatches.push(`user ${id}: the API says ${balance}, the successful requests add up to ${want}`);
+    if (balance !== want)
+      apiMismatches.push(
+        `user ${id}: the API says ${balance}, the successful requests add up to ${want}`,
+      );
   }
   return { audit, apiMismatches, stopCode, verify };
 }

@@ -33,9 +33,10 @@ export const SQL_TEXT: readonly string[] = [
 ];
 
 /** Printable ASCII without spaces (fits an Idempotency-Key too), SQL-meaningful throughout. */
-const FILLER = ";'\"\\$1?--/*%_x";
+const FILLER = ';\'"\\$1?--/*%_x';
 
-export const fill = (length: number) => FILLER.repeat(Math.ceil(length / FILLER.length)).slice(0, length);
+export const fill = (length: number) =>
+  FILLER.repeat(Math.ceil(length / FILLER.length)).slice(0, length);
 
 export const LONG = fill(10_000);
 
@@ -44,7 +45,10 @@ export function valuesFor(schema: Schema): { value: string; name: string }[] {
   const out = SQL_TEXT.map((value) => ({ value, name: JSON.stringify(value).slice(0, 40) }));
   out.push({ value: LONG, name: '10,000 characters' });
   if (schema.maxLength !== undefined && schema.maxLength !== LONG.length) {
-    out.push({ value: fill(schema.maxLength), name: `max (${schema.maxLength})` }, { value: fill(schema.maxLength + 1), name: `max + 1 (${schema.maxLength + 1})` });
+    out.push(
+      { value: fill(schema.maxLength), name: `max (${schema.maxLength})` },
+      { value: fill(schema.maxLength + 1), name: `max + 1 (${schema.maxLength + 1})` },
+    );
   }
   return out;
 }

@@ -18,20 +18,25 @@ export default async function setup(project: TestProject) {
   const reachable = project.name !== 'pglite' && (await postgresReachable());
   project.provide('postgres', reachable);
   // The vitest process id leads (stale databases of dead runs are found by it), then the project.
-  const runId = `${process.pid}_${project.name || "main"}`;
+  const runId = `${process.pid}_${project.name || 'main'}`;
   project.provide('runId', runId);
   const TEMPLATE_DB = templateDb(runId);
   if (!reachable) {
     if (project.name === 'pglite') return;
-    console.warn('[xuefen tests] PostgreSQL is not reachable at TEST_DATABASE_URL: running on PGlite; PostgreSQL-only tests will be skipped');
+    console.warn(
+      '[xuefen tests] PostgreSQL is not reachable at TEST_DATABASE_URL: running on PGlite; PostgreSQL-only tests will be skipped',
+    );
     return;
   }
   await withAdmin(async (c) => {
     // Databases left by interrupted earlier runs (their vitest process is gone).
-    const stale = await c.query(`select datname from pg_database where datname like 'xuefen\\_test\\_%'`);
+    const stale = await c.query(
+      `select datname from pg_database where datname like 'xuefen\\_test\\_%'`,
+    );
     for (const row of stale.rows) {
       const pid = Number(/^xuefen_test_(\d+)_/.exec(row.datname)?.[1]);
-      if (pid && !isProcessAlive(pid)) await c.query(`drop database if exists "${row.datname}" with (force)`);
+      if (pid && !isProcessAlive(pid))
+        await c.query(`drop database if exists "${row.datname}" with (force)`);
     }
     await c.query(`create database "${TEMPLATE_DB}"`);
   });
@@ -42,4 +47,3 @@ export default async function setup(project: TestProject) {
     await withAdmin((c) => c.query(`drop database if exists "${TEMPLATE_DB}" with (force)`));
   };
 }
-

@@ -34,7 +34,12 @@ export function defaultKind(): DbKind {
 }
 
 export async function createHarness(
-  opts: { kind?: DbKind; env?: Record<string, string>; poolMax?: number; /** PGlite on disk (so a command can open it after close()) instead of in memory */ dataDir?: string } = {},
+  opts: {
+    kind?: DbKind;
+    env?: Record<string, string>;
+    poolMax?: number;
+    /** PGlite on disk (so a command can open it after close()) instead of in memory */ dataDir?: string;
+  } = {},
 ): Promise<Harness> {
   const kind = opts.kind ?? defaultKind();
   let dbName: string | undefined;
@@ -65,7 +70,8 @@ export async function createHarness(
     app,
     async close() {
       await orm.close(true);
-      if (dbName) await withAdmin((c) => c.query(`drop database if exists "${dbName}" with (force)`));
+      if (dbName)
+        await withAdmin((c) => c.query(`drop database if exists "${dbName}" with (force)`));
     },
   };
 }
@@ -75,13 +81,21 @@ export async function createHarness(
 export async function newPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `xuefen_test_${inject('runId')}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await cloneTemplate(name);
-  return { url: urlFor(name), drop: () => withAdmin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined) };
+  return {
+    url: urlFor(name),
+    drop: () =>
+      withAdmin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(
+        () => undefined,
+      ),
+  };
 }
 
 async function cloneTemplate(name: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await withAdmin((c) => c.query(`create database "${name}" template "${templateDb(inject('runId'))}"`));
+      await withAdmin((c) =>
+        c.query(`create database "${name}" template "${templateDb(inject('runId'))}"`),
+      );
       return;
     } catch (err) {
       // Two files cloning at the same instant: "source database is being accessed by other users".
@@ -96,14 +110,24 @@ export const uniqueKey = (prefix = 'k') => `${prefix}-${process.pid}-${Date.now(
 
 /** HTTP helper around app.request with JSON and auth. */
 export function http(app: App, defaults: { key?: string } = { key: ADMIN_KEY }) {
-  return async (method: string, path: string, opts: { body?: unknown; rawBody?: string; headers?: Record<string, string>; key?: string | null } = {}) => {
+  return async (
+    method: string,
+    path: string,
+    opts: {
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+      key?: string | null;
+    } = {},
+  ) => {
     const headers: Record<string, string> = { ...opts.headers };
     const key = opts.key === undefined ? defaults.key : opts.key;
     if (key) headers.authorization = `Bearer ${key}`;
     let body: string | undefined;
     if (opts.rawBody !== undefined) body = opts.rawBody;
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    if (body !== undefined && !headers['content-type'])
+      headers['content-type'] = 'application/json';
     const res = await app.request(path, { method, headers, body });
     const text = await res.text();
     let json: any;
@@ -116,14 +140,23 @@ export function http(app: App, defaults: { key?: string } = { key: ADMIN_KEY }) 
   };
 }
 
-export async function newUser(h: Harness, opts: { balance?: number; channel?: 'telegram' | 'discord' | 'web'; externalId?: string } = {}) {
+export async function newUser(
+  h: Harness,
+  opts: { balance?: number; channel?: 'telegram' | 'discord' | 'web'; externalId?: string } = {},
+) {
   const { user } = await h.services.users.upsert({
     channel: opts.channel ?? 'web',
     externalId: opts.externalId ?? uniqueKey('u'),
     displayName: 'Test User',
   });
   if (opts.balance) {
-    await h.services.ledger.credit({ key: uniqueKey('seed'), userId: user.id, amount: opts.balance, reason: 'test seed', actor: 'test' });
+    await h.services.ledger.credit({
+      key: uniqueKey('seed'),
+      userId: user.id,
+      amount: opts.balance,
+      reason: 'test seed',
+      actor: 'test',
+    });
   }
   return user;
 }

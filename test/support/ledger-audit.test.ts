@@ -6,12 +6,66 @@ import { auditLedger, type LedgerRows } from './ledger-audit.js';
 import type { Call } from './crash-load.js';
 
 const calls = (): Call[] => [
-  { op: 'grant', key: 'g1', userId: 1, path: '/v1/admin/grants', body: { userId: 1, amount: 500 }, status: 201, res: { entryId: 10 }, retries: 0 },
-  { op: 'deduct', key: 'd1', userId: 1, path: '/v1/admin/deductions', body: { userId: 1, amount: 100 }, status: 201, res: { entryId: 11 }, retries: 1 },
-  { op: 'deduct', key: 'd2', userId: 1, path: '/v1/admin/deductions', body: { userId: 1, amount: 9999 }, status: 422, res: { error: { code: 'insufficient_points' } }, retries: 0 },
-  { op: 'reserve', key: 'h1', userId: 1, path: '/v1/admin/holds', body: { userId: 1, amount: 50 }, status: 201, res: { holdId: 7 }, retries: 0 },
-  { op: 'post', key: 'p1', userId: 1, path: '/v1/admin/holds/7/post', body: { amount: 30 }, status: 200, res: { entryId: 12, postedAmount: 30 }, retries: 0 },
-  { op: 'redeem', key: 'r1', userId: 1, path: '/v1/users/1/redemptions', body: { kind: 'item', slug: 'coupon-20' }, status: 201, res: { orderId: 3, pointsCharged: 200 }, retries: 0 },
+  {
+    op: 'grant',
+    key: 'g1',
+    userId: 1,
+    path: '/v1/admin/grants',
+    body: { userId: 1, amount: 500 },
+    status: 201,
+    res: { entryId: 10 },
+    retries: 0,
+  },
+  {
+    op: 'deduct',
+    key: 'd1',
+    userId: 1,
+    path: '/v1/admin/deductions',
+    body: { userId: 1, amount: 100 },
+    status: 201,
+    res: { entryId: 11 },
+    retries: 1,
+  },
+  {
+    op: 'deduct',
+    key: 'd2',
+    userId: 1,
+    path: '/v1/admin/deductions',
+    body: { userId: 1, amount: 9999 },
+    status: 422,
+    res: { error: { code: 'insufficient_points' } },
+    retries: 0,
+  },
+  {
+    op: 'reserve',
+    key: 'h1',
+    userId: 1,
+    path: '/v1/admin/holds',
+    body: { userId: 1, amount: 50 },
+    status: 201,
+    res: { holdId: 7 },
+    retries: 0,
+  },
+  {
+    op: 'post',
+    key: 'p1',
+    userId: 1,
+    path: '/v1/admin/holds/7/post',
+    body: { amount: 30 },
+    status: 200,
+    res: { entryId: 12, postedAmount: 30 },
+    retries: 0,
+  },
+  {
+    op: 'redeem',
+    key: 'r1',
+    userId: 1,
+    path: '/v1/users/1/redemptions',
+    body: { kind: 'item', slug: 'coupon-20' },
+    status: 201,
+    res: { orderId: 3, pointsCharged: 200 },
+    retries: 0,
+  },
 ];
 
 const rows = (): LedgerRows => ({
@@ -38,13 +92,22 @@ describe('the crash tests ledger audit', () => {
     const a = auditLedger(calls(), rows());
     expect(a.problems).toEqual([]);
     expect(a.expectedBalances.get(1)).toBe(170);
-    expect(a.figures).toMatchObject({ calls: 6, succeeded: 5, retried: 1, entries: 4, refused: { 'deduct 422 insufficient_points': 1 } });
+    expect(a.figures).toMatchObject({
+      calls: 6,
+      succeeded: 5,
+      retried: 1,
+      entries: 4,
+      refused: { 'deduct 422 insufficient_points': 1 },
+    });
   });
 
   it('finds a lost 2xx, an unannounced entry, a refused one that went through and a wrong amount', () => {
     const r = rows();
     r.entries = r.entries.filter((e) => e.key !== 'api:g1');
-    r.entries.push({ id: 20, key: 'api:ghost', kind: 'grant.admin' }, { id: 21, key: 'api:d2', kind: 'deduct.admin' });
+    r.entries.push(
+      { id: 20, key: 'api:ghost', kind: 'grant.admin' },
+      { id: 21, key: 'api:d2', kind: 'deduct.admin' },
+    );
     r.walletPostings.find((p) => p.entryId === 13)!.delta = -400;
     const a = auditLedger(calls(), r);
     expect(a.problems).toEqual(
@@ -67,12 +130,21 @@ describe('the crash tests ledger audit', () => {
     r.orders.push({ id: 4, userId: 1, pointsCharged: 0 });
     r.wallets[0] = { userId: 1, balance: 171, held: 5 };
     const c = calls();
-    c.push({ op: 'grant', key: 'g9', userId: 1, path: '/v1/admin/grants', body: { userId: 1, amount: 1 }, retries: 3 });
+    c.push({
+      op: 'grant',
+      key: 'g9',
+      userId: 1,
+      path: '/v1/admin/grants',
+      body: { userId: 1, amount: 1 },
+      retries: 3,
+    });
     const a = auditLedger(c, r);
     expect(a.problems).toEqual([
       'grant g9 never got a definitive answer',
       'api:g1: client was told entry 10, the ledger has 99',
-      expect.stringMatching(/^hold 7: told .*"status":"posted".*the ledger has .*"status":"voided"/),
+      expect.stringMatching(
+        /^hold 7: told .*"status":"posted".*the ledger has .*"status":"voided"/,
+      ),
       'hold 8 (active) exists but no client was told about it',
       'order 4 exists but no client was told about it',
       'idempotency key api:x is stuck in progress',

@@ -37,12 +37,19 @@ export interface Operation {
 }
 
 export interface OpenApiDoc {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema: Schema }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema: Schema }> } }
+    >
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
 /** Where one text value goes: `body` with a path into the JSON body, or a named parameter. */
-export type SlotWhere = { in: 'body'; at: (string | number)[] } | { in: 'path' | 'query' | 'header'; name: string };
+export type SlotWhere =
+  { in: 'body'; at: (string | number)[] } | { in: 'path' | 'query' | 'header'; name: string };
 
 export interface Slot {
   where: SlotWhere;
@@ -56,7 +63,13 @@ export function operations(doc: OpenApiDoc): Operation[] {
   for (const [path, byMethod] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(byMethod)) {
       const body = op.requestBody?.content?.['application/json']?.schema;
-      ops.push({ id: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, parameters: op.parameters ?? [], body: body && resolve(doc, body) });
+      ops.push({
+        id: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        parameters: op.parameters ?? [],
+        body: body && resolve(doc, body),
+      });
     }
   }
   return ops;
@@ -71,7 +84,8 @@ export function resolve(doc: OpenApiDoc, s: Schema): Schema {
 }
 
 const types = (s: Schema) => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
-const isString = (s: Schema) => types(s).includes('string') || (s.enum?.some((e) => typeof e === 'string') ?? false);
+const isString = (s: Schema) =>
+  types(s).includes('string') || (s.enum?.some((e) => typeof e === 'string') ?? false);
 
 /**
  * Every text slot of an operation for a given valid body. A oneOf body (the learning events)
@@ -81,7 +95,8 @@ export function textSlots(doc: OpenApiDoc, op: Operation, baseBody?: Json): Slot
   const slots: Slot[] = [];
   for (const p of op.parameters) {
     const schema = resolve(doc, p.schema);
-    if (isString(schema)) slots.push({ where: { in: p.in, name: p.name }, label: `${p.in}.${p.name}`, schema });
+    if (isString(schema))
+      slots.push({ where: { in: p.in, name: p.name }, label: `${p.in}.${p.name}`, schema });
   }
   const walk = (s: Schema, at: (string | number)[], base: Json | undefined) => {
     s = resolve(doc, s);
@@ -92,7 +107,14 @@ export function textSlots(doc: OpenApiDoc, op: Operation, baseBody?: Json): Slot
       return;
     }
     if (isString(s)) {
-      slots.push({ where: { in: 'body', at }, label: `body.${at.map((k) => (typeof k === 'number' ? '[]' : k)).join('.').replace(/\.\[\]/g, '[]')}`, schema: s });
+      slots.push({
+        where: { in: 'body', at },
+        label: `body.${at
+          .map((k) => (typeof k === 'number' ? '[]' : k))
+          .join('.')
+          .replace(/\.\[\]/g, '[]')}`,
+        schema: s,
+      });
     } else if (types(s).includes('array') && s.items) {
       walk(s.items, [...at, 0], Array.isArray(base) ? base[0] : undefined);
     } else if (s.properties) {
@@ -139,6 +161,7 @@ export function setAt(body: Json | undefined, at: (string | number)[], value: Js
 export function holdsString(json: unknown, value: string): boolean {
   if (typeof json === 'string') return json === value;
   if (Array.isArray(json)) return json.some((v) => holdsString(v, value));
-  if (json && typeof json === 'object') return Object.values(json).some((v) => holdsString(v, value));
+  if (json && typeof json === 'object')
+    return Object.values(json).some((v) => holdsString(v, value));
   return false;
 }

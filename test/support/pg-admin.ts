@@ -2,7 +2,8 @@
 // per-file databases. Refuses any database whose name lacks "test".
 import pg from 'pg';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 /** Databases of one test run are named xuefen_test_<pid of the vitest process>_…, so parallel
  * runs never touch each other's databases and leftovers of dead runs can be recognised. */
 export const templateDb = (runId: string) => `xuefen_test_${runId}_template`;
@@ -14,11 +15,15 @@ export function urlFor(dbName: string): string {
 }
 
 export function assertTestDb(name: string): void {
-  if (!name.includes('test')) throw new Error(`refusing to use database "${name}": its name lacks "test"`);
+  if (!name.includes('test'))
+    throw new Error(`refusing to use database "${name}": its name lacks "test"`);
 }
 
 export async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
+  const admin = new pg.Client({
+    connectionString: TEST_DATABASE_URL,
+    connectionTimeoutMillis: 3000,
+  });
   assertTestDb(new URL(TEST_DATABASE_URL).pathname.slice(1));
   await admin.connect();
   try {

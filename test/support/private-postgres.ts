@@ -20,13 +20,16 @@ export function findPgBin(): string | undefined {
     // no pg_config on the PATH
   }
   const debian = '/usr/lib/postgresql';
-  if (existsSync(debian)) for (const v of readdirSync(debian).sort((a, b) => Number(b) - Number(a))) candidates.push(join(debian, v, 'bin'));
+  if (existsSync(debian))
+    for (const v of readdirSync(debian).sort((a, b) => Number(b) - Number(a)))
+      candidates.push(join(debian, v, 'bin'));
   return candidates.find((d) => existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')));
 }
 
 function osUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  const id = (flag: string) =>
+    Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
 }
 
@@ -56,12 +59,15 @@ export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres
   const user = osUser();
   if (user) chownSync(dir, user.uid, user.gid);
   const as = (cmd: string, args: string[]) =>
-    user ? run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { cwd: dir }) : run(join(bin, cmd), args, { cwd: dir });
+    user
+      ? run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { cwd: dir })
+      : run(join(bin, cmd), args, { cwd: dir });
   const port = await freePort();
   // fsync off is safe here: a restart, even an immediate one, never loses what the OS holds.
   // (synchronous_commit stays on: an immediate restart would drop acknowledged commits.)
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c max_connections=60`;
-  const ctl = (args: string[]) => as('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', ...args]);
+  const ctl = (args: string[]) =>
+    as('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', ...args]);
   let running = false;
   const destroy = async () => {
     if (running) await ctl(['stop', '-m', 'immediate']).catch(() => undefined);
@@ -69,7 +75,18 @@ export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await as('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    await as('initdb', [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '--no-sync',
+      '-E',
+      'UTF8',
+      '--locale=C',
+    ]);
     running = true;
     await ctl(['start', '-o', options]);
   } catch (err) {

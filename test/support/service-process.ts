@@ -17,7 +17,16 @@ const started = new Set<ChildProcess>();
 export function startService(env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     // PORT 0: the kernel picks a free port, so the two vitest projects never collide.
-    env: { ...process.env, NODE_ENV: 'test', LOG_PRETTY: 'false', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', JOBS_INTERVAL_SECONDS: '0', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_PRETTY: 'false',
+      LOG_LEVEL: 'info',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JOBS_INTERVAL_SECONDS: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.add(child);

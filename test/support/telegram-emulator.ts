@@ -9,7 +9,9 @@ import TelegramServerModule from 'telegram-test-api';
 type TelegramServer = import('telegram-test-api/lib/telegramServer.js').TelegramServer;
 type TelegramClient = ReturnType<TelegramServer['getClient']>;
 // The package is CommonJS with `module.exports = TelegramServer`.
-const TelegramServerClass = ((TelegramServerModule as any).default ?? TelegramServerModule) as new (config: object) => TelegramServer;
+const TelegramServerClass = ((TelegramServerModule as any).default ?? TelegramServerModule) as new (
+  config: object,
+) => TelegramServer;
 
 export interface BotApiCall {
   method: string;
@@ -20,7 +22,12 @@ export interface BotApiCall {
 export interface StoredBotMessage {
   messageId: number;
   time: number;
-  message: { chat_id: number | string; text: string; reply_markup?: { inline_keyboard?: any[][] }; [k: string]: any };
+  message: {
+    chat_id: number | string;
+    text: string;
+    reply_markup?: { inline_keyboard?: any[][] };
+    [k: string]: any;
+  };
 }
 
 export interface Emulator {
@@ -59,8 +66,13 @@ export async function startEmulator(): Promise<Emulator> {
       const [, token, method] = m;
       calls.push({ method, payload: body, at: performance.now() });
       if (method === 'getChatMember') {
-        const status = admins.get(Number(body.chat_id))?.has(Number(body.user_id)) ? 'administrator' : 'member';
-        return json(res, { ok: true, result: { status, user: { id: Number(body.user_id), is_bot: false, first_name: 'u' } } });
+        const status = admins.get(Number(body.chat_id))?.has(Number(body.user_id))
+          ? 'administrator'
+          : 'member';
+        return json(res, {
+          ok: true,
+          result: { status, user: { id: Number(body.user_id), is_bot: false, first_name: 'u' } },
+        });
       }
       if (method === 'setMyCommands') return json(res, { ok: true, result: true });
       if (method === 'getUpdates' && !hasUnread(token)) {
@@ -74,7 +86,8 @@ export async function startEmulator(): Promise<Emulator> {
     em.webServer(req, res);
   }
 
-  const hasUnread = (token: string) => emulator!.storage.userMessages.some((u: any) => u.botToken === token && !u.isRead);
+  const hasUnread = (token: string) =>
+    emulator!.storage.userMessages.some((u: any) => u.botToken === token && !u.isRead);
 
   function waitForUserUpdate(res: ServerResponse, ms: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -93,14 +106,24 @@ export async function startEmulator(): Promise<Emulator> {
   }
 
   const botMessages = (chatId: number): StoredBotMessage[] =>
-    emulator!.storage.botMessages.filter((u: any) => String(u.message.chat_id) === String(chatId)) as any;
+    emulator!.storage.botMessages.filter(
+      (u: any) => String(u.message.chat_id) === String(chatId),
+    ) as any;
 
   function nextBotMessage(chatId: number, after: number, timeoutMs = 5000) {
-    return waitFor(() => botMessages(chatId)[after], timeoutMs, `bot message #${after + 1} to chat ${chatId}`);
+    return waitFor(
+      () => botMessages(chatId)[after],
+      timeoutMs,
+      `bot message #${after + 1} to chat ${chatId}`,
+    );
   }
 
   async function waitForCalls(method: string, count: number, timeoutMs = 5000) {
-    await waitFor(() => (calls.filter((c) => c.method === method).length >= count ? true : undefined), timeoutMs, `${count} ${method} calls`);
+    await waitFor(
+      () => (calls.filter((c) => c.method === method).length >= count ? true : undefined),
+      timeoutMs,
+      `${count} ${method} calls`,
+    );
   }
 
   // Event-driven: re-check whenever the emulator stores or edits a bot message or a call lands.
@@ -114,7 +137,10 @@ export async function startEmulator(): Promise<Emulator> {
         resolve(value);
       };
       const poll = setInterval(check, 2);
-      const timer = setTimeout(() => (done(), reject(new Error(`timed out waiting for ${what}`))), timeoutMs);
+      const timer = setTimeout(
+        () => (done(), reject(new Error(`timed out waiting for ${what}`))),
+        timeoutMs,
+      );
       const done = () => {
         clearInterval(poll);
         clearTimeout(timer);
@@ -134,10 +160,11 @@ export async function startEmulator(): Promise<Emulator> {
     botMessages,
     nextBotMessage,
     waitForCalls,
-    stop: () => new Promise<void>((resolve) => {
-      http.closeAllConnections();
-      http.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
   };
 }
 

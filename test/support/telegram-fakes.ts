@@ -48,16 +48,38 @@ export function createApiRecorder(): ApiRecorder {
   let messageId = 1000;
 
   const respond = (method: string, p: Record<string, any>): any => {
-    if (failing.has(method)) return { ok: false, error_code: 400, description: `Bad Request: ${method} refused by the test` };
+    if (failing.has(method))
+      return {
+        ok: false,
+        error_code: 400,
+        description: `Bad Request: ${method} refused by the test`,
+      };
     const chatId = Number(p.chat_id);
     if (method === 'sendMessage') {
-      if (blocked.has(chatId)) return { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' };
+      if (blocked.has(chatId))
+        return {
+          ok: false,
+          error_code: 403,
+          description: 'Forbidden: bot was blocked by the user',
+        };
       const chat = { id: chatId, type: chatId < 0 ? 'supergroup' : 'private' };
-      return { ok: true, result: { message_id: ++messageId, date: 1, chat, text: p.text, reply_markup: p.reply_markup } };
+      return {
+        ok: true,
+        result: {
+          message_id: ++messageId,
+          date: 1,
+          chat,
+          text: p.text,
+          reply_markup: p.reply_markup,
+        },
+      };
     }
     if (method === 'getChatMember') {
       const status = admins.get(chatId)?.has(Number(p.user_id)) ? 'administrator' : 'member';
-      return { ok: true, result: { status, user: { id: Number(p.user_id), is_bot: false, first_name: 'x' } } };
+      return {
+        ok: true,
+        result: { status, user: { id: Number(p.user_id), is_bot: false, first_name: 'x' } },
+      };
     }
     if (method === 'getMe') return { ok: true, result: BOT_INFO };
     return { ok: true, result: true };
@@ -82,16 +104,33 @@ export function createApiRecorder(): ApiRecorder {
 /** A pino logger whose lines the test can read. */
 export function captureLogger(): { logger: Logger; lines: Record<string, any>[] } {
   const lines: Record<string, any>[] = [];
-  const logger = pino({ level: 'debug', base: undefined }, { write: (s: string) => void lines.push(JSON.parse(s)) });
+  const logger = pino(
+    { level: 'debug', base: undefined },
+    { write: (s: string) => void lines.push(JSON.parse(s)) },
+  );
   return { logger, lines };
 }
 
 let nextUpdateId = 500_000;
 let nextMessageId = 1;
 
-export const user = (id: number, extra: Partial<User> = {}): User => ({ id, is_bot: false, first_name: `User${id}`, language_code: 'en', ...extra });
-export const privateChat = (u: User): Chat.PrivateChat => ({ id: u.id, type: 'private', first_name: u.first_name });
-export const groupChat = (id = -100777): Chat.SupergroupChat => ({ id, type: 'supergroup', title: 'Study group' });
+export const user = (id: number, extra: Partial<User> = {}): User => ({
+  id,
+  is_bot: false,
+  first_name: `User${id}`,
+  language_code: 'en',
+  ...extra,
+});
+export const privateChat = (u: User): Chat.PrivateChat => ({
+  id: u.id,
+  type: 'private',
+  first_name: u.first_name,
+});
+export const groupChat = (id = -100777): Chat.SupergroupChat => ({
+  id,
+  type: 'supergroup',
+  title: 'Study group',
+});
 
 export interface MessageInput {
   from: User;
@@ -105,7 +144,11 @@ export interface MessageInput {
 
 export function message(input: MessageInput): Message {
   const text = input.text;
-  const entities = input.entities ?? (text?.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(/\s/)[0].length }] : undefined);
+  const entities =
+    input.entities ??
+    (text?.startsWith('/')
+      ? [{ type: 'bot_command' as const, offset: 0, length: text.split(/\s/)[0].length }]
+      : undefined);
   return {
     message_id: nextMessageId++,
     date: Math.floor(Date.now() / 1000),
@@ -118,14 +161,22 @@ export function message(input: MessageInput): Message {
   } as Message;
 }
 
-export const messageUpdate = (input: MessageInput): Update => ({ update_id: input.updateId ?? nextUpdateId++, message: message(input) as any });
+export const messageUpdate = (input: MessageInput): Update => ({
+  update_id: input.updateId ?? nextUpdateId++,
+  message: message(input) as any,
+});
 
 export const editedUpdate = (input: MessageInput): Update => ({
   update_id: nextUpdateId++,
   edited_message: { ...(message(input) as any), edit_date: Math.floor(Date.now() / 1000) },
 });
 
-export function callbackUpdate(input: { from: User; chat?: Chat; messageId: number; data: string }): Update {
+export function callbackUpdate(input: {
+  from: User;
+  chat?: Chat;
+  messageId: number;
+  data: string;
+}): Update {
   const chat = input.chat ?? privateChat(input.from);
   return {
     update_id: nextUpdateId++,
@@ -134,7 +185,13 @@ export function callbackUpdate(input: { from: User; chat?: Chat; messageId: numb
       from: input.from,
       chat_instance: 'ci',
       data: input.data,
-      message: { message_id: input.messageId, date: Math.floor(Date.now() / 1000), chat, from: BOT_INFO, text: 'earlier' } as any,
+      message: {
+        message_id: input.messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat,
+        from: BOT_INFO,
+        text: 'earlier',
+      } as any,
     },
   };
 }

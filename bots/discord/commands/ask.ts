@@ -6,7 +6,9 @@ export default {
   data: {
     name: 'ask',
     ...describe('Ask the assistant anything', '向助手提问'),
-    options: [stringOption('question', 'Your question', '你的问题', { required: true, maxLength: 500 })],
+    options: [
+      stringOption('question', 'Your question', '你的问题', { required: true, maxLength: 500 }),
+    ],
     ...anywhere,
   },
   personal: true,

@@ -3,6 +3,10 @@ import { anywhere, describe } from '../command.helpers.js';
 import type { Command } from '../discord.types.js';
 
 export default {
-  data: { name: 'checkin', ...describe('Daily check-in for points', '每日签到领积分'), ...anywhere },
+  data: {
+    name: 'checkin',
+    ...describe('Daily check-in for points', '每日签到领积分'),
+    ...anywhere,
+  },
   personal: true,
 } satisfies Command;

@@ -6,7 +6,13 @@ export default {
   data: {
     name: 'course',
     ...describe('Show a course', '查看课程详情'),
-    options: [stringOption('course', 'The course', '课程', { required: true, autocomplete: true, maxLength: 100 })],
+    options: [
+      stringOption('course', 'The course', '课程', {
+        required: true,
+        autocomplete: true,
+        maxLength: 100,
+      }),
+    ],
     ...anywhere,
   },
   personal: false,

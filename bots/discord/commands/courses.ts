@@ -6,7 +6,11 @@ export default {
   data: {
     name: 'courses',
     ...describe('Browse courses', '浏览课程'),
-    options: [stringOption('topic', 'A topic such as python or design', '主题，例如 Python 或设计', { maxLength: 100 })],
+    options: [
+      stringOption('topic', 'A topic such as python or design', '主题，例如 Python 或设计', {
+        maxLength: 100,
+      }),
+    ],
     ...anywhere,
   },
   personal: false,

@@ -7,7 +7,11 @@ export default {
     name: 'exchange',
     ...describe('Exchange points for a mall item', '用积分兑换商城商品'),
     options: [
-      stringOption('item', 'The mall item', '商城商品', { required: true, autocomplete: true, maxLength: 100 }),
+      stringOption('item', 'The mall item', '商城商品', {
+        required: true,
+        autocomplete: true,
+        maxLength: 100,
+      }),
       integerOption('quantity', 'How many (default 1)', '数量（默认 1）', { min: 1, max: 99 }),
     ],
     ...anywhere,

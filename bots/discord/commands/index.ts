@@ -20,5 +20,21 @@ import undo from './undo.js';
 import type { Command } from '../discord.types.js';
 
 export const commandModules: readonly Command[] = [
-  balance, history, checkin, courses, course, redeem, mall, exchange, orders, tier, top, invite, link, ask, help, grant, undo,
+  balance,
+  history,
+  checkin,
+  courses,
+  course,
+  redeem,
+  mall,
+  exchange,
+  orders,
+  tier,
+  top,
+  invite,
+  link,
+  ask,
+  help,
+  grant,
+  undo,
 ];

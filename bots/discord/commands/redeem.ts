@@ -6,7 +6,13 @@ export default {
   data: {
     name: 'redeem',
     ...describe('Redeem a course with points', '用积分兑换课程'),
-    options: [stringOption('course', 'The course to redeem', '要兑换的课程', { required: true, autocomplete: true, maxLength: 100 })],
+    options: [
+      stringOption('course', 'The course to redeem', '要兑换的课程', {
+        required: true,
+        autocomplete: true,
+        maxLength: 100,
+      }),
+    ],
     ...anywhere,
   },
   personal: true,

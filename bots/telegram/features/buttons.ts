@@ -6,7 +6,12 @@ import type { Message } from 'grammy/types';
 import type { TelegramContext } from '../telegram.context.js';
 import { ask, deliver, isGroupChat, sendTo } from '../telegram.converse.js';
 import { isNotModified } from '../telegram.errors.js';
-import { callbackIdsOf, NO_KEYBOARD, renderReply, type OutgoingMessage } from '../telegram.render.js';
+import {
+  callbackIdsOf,
+  NO_KEYBOARD,
+  renderReply,
+  type OutgoingMessage,
+} from '../telegram.render.js';
 import { t } from '../telegram.texts.js';
 
 const composer = new Composer<TelegramContext>();
@@ -16,7 +21,9 @@ composer.on('callback_query:data', async (ctx) => {
   // A message older than 48 hours comes as "inaccessible" (date 0): it can no longer be edited.
   const msg = ctx.callbackQuery.message;
   const editable = msg && msg.date !== 0 ? (msg as Message) : undefined;
-  const claim = editable ? ctx.deps.keyboards.claim(editable.chat.id, editable.message_id, data) : 'unknown';
+  const claim = editable
+    ? ctx.deps.keyboards.claim(editable.chat.id, editable.message_id, data)
+    : 'unknown';
   if (claim === 'stale') {
     ctx.logger.info({ data }, 'tap on a spent keyboard ignored');
     await answer(ctx, t(ctx.from.language_code, 'staleButton'));
@@ -27,7 +34,8 @@ composer.on('callback_query:data', async (ctx) => {
     result = await ask(ctx, { action: data });
   } catch (err) {
     // Let the user try the same button again once the failure is over.
-    if (claim === 'fresh' && editable) ctx.deps.keyboards.release(editable.chat.id, editable.message_id, [data]);
+    if (claim === 'fresh' && editable)
+      ctx.deps.keyboards.release(editable.chat.id, editable.message_id, [data]);
     throw err;
   }
   await answer(ctx);
@@ -58,8 +66,12 @@ async function answer(ctx: TelegramContext, text?: string) {
 async function edit(ctx: TelegramContext, msg: Message, head: OutgoingMessage | undefined) {
   const markup = head?.reply_markup ?? NO_KEYBOARD;
   try {
-    if (head) await ctx.api.editMessageText(msg.chat.id, msg.message_id, head.text, { reply_markup: markup });
-    else await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: markup });
+    if (head)
+      await ctx.api.editMessageText(msg.chat.id, msg.message_id, head.text, {
+        reply_markup: markup,
+      });
+    else
+      await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: markup });
   } catch (err) {
     if (!isNotModified(err)) throw err;
   }

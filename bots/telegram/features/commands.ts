@@ -10,7 +10,9 @@ const composer = new Composer<TelegramContext>();
 
 // grammY's command() already skips `/balance@SomeOtherBot` in groups.
 composer.command(ASSISTANT_COMMANDS, async (ctx) => {
-  const command = parseCommand(ctx.msg) ?? { name: ctx.msg.text?.slice(1).split(/[@\s]/)[0] ?? 'help' };
+  const command = parseCommand(ctx.msg) ?? {
+    name: ctx.msg.text?.slice(1).split(/[@\s]/)[0] ?? 'help',
+  };
   await converse(ctx, { command });
 });
 

@@ -12,11 +12,13 @@ composer.chatType('private').on(['message:text', 'message:caption'], async (ctx)
   await converse(ctx, { text: textOf(ctx.msg).text });
 });
 
-composer.chatType(['group', 'supergroup']).on(['message:text', 'message:caption'], async (ctx, next) => {
-  if (!isAddressedToBot(ctx.msg, ctx.me)) return next();
-  const { text, entities } = textOf(ctx.msg);
-  // A bare "@bot" keeps its text so the assistant still has something to greet.
-  await converse(ctx, { text: withoutBotMention(text, entities, ctx.me) || text });
-});
+composer
+  .chatType(['group', 'supergroup'])
+  .on(['message:text', 'message:caption'], async (ctx, next) => {
+    if (!isAddressedToBot(ctx.msg, ctx.me)) return next();
+    const { text, entities } = textOf(ctx.msg);
+    // A bare "@bot" keeps its text so the assistant still has something to greet.
+    await converse(ctx, { text: withoutBotMention(text, entities, ctx.me) || text });
+  });
 
 export { composer as freeTextFeature };

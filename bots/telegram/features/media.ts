@@ -10,7 +10,17 @@ const privateChat = composer.chatType('private');
 privateChat.on('message:sticker', (ctx) => ctx.reply(t(ctx.from.language_code, 'sticker')));
 
 privateChat.on(
-  ['message:photo', 'message:voice', 'message:video', 'message:video_note', 'message:audio', 'message:document', 'message:animation', 'message:location', 'message:contact'],
+  [
+    'message:photo',
+    'message:voice',
+    'message:video',
+    'message:video_note',
+    'message:audio',
+    'message:document',
+    'message:animation',
+    'message:location',
+    'message:contact',
+  ],
   (ctx) => ctx.reply(t(ctx.from.language_code, 'media')),
 );
 

@@ -7,8 +7,16 @@ const composer = new Composer<TelegramContext>();
 
 composer.on('my_chat_member', (ctx) => {
   const { chat, old_chat_member: before, new_chat_member: after } = ctx.myChatMember;
-  const event = chat.type === 'private' ? (after.status === 'kicked' ? 'user blocked the bot' : 'user unblocked the bot') : 'bot membership changed';
-  ctx.logger.info({ chatId: chat.id, chatType: chat.type, from: before.status, to: after.status }, event);
+  const event =
+    chat.type === 'private'
+      ? after.status === 'kicked'
+        ? 'user blocked the bot'
+        : 'user unblocked the bot'
+      : 'bot membership changed';
+  ctx.logger.info(
+    { chatId: chat.id, chatType: chat.type, from: before.status, to: after.status },
+    event,
+  );
 });
 
 export { composer as membershipFeature };

@@ -40,7 +40,9 @@ export function parseAction(id: string): Action | undefined {
       return a ? { type: 'cancel', token: a } : undefined;
     case 'cl': {
       const page = Number(b);
-      return Number.isInteger(page) && page >= 1 && page < 1000 ? { type: 'courses', topic: a === '*' ? null : a, page } : undefined;
+      return Number.isInteger(page) && page >= 1 && page < 1000
+        ? { type: 'courses', topic: a === '*' ? null : a, page }
+        : undefined;
     }
     case 'cd':
       return SLUG.test(a) ? { type: 'course', slug: a } : undefined;
@@ -48,7 +50,9 @@ export function parseAction(id: string): Action | undefined {
       return SLUG.test(a) ? { type: 'redeem_course', slug: a } : undefined;
     case 'bc': {
       const points = Number(b || 0);
-      return SLUG.test(a) && Number.isSafeInteger(points) && points >= 0 ? { type: 'buy', slug: a, points } : undefined;
+      return SLUG.test(a) && Number.isSafeInteger(points) && points >= 0
+        ? { type: 'buy', slug: a, points }
+        : undefined;
     }
     case 'ri':
       return SLUG.test(a) ? { type: 'item', slug: a } : undefined;

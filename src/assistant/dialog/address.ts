@@ -11,7 +11,11 @@ export function parseAddress(raw: string, fallbackName?: string): Address | unde
   if (!phoneMatch) return undefined;
   const phone = phoneMatch[1]!.replace(/[\s-]/g, '');
   if (phone.replace(/\D/g, '').length < 7) return undefined;
-  const rest = (text.slice(0, phoneMatch.index) + ' ' + text.slice(phoneMatch.index + phoneMatch[0].length))
+  const rest = (
+    text.slice(0, phoneMatch.index) +
+    ' ' +
+    text.slice(phoneMatch.index + phoneMatch[0].length)
+  )
     .split(/[,，;；\n]/)
     .map((p) => p.trim())
     .filter(Boolean)
@@ -21,10 +25,15 @@ export function parseAddress(raw: string, fallbackName?: string): Address | unde
   if (!parts.length) return undefined;
   // A leading short token without digits is the recipient's name.
   const first = parts[0]!;
-  const hasName = first.length <= 20 && !/\d/.test(first) && !/(省|市|区|县|路|街|号)/.test(first) && parts.length > 1;
+  const hasName =
+    first.length <= 20 &&
+    !/\d/.test(first) &&
+    !/(省|市|区|县|路|街|号)/.test(first) &&
+    parts.length > 1;
   const name = hasName ? first : fallbackName;
   const line1 = (hasName ? parts.slice(1) : parts).join(' ');
   if (!name || line1.length < 4) return undefined;
-  const city = /([\u4e00-\u9fff]{2,6}市)/.exec(line1)?.[1] ?? line1.split(/[,，]/).slice(-1)[0]!.trim();
+  const city =
+    /([\u4e00-\u9fff]{2,6}市)/.exec(line1)?.[1] ?? line1.split(/[,，]/).slice(-1)[0]!.trim();
   return { name, phone, line1, city };
 }

@@ -9,11 +9,20 @@ import { recommendCourses } from '../recommend.js';
 const PAGE = 5;
 
 export const courseLine = (c: CourseView, lang: 'zh' | 'en'): CourseLine => ({
-  slug: c.slug, title: lang === 'zh' ? c.titleZh : c.titleEn, pointsPrice: c.pointsPrice, priceFen: c.priceFen, category: c.category,
-  vipFree: c.vipFree, membersOnly: c.membersOnlyTier,
+  slug: c.slug,
+  title: lang === 'zh' ? c.titleZh : c.titleEn,
+  pointsPrice: c.pointsPrice,
+  priceFen: c.priceFen,
+  category: c.category,
+  vipFree: c.vipFree,
+  membersOnly: c.membersOnlyTier,
 });
 
-export async function courseList(ctx: DialogContext, topic: string | null, page: number): Promise<Reply[]> {
+export async function courseList(
+  ctx: DialogContext,
+  topic: string | null,
+  page: number,
+): Promise<Reply[]> {
   const { s, t, lang } = ctx;
   const all = await s.catalog.listCourses(topic ? { category: topic } : {});
   const pages = Math.max(1, Math.ceil(all.length / PAGE));
@@ -27,8 +36,17 @@ export async function courseList(ctx: DialogContext, topic: string | null, page:
   ];
   return [
     {
-      text: t.courseList({ courses: slice.map((c) => courseLine(c, lang)), page: p, pages, topic: topicName }),
-      cards: slice.map((c) => ({ title: lang === 'zh' ? c.titleZh : c.titleEn, subtitle: `${t.num(c.pointsPrice)} ${lang === 'zh' ? '积分' : 'points'} · ${t.money(c.priceFen)}`, buttons: [button(ids.course(c.slug), t.buttons.details)] })),
+      text: t.courseList({
+        courses: slice.map((c) => courseLine(c, lang)),
+        page: p,
+        pages,
+        topic: topicName,
+      }),
+      cards: slice.map((c) => ({
+        title: lang === 'zh' ? c.titleZh : c.titleEn,
+        subtitle: `${t.num(c.pointsPrice)} ${lang === 'zh' ? '积分' : 'points'} · ${t.money(c.priceFen)}`,
+        buttons: [button(ids.course(c.slug), t.buttons.details)],
+      })),
       buttons: nav.length ? nav : undefined,
     },
   ];
@@ -41,8 +59,15 @@ export async function courseDetail(ctx: DialogContext, slug: string): Promise<Re
   const c = await s.catalog.getCourse(slug);
   return [
     {
-      text: t.courseDetail({ ...courseLine(c, lang), description: lang === 'zh' ? c.descriptionZh : c.descriptionEn, rating: c.rating }),
-      buttons: [button(ids.redeemCourse(c.slug), t.buttons.redeem), button(ids.buy(c.slug), t.buttons.buy)],
+      text: t.courseDetail({
+        ...courseLine(c, lang),
+        description: lang === 'zh' ? c.descriptionZh : c.descriptionEn,
+        rating: c.rating,
+      }),
+      buttons: [
+        button(ids.redeemCourse(c.slug), t.buttons.redeem),
+        button(ids.buy(c.slug), t.buttons.buy),
+      ],
     },
   ];
 }
@@ -53,7 +78,9 @@ export const recommend: Handler = async (ctx) => {
   return [
     {
       text: t.recommend({ courses: r.courses.map((c) => courseLine(c, lang)), basedOn: r.basedOn }),
-      buttons: r.courses.map((c) => button(ids.course(c.slug), lang === 'zh' ? c.titleZh : c.titleEn)),
+      buttons: r.courses.map((c) =>
+        button(ids.course(c.slug), lang === 'zh' ? c.titleZh : c.titleEn),
+      ),
     },
   ];
 };
@@ -62,8 +89,18 @@ export const browseMall: Handler = async ({ s, t, lang }) => {
   const items = await s.catalog.listItems();
   return [
     {
-      text: t.mallList(items.map((i) => ({ slug: i.slug, title: lang === 'zh' ? i.titleZh : i.titleEn, pointsPrice: i.pointsPrice, stock: i.stock, kind: i.kind }))),
-      buttons: items.filter((i) => i.stock === null || i.stock > 0).map((i) => button(ids.item(i.slug), lang === 'zh' ? i.titleZh : i.titleEn)),
+      text: t.mallList(
+        items.map((i) => ({
+          slug: i.slug,
+          title: lang === 'zh' ? i.titleZh : i.titleEn,
+          pointsPrice: i.pointsPrice,
+          stock: i.stock,
+          kind: i.kind,
+        })),
+      ),
+      buttons: items
+        .filter((i) => i.stock === null || i.stock > 0)
+        .map((i) => button(ids.item(i.slug), lang === 'zh' ? i.titleZh : i.titleEn)),
     },
   ];
 };

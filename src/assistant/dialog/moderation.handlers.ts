@@ -17,10 +17,18 @@ async function moderatorVia(ctx: DialogContext): Promise<'platform' | 'api' | nu
   return (await ctx.s.roles.mayModerate(ctx.userId, community, roles)) ? 'platform' : null;
 }
 
-async function resolveTarget(ctx: DialogContext, who: InboundUser): Promise<{ userId: number; name: string } | undefined> {
+async function resolveTarget(
+  ctx: DialogContext,
+  who: InboundUser,
+): Promise<{ userId: number; name: string } | undefined> {
   const name = who.displayName ?? (who.username ? `@${who.username}` : who.externalId);
   if (who.externalId && !who.usernameOnly) {
-    const { user } = await ctx.s.users.upsert({ channel: who.channel, externalId: who.externalId, displayName: who.displayName, username: who.username });
+    const { user } = await ctx.s.users.upsert({
+      channel: who.channel,
+      externalId: who.externalId,
+      displayName: who.displayName,
+      username: who.username,
+    });
     return { userId: user.id, name };
   }
   if (!who.username) return undefined;
@@ -34,13 +42,22 @@ async function resolveTarget(ctx: DialogContext, who: InboundUser): Promise<{ us
 
 /** The grants service's caps, said as such (the generic limit_reached text is about mall items). */
 function grantLimitText({ t, lang }: DialogContext, details: unknown): string {
-  const d = (details ?? {}) as { reason?: string; maxPerGrant?: number; dailyMax?: number; givenToday?: number };
+  const d = (details ?? {}) as {
+    reason?: string;
+    maxPerGrant?: number;
+    dailyMax?: number;
+    givenToday?: number;
+  };
   if (d.reason === 'over_grant_max' && d.maxPerGrant != null) {
-    return lang === 'zh' ? `每次最多发放 ${t.num(d.maxPerGrant)} 积分。` : `A grant can be at most ${t.num(d.maxPerGrant)} points.`;
+    return lang === 'zh'
+      ? `每次最多发放 ${t.num(d.maxPerGrant)} 积分。`
+      : `A grant can be at most ${t.num(d.maxPerGrant)} points.`;
   }
   if (d.reason === 'actor_daily_limit' && d.dailyMax != null) {
     const left = t.num(Math.max(0, d.dailyMax - (d.givenToday ?? 0)));
-    return lang === 'zh' ? `每位管理员每天最多发放 ${t.num(d.dailyMax)} 积分，今天还可以发放 ${left} 分。` : `A moderator can grant at most ${t.num(d.dailyMax)} points a day; ${left} left today.`;
+    return lang === 'zh'
+      ? `每位管理员每天最多发放 ${t.num(d.dailyMax)} 积分，今天还可以发放 ${left} 分。`
+      : `A moderator can grant at most ${t.num(d.dailyMax)} points a day; ${left} left today.`;
   }
   return lang === 'zh' ? '现在不能发放积分。' : 'Points cannot be granted right now.';
 }
@@ -55,21 +72,40 @@ export async function grant(ctx: DialogContext): Promise<Reply[]> {
   const amount = Number(args.amount ?? amountMatch?.[1] ?? ctx.entities.amount);
   const reason = String(args.reason ?? amountMatch?.[2] ?? '').trim();
   const who = inbound.context?.mentions?.[0];
-  if (!who || !Number.isSafeInteger(amount) || amount <= 0 || !reason) return [{ text: t.grantUsage(), private: true }];
+  if (!who || !Number.isSafeInteger(amount) || amount <= 0 || !reason)
+    return [{ text: t.grantUsage(), private: true }];
   const target = await resolveTarget(ctx, who);
   if (!target) {
-    return [{ text: lang === 'zh' ? `我还不认识 ${who.username ? `@${who.username}` : '这位用户'}：请对方先和我说句话，或回复对方的消息发放。` : `I don't know ${who.username ? `@${who.username}` : 'that user'} yet: ask them to message me first, or reply to their message.`, private: true }];
+    return [
+      {
+        text:
+          lang === 'zh'
+            ? `我还不认识 ${who.username ? `@${who.username}` : '这位用户'}：请对方先和我说句话，或回复对方的消息发放。`
+            : `I don't know ${who.username ? `@${who.username}` : 'that user'} yet: ask them to message me first, or reply to their message.`,
+        private: true,
+      },
+    ];
   }
   try {
-    const g = await s.grants.grant({ key: `chat:${inbound.eventId}:grant`, community: inbound.context!.community!, moderatorUserId: ctx.userId, userId: target.userId, points: amount, reason,
+    const g = await s.grants.grant({
+      key: `chat:${inbound.eventId}:grant`,
+      community: inbound.context!.community!,
+      moderatorUserId: ctx.userId,
+      userId: target.userId,
+      points: amount,
+      reason,
       platformModerator: via === 'platform',
     });
     ctx.session.lastGrantId = g.grantId;
     const b = await s.account.balance(target.userId);
-    return [{ text: t.granted({ amount: g.points, user: target.name, reason, balance: b.balance }) }];
+    return [
+      { text: t.granted({ amount: g.points, user: target.name, reason, balance: b.balance }) },
+    ];
   } catch (err) {
-    if (err instanceof DomainError && err.code === 'limit_reached') return [{ text: grantLimitText(ctx, err.details), private: true }];
-    if (err instanceof DomainError) return [{ text: t.error(err.code, err.message), private: true }];
+    if (err instanceof DomainError && err.code === 'limit_reached')
+      return [{ text: grantLimitText(ctx, err.details), private: true }];
+    if (err instanceof DomainError)
+      return [{ text: t.error(err.code, err.message), private: true }];
     throw err;
   }
 }
@@ -77,14 +113,25 @@ export async function grant(ctx: DialogContext): Promise<Reply[]> {
 export async function undo(ctx: DialogContext): Promise<Reply[]> {
   const { s, t, lang, inbound } = ctx;
   if (!(await moderatorVia(ctx))) return [{ text: t.notModerator(), private: true }];
-  const [last] = await s.grants.list({ community: inbound.context!.community!, moderatorUserId: ctx.userId, limit: 5 }).then((l) => l.filter((g) => !g.undone));
-  if (!last) return [{ text: lang === 'zh' ? '没有可以撤销的发放。' : 'There is no grant of yours to undo.', private: true }];
+  const [last] = await s.grants
+    .list({ community: inbound.context!.community!, moderatorUserId: ctx.userId, limit: 5 })
+    .then((l) => l.filter((g) => !g.undone));
+  if (!last)
+    return [
+      {
+        text: lang === 'zh' ? '没有可以撤销的发放。' : 'There is no grant of yours to undo.',
+        private: true,
+      },
+    ];
   try {
     const g = await s.grants.undo(last.grantId, `user:${ctx.userId}`, 'undone by the moderator');
     const target = await s.users.get(g.userId);
-    return [{ text: t.grantUndone({ amount: g.points, user: target.displayName ?? `#${g.userId}` }) }];
+    return [
+      { text: t.grantUndone({ amount: g.points, user: target.displayName ?? `#${g.userId}` }) },
+    ];
   } catch (err) {
-    if (err instanceof DomainError) return [{ text: t.error(err.code, err.message), private: true }];
+    if (err instanceof DomainError)
+      return [{ text: t.error(err.code, err.message), private: true }];
     throw err;
   }
 }

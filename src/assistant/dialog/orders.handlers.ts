@@ -13,15 +13,31 @@ const titleOf = (o: OrderView, lang: 'zh' | 'en') => {
 
 export const orderStatus: Handler = async ({ s, t, lang, userId }) => {
   const { items } = await s.orders.listOrders(userId, { limit: 5 });
-  return [{
-    text: t.orders(items.map((o) => ({ id: o.orderId, title: titleOf(o, lang), status: o.status, pointsCharged: o.pointsCharged, createdAt: o.createdAt, code: o.couponCodes.join(', ') || null }))),
-    private: true,
-  }];
+  return [
+    {
+      text: t.orders(
+        items.map((o) => ({
+          id: o.orderId,
+          title: titleOf(o, lang),
+          status: o.status,
+          pointsCharged: o.pointsCharged,
+          createdAt: o.createdAt,
+          code: o.couponCodes.join(', ') || null,
+        })),
+      ),
+      private: true,
+    },
+  ];
 };
 
 /** Refundable: paid course orders inside their refund window. */
 function refundable(o: OrderView, now: number): boolean {
-  return o.kind === 'paid_course' && o.status === 'paid' && !!o.refundableUntil && new Date(o.refundableUntil).getTime() > now;
+  return (
+    o.kind === 'paid_course' &&
+    o.status === 'paid' &&
+    !!o.refundableUntil &&
+    new Date(o.refundableUntil).getTime() > now
+  );
 }
 
 export async function refundOrder(ctx: DialogContext, orderId: number): Promise<Reply[]> {
@@ -29,9 +45,15 @@ export async function refundOrder(ctx: DialogContext, orderId: number): Promise<
   try {
     const r = await s.checkout.refund({ userId, orderId, reason: 'requested in chat' });
     const o = await s.orders.getOrder(orderId, userId);
-    return [{ text: t.refundStarted({ title: titleOf(o, lang), amountFen: r.refundedFen }), private: true }];
+    return [
+      {
+        text: t.refundStarted({ title: titleOf(o, lang), amountFen: r.refundedFen }),
+        private: true,
+      },
+    ];
   } catch (err) {
-    if (err instanceof DomainError) return [{ text: t.refundNotPossible(err.message), private: true }];
+    if (err instanceof DomainError)
+      return [{ text: t.refundNotPossible(err.message), private: true }];
     throw err;
   }
 }
@@ -43,16 +65,24 @@ export const refund: Handler = async (ctx) => {
   const open = items.filter((o) => refundable(o, now));
   if (open.length === 1) return refundOrder(ctx, open[0]!.orderId);
   if (open.length > 1) {
-    return [{
-      text: lang === 'zh' ? '你想退哪一笔订单？' : 'Which order would you like refunded?',
-      buttons: open.map((o) => button(ids.refund(o.orderId), `#${o.orderId} ${titleOf(o, lang)}`)),
-      private: true,
-    }];
+    return [
+      {
+        text: lang === 'zh' ? '你想退哪一笔订单？' : 'Which order would you like refunded?',
+        buttons: open.map((o) =>
+          button(ids.refund(o.orderId), `#${o.orderId} ${titleOf(o, lang)}`),
+        ),
+        private: true,
+      },
+    ];
   }
   const paid = items.find((o) => o.kind === 'paid_course' && o.status === 'paid');
   const reason = paid
-    ? lang === 'zh' ? `订单 #${paid.orderId} 已超过 7 天退款期。` : `order #${paid.orderId} is past its 7-day refund window.`
-    : lang === 'zh' ? '你没有可退款的付费课程订单（积分兑换不支持退款，实物订单可在发货前取消）。' : 'you have no paid course order to refund (points redemptions are final; physical orders can be cancelled before shipping).';
+    ? lang === 'zh'
+      ? `订单 #${paid.orderId} 已超过 7 天退款期。`
+      : `order #${paid.orderId} is past its 7-day refund window.`
+    : lang === 'zh'
+      ? '你没有可退款的付费课程订单（积分兑换不支持退款，实物订单可在发货前取消）。'
+      : 'you have no paid course order to refund (points redemptions are final; physical orders can be cancelled before shipping).';
   return [{ text: t.refundNotPossible(reason), private: true }];
 };
 
@@ -60,13 +90,39 @@ export async function buyCourse(ctx: DialogContext, slug: string, points = 0): P
   const { s, t, lang, userId, inbound } = ctx;
   const course = await s.catalog.getCourse(slug);
   const title = lang === 'zh' ? course.titleZh : course.titleEn;
-  if (await s.orders.isEnrolled(s.em, userId, course.id)) return [{ text: t.error('already_enrolled'), private: true }];
+  if (await s.orders.isEnrolled(s.em, userId, course.id))
+    return [{ text: t.error('already_enrolled'), private: true }];
   const q = await s.checkout.checkoutQuote(userId, slug);
-  const order = await s.checkout.createOrder({ userId, key: `chat:${inbound.eventId}:buy`, courseSlug: slug, points: Math.min(points, q.usablePoints) });
+  const order = await s.checkout.createOrder({
+    userId,
+    key: `chat:${inbound.eventId}:buy`,
+    courseSlug: slug,
+    points: Math.min(points, q.usablePoints),
+  });
   const url = order.payUrl ?? `${s.config.PUBLIC_URL}/v1/users/${userId}/orders/${order.orderId}`;
-  const buttons: Button[] = [{ id: `pay:${order.orderId}`, label: `${t.buttons.pay} ${t.money(order.amountFen)}`, url }];
+  const buttons: Button[] = [
+    { id: `pay:${order.orderId}`, label: `${t.buttons.pay} ${t.money(order.amountFen)}`, url },
+  ];
   if (!points && q.usablePoints > 0) {
-    buttons.push(button(ids.buy(slug, q.usablePoints), lang === 'zh' ? `用 ${t.num(q.usablePoints)} 积分抵扣` : `Use ${t.num(q.usablePoints)} points`));
+    buttons.push(
+      button(
+        ids.buy(slug, q.usablePoints),
+        lang === 'zh'
+          ? `用 ${t.num(q.usablePoints)} 积分抵扣`
+          : `Use ${t.num(q.usablePoints)} points`,
+      ),
+    );
   }
-  return [{ text: t.payLink({ title, priceFen: order.amountFen, maxDeductionPoints: q.usablePoints, url }), buttons, private: true }];
+  return [
+    {
+      text: t.payLink({
+        title,
+        priceFen: order.amountFen,
+        maxDeductionPoints: q.usablePoints,
+        url,
+      }),
+      buttons,
+      private: true,
+    },
+  ];
 }

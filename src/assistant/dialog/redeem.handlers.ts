@@ -12,32 +12,58 @@ const QUOTE_MINUTES = 10;
 
 async function release(ctx: DialogContext, p: PendingRedemption | undefined): Promise<void> {
   if (!p?.holdId) return;
-  await ctx.s.ledger.voidHold({ holdId: p.holdId, key: `chat:${p.token}:void` }).catch(() => undefined);
+  await ctx.s.ledger
+    .voidHold({ holdId: p.holdId, key: `chat:${p.token}:void` })
+    .catch(() => undefined);
 }
 
 /** Asks for a missing course (with choices) and remembers what the user was doing. */
-export async function askCourse(ctx: DialogContext, intent: 'redeem_course' | 'buy_course' | 'course_detail'): Promise<Reply[]> {
+export async function askCourse(
+  ctx: DialogContext,
+  intent: 'redeem_course' | 'buy_course' | 'course_detail',
+): Promise<Reply[]> {
   const { s, t, lang } = ctx;
   ctx.session.slot = { intent, need: 'course' };
   const courses = (await s.catalog.listCourses()).slice(0, 8);
   const action = intent === 'buy_course' ? 'buy' : intent === 'course_detail' ? 'detail' : 'redeem';
-  return [{
-    text: t.askWhichCourse(action),
-    buttons: courses.map((c) => button(intent === 'buy_course' ? ids.buy(c.slug) : intent === 'course_detail' ? ids.course(c.slug) : ids.redeemCourse(c.slug), lang === 'zh' ? c.titleZh : c.titleEn)),
-  }];
+  return [
+    {
+      text: t.askWhichCourse(action),
+      buttons: courses.map((c) =>
+        button(
+          intent === 'buy_course'
+            ? ids.buy(c.slug)
+            : intent === 'course_detail'
+              ? ids.course(c.slug)
+              : ids.redeemCourse(c.slug),
+          lang === 'zh' ? c.titleZh : c.titleEn,
+        ),
+      ),
+    },
+  ];
 }
 
 export async function askItem(ctx: DialogContext): Promise<Reply[]> {
   const { s, t, lang } = ctx;
   ctx.session.slot = { intent: 'redeem_item', need: 'item' };
   const items = (await s.catalog.listItems()).filter((i) => i.stock === null || i.stock > 0);
-  return [{ text: t.askWhichItem(), buttons: items.map((i) => button(ids.item(i.slug), lang === 'zh' ? i.titleZh : i.titleEn)) }];
+  return [
+    {
+      text: t.askWhichItem(),
+      buttons: items.map((i) => button(ids.item(i.slug), lang === 'zh' ? i.titleZh : i.titleEn)),
+    },
+  ];
 }
 
 /** Quotes a redemption for this user now and reserves the points behind a Confirm button. */
 export async function quoteRedemption(
   ctx: DialogContext,
-  req: { kind: 'course' | 'item'; slug: string; quantity?: number; address?: PendingRedemption['address'] },
+  req: {
+    kind: 'course' | 'item';
+    slug: string;
+    quantity?: number;
+    address?: PendingRedemption['address'];
+  },
 ): Promise<Reply[]> {
   const { s, t, lang, userId, session } = ctx;
   const quantity = req.quantity ?? 1;
@@ -48,7 +74,12 @@ export async function quoteRedemption(
     const limit = item.perUserLimit ?? 99;
     if (req.quantity === undefined && limit > 1 && item.kind === 'physical') {
       session.slot = { intent: 'redeem_item', need: 'quantity', slug: req.slug };
-      return [{ text: t.askQuantity(title), buttons: [1, 2, 3].filter((n) => n <= limit).map((n) => button(ids.quantity(n), `×${n}`)) }];
+      return [
+        {
+          text: t.askQuantity(title),
+          buttons: [1, 2, 3].filter((n) => n <= limit).map((n) => button(ids.quantity(n), `×${n}`)),
+        },
+      ];
     }
     if (item.kind === 'physical' && !req.address) {
       session.slot = { intent: 'redeem_item', need: 'address', slug: req.slug, quantity };
@@ -61,7 +92,16 @@ export async function quoteRedemption(
   session.slot = undefined;
   const q = await s.orders.quote({ userId, kind: req.kind, slug: req.slug, quantity });
   if (q.blocked) return [{ text: t.error(q.blocked.code, q.blocked.message), private: true }];
-  if (!q.affordable) return [{ text: t.quoteInsufficient({ title, cost: q.pointsTotal, available: q.available }), buttons: [button(ids.intent('earn_points'), lang === 'zh' ? '怎么赚积分' : 'How to earn points')], private: true }];
+  if (!q.affordable)
+    return [
+      {
+        text: t.quoteInsufficient({ title, cost: q.pointsTotal, available: q.available }),
+        buttons: [
+          button(ids.intent('earn_points'), lang === 'zh' ? '怎么赚积分' : 'How to earn points'),
+        ],
+        private: true,
+      },
+    ];
 
   await release(ctx, session.pending);
   const token = randomBytes(6).toString('base64url');
@@ -69,18 +109,48 @@ export async function quoteRedemption(
   let expiresAt = new Date(s.clock.now().getTime() + QUOTE_MINUTES * 60_000).toISOString();
   if (q.pointsTotal > 0) {
     const hold = await s.ledger.reserve({
-      key: `chat:${token}:hold`, userId, amount: q.pointsTotal, ttlSeconds: QUOTE_MINUTES * 60, reason: `quote for ${req.slug}`, actor: `user:${userId}`,
-      kind: req.kind === 'course' ? 'redeem.course' : 'redeem.item', metadata: { slug: req.slug, quantity, quoteId: q.quoteId },
+      key: `chat:${token}:hold`,
+      userId,
+      amount: q.pointsTotal,
+      ttlSeconds: QUOTE_MINUTES * 60,
+      reason: `quote for ${req.slug}`,
+      actor: `user:${userId}`,
+      kind: req.kind === 'course' ? 'redeem.course' : 'redeem.item',
+      metadata: { slug: req.slug, quantity, quoteId: q.quoteId },
     });
     holdId = hold.holdId;
     expiresAt = hold.expiresAt;
   }
-  session.pending = { token, kind: req.kind, slug: req.slug, title, quantity, address: req.address, quoteId: q.quoteId, holdId, cost: q.pointsTotal, expiresAt };
-  return [{
-    text: t.quote({ title, cost: q.pointsTotal, balanceAfter: q.balanceAfter, available: q.available, discountPercent: q.discountPct, quantity, expiresInMinutes: QUOTE_MINUTES }),
-    buttons: [button(ids.confirm(token), t.buttons.confirm), button(ids.cancel(token), t.buttons.cancel)],
-    private: true,
-  }];
+  session.pending = {
+    token,
+    kind: req.kind,
+    slug: req.slug,
+    title,
+    quantity,
+    address: req.address,
+    quoteId: q.quoteId,
+    holdId,
+    cost: q.pointsTotal,
+    expiresAt,
+  };
+  return [
+    {
+      text: t.quote({
+        title,
+        cost: q.pointsTotal,
+        balanceAfter: q.balanceAfter,
+        available: q.available,
+        discountPercent: q.discountPct,
+        quantity,
+        expiresInMinutes: QUOTE_MINUTES,
+      }),
+      buttons: [
+        button(ids.confirm(token), t.buttons.confirm),
+        button(ids.cancel(token), t.buttons.cancel),
+      ],
+      private: true,
+    },
+  ];
 }
 
 export async function confirm(ctx: DialogContext, token: string): Promise<Reply[]> {
@@ -98,11 +168,28 @@ export async function confirm(ctx: DialogContext, token: string): Promise<Reply[
   }
   try {
     const r = await s.orders.redeem({
-      userId, key: `chat:${token}:confirm`, kind: p.kind, slug: p.slug, quantity: p.quantity, address: p.address,
-      quoteId: p.quoteId ?? undefined, holdId: p.holdId ?? undefined,
+      userId,
+      key: `chat:${token}:confirm`,
+      kind: p.kind,
+      slug: p.slug,
+      quantity: p.quantity,
+      address: p.address,
+      quoteId: p.quoteId ?? undefined,
+      holdId: p.holdId ?? undefined,
     });
-    const extra = r.trialUntil ? (lang === 'zh' ? `VIP 体验至 ${t.date(r.trialUntil)}` : `VIP until ${t.date(r.trialUntil)}`) : null;
-    const text = t.redeemed({ title: p.title, pointsCharged: r.pointsCharged, balance: r.balance, orderId: r.orderId, code: r.couponCodes.join(', ') || null, extra });
+    const extra = r.trialUntil
+      ? lang === 'zh'
+        ? `VIP 体验至 ${t.date(r.trialUntil)}`
+        : `VIP until ${t.date(r.trialUntil)}`
+      : null;
+    const text = t.redeemed({
+      title: p.title,
+      pointsCharged: r.pointsCharged,
+      balance: r.balance,
+      orderId: r.orderId,
+      code: r.couponCodes.join(', ') || null,
+      extra,
+    });
     session.pending = undefined;
     session.done = [...(session.done ?? []).slice(-9), { token, text }];
     return [{ text, private: true }];
@@ -111,7 +198,12 @@ export async function confirm(ctx: DialogContext, token: string): Promise<Reply[
     if (!(err instanceof DomainError) || err.code === 'rate_limited') throw err;
     session.pending = undefined;
     await release(ctx, p);
-    if (err.code === 'hold_expired' || err.code === 'quote_expired' || err.code === 'hold_not_active') return [{ text: t.confirmationExpired(), private: true }];
+    if (
+      err.code === 'hold_expired' ||
+      err.code === 'quote_expired' ||
+      err.code === 'hold_not_active'
+    )
+      return [{ text: t.confirmationExpired(), private: true }];
     return [{ text: t.error(err.code, err.message), private: true }];
   }
 }

@@ -4,7 +4,11 @@ import { query, queryOne, type Em } from '../../db/sql.js';
 import type { SessionState } from './dialog.types.js';
 
 export async function loadSession(em: Em, userId: number): Promise<SessionState> {
-  const row = await queryOne<{ state: SessionState }>(em, `select state from assistant_session where user_id = ?`, [userId]);
+  const row = await queryOne<{ state: SessionState }>(
+    em,
+    `select state from assistant_session where user_id = ?`,
+    [userId],
+  );
   return row?.state ?? {};
 }
 

@@ -35,7 +35,13 @@ describe('faq', () => {
     expect(faq.search('')).toBeNull();
   });
   it('indexes entries passed at runtime', () => {
-    const idx = createFaqIndex([{ id: 'x', questions: { zh: ['直播课在哪看'], en: ['where are live classes'] }, answer: { zh: '在直播页', en: 'On the live page' } }]);
+    const idx = createFaqIndex([
+      {
+        id: 'x',
+        questions: { zh: ['直播课在哪看'], en: ['where are live classes'] },
+        answer: { zh: '在直播页', en: 'On the live page' },
+      },
+    ]);
     expect(idx.search('直播课在哪里看', 'zh')?.answer).toBe('在直播页');
   });
 });

@@ -26,13 +26,16 @@ export const DEFAULT_FAQ_THRESHOLD = 0.35;
 
 // Function words carry no topic; dropping them keeps "how do i" from matching everything.
 const STOP = new Set(
-  'a an the i me my you your is are am do does did to of for in on at it be can will what how when where why which who with and or if this that there any some please 吗 呢 的 了 我 你 是 在 有 吧 啊 怎么 什么 哪些 多少'.split(' '),
+  'a an the i me my you your is are am do does did to of for in on at it be can will what how when where why which who with and or if this that there any some please 吗 呢 的 了 我 你 是 在 有 吧 啊 怎么 什么 哪些 多少'.split(
+    ' ',
+  ),
 );
 
 export function faqTerms(text: string): string[] {
   const norm = normalizeText(text);
   const out: string[] = [];
-  for (const t of tokenizeNormalized(norm)) if (!STOP.has(t.text)) out.push(t.kind === 'cjk' ? `w:${t.text}` : t.norm);
+  for (const t of tokenizeNormalized(norm))
+    if (!STOP.has(t.text)) out.push(t.kind === 'cjk' ? `w:${t.text}` : t.norm);
   for (const g of cjkNgrams(norm)) if (g.length === 2) out.push(g);
   return out;
 }
@@ -74,7 +77,8 @@ export function createFaqIndex(entries: FaqEntry[]): FaqIndex {
     const q = weigh(tf);
     if (q.norm === 0) return [];
     const dot = new Map<number, number>();
-    for (const [t, w] of q.v) for (const i of postings.get(t) ?? []) dot.set(i, (dot.get(i) ?? 0) + w * docs[i]!.v.get(t)!);
+    for (const [t, w] of q.v)
+      for (const i of postings.get(t) ?? []) dot.set(i, (dot.get(i) ?? 0) + w * docs[i]!.v.get(t)!);
     const best = new Map<FaqEntry, number>();
     for (const [i, s] of dot) {
       const cos = s / (q.norm * docs[i]!.norm);

@@ -69,9 +69,11 @@ export function buildCatalogIndex(catalog: NluCatalog): CatalogIndex {
     add(c.titleEn, 'course', c.slug, 'title');
     add(c.slug.replace(/-/g, ' '), 'course', c.slug, 'slug');
     for (const t of c.tags ?? []) add(t, 'course', c.slug, 'tag');
-    for (const p of [...titlePartials(c.titleZh), ...titlePartials(c.titleEn)]) add(p, 'course', c.slug, 'partial');
+    for (const p of [...titlePartials(c.titleZh), ...titlePartials(c.titleEn)])
+      add(p, 'course', c.slug, 'partial');
     // Latin words kept inside a Chinese title are product names ("Kubernetes 实战"), safe alone.
-    for (const w of normalizeText(c.titleZh).match(/[a-z][a-z0-9+#.]+/g) ?? []) add(w, 'course', c.slug, 'partial');
+    for (const w of normalizeText(c.titleZh).match(/[a-z][a-z0-9+#.]+/g) ?? [])
+      add(w, 'course', c.slug, 'partial');
   }
   for (const it of catalog.items) {
     if (it.active === false) continue;
@@ -83,7 +85,8 @@ export function buildCatalogIndex(catalog: NluCatalog): CatalogIndex {
     for (const p of titlePartials(it.titleEn)) add(p, 'item', it.slug, 'partial');
   }
   for (const cat of catalog.categories) {
-    for (const a of [cat.id, cat.zh, cat.en, ...(cat.aliases ?? [])]) add(a, 'topic', cat.id, 'alias');
+    for (const a of [cat.id, cat.zh, cat.en, ...(cat.aliases ?? [])])
+      add(a, 'topic', cat.id, 'alias');
   }
 
   // Per (kind, key): keep the strongest source; drop the key if that source names two slugs.
@@ -103,7 +106,15 @@ export function buildCatalogIndex(catalog: NluCatalog): CatalogIndex {
     const cjk = hasCjk(key);
     const toks = cjk ? [] : tokenizeNormalized(key);
     if (!cjk && toks.length === 0) continue;
-    keys.push({ key, kind, slug: [...v.slugs][0]!, source: v.source, cjk, words: toks.map((t) => t.text), stems: toks.map((t) => t.norm) });
+    keys.push({
+      key,
+      kind,
+      slug: [...v.slugs][0]!,
+      source: v.source,
+      cjk,
+      words: toks.map((t) => t.text),
+      stems: toks.map((t) => t.norm),
+    });
   }
 
   const byFirstStem = new Map<string, CatalogKey[]>();

@@ -6,17 +6,20 @@ import { INTENT_IDS } from './nlu.types.js';
 const nlu = createNlu(demoNluCatalog());
 
 describe('calibration', () => {
-  it.each(['我还有多少积分', 'redeem the pandas course', 'asdf qwer', '', '🙂'])('probabilities sum to 1 for %j', (text) => {
-    const s = nlu.scores(text);
-    expect(Object.keys(s).sort()).toEqual([...INTENT_IDS].sort());
-    const sum = Object.values(s).reduce((a, b) => a + b, 0);
-    expect(sum).toBeCloseTo(1, 9);
-    const r = nlu.parse(text);
-    expect(r.confidence).toBeGreaterThanOrEqual(0);
-    expect(r.confidence).toBeLessThanOrEqual(1);
-    expect(r.ranking).toHaveLength(3);
-    expect(r.ranking[0]!.score).toBeGreaterThanOrEqual(r.ranking[1]!.score);
-  });
+  it.each(['我还有多少积分', 'redeem the pandas course', 'asdf qwer', '', '🙂'])(
+    'probabilities sum to 1 for %j',
+    (text) => {
+      const s = nlu.scores(text);
+      expect(Object.keys(s).sort()).toEqual([...INTENT_IDS].sort());
+      const sum = Object.values(s).reduce((a, b) => a + b, 0);
+      expect(sum).toBeCloseTo(1, 9);
+      const r = nlu.parse(text);
+      expect(r.confidence).toBeGreaterThanOrEqual(0);
+      expect(r.confidence).toBeLessThanOrEqual(1);
+      expect(r.ranking).toHaveLength(3);
+      expect(r.ranking[0]!.score).toBeGreaterThanOrEqual(r.ranking[1]!.score);
+    },
+  );
 });
 
 describe('intents', () => {
@@ -40,7 +43,15 @@ describe('intents', () => {
 });
 
 describe('out of scope', () => {
-  it.each(['asdkjh qwpeoi zxmcnv', '', '   ', '🙂🙂🙂', '明天会下雨吗', "what's the capital of peru", '啊吧啊吧'])('%j → out_of_scope', (text) => {
+  it.each([
+    'asdkjh qwpeoi zxmcnv',
+    '',
+    '   ',
+    '🙂🙂🙂',
+    '明天会下雨吗',
+    "what's the capital of peru",
+    '啊吧啊吧',
+  ])('%j → out_of_scope', (text) => {
     expect(nlu.parse(text).intent).toBe('out_of_scope');
   });
   it('handles 10,000 characters quickly without throwing', () => {
@@ -49,7 +60,9 @@ describe('out of scope', () => {
     const r = nlu.parse(long);
     expect(performance.now() - t0).toBeLessThan(100);
     expect(INTENT_IDS).toContain(r.intent);
-    const junk = Array.from({ length: 10_000 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join('');
+    const junk = Array.from({ length: 10_000 }, (_, i) =>
+      String.fromCharCode(33 + ((i * 7919) % 90)),
+    ).join('');
     expect(() => nlu.parse(junk)).not.toThrow();
   });
   it('survives non-string input from untyped callers', () => {

@@ -30,7 +30,10 @@ export class SoftmaxClassifier {
   readonly weights: Float64Array;
   readonly bias: Float64Array;
 
-  constructor(readonly numFeatures: number, readonly numClasses: number) {
+  constructor(
+    readonly numFeatures: number,
+    readonly numClasses: number,
+  ) {
     this.weights = new Float64Array(numFeatures * numClasses);
     this.bias = new Float64Array(numClasses);
   }

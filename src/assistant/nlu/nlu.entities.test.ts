@@ -95,13 +95,28 @@ describe('runtime catalog', () => {
     const local = createNlu(demoNluCatalog());
     expect(local.parse('tell me about the rust course').allEntities.course).toBeUndefined();
     const cat = demoNluCatalog();
-    cat.courses = [...cat.courses, { slug: 'rust-systems', titleZh: 'Rust 系统编程', titleEn: 'Systems Programming in Rust', category: 'programming', tags: ['rust'], aliases: ['rust', 'rust课'] }];
+    cat.courses = [
+      ...cat.courses,
+      {
+        slug: 'rust-systems',
+        titleZh: 'Rust 系统编程',
+        titleEn: 'Systems Programming in Rust',
+        category: 'programming',
+        tags: ['rust'],
+        aliases: ['rust', 'rust课'],
+      },
+    ];
     local.updateCatalog(cat);
     const r = local.parse('tell me about the rust course');
     expect(r.intent).toBe('course_detail');
     expect(r.entities.course).toBe('rust-systems');
     expect(local.parse('Rust课多少积分').entities.course).toBe('rust-systems');
-    cat.courses.push({ slug: 'k8s', titleZh: 'Kubernetes 实战', titleEn: 'Kubernetes in Practice', aliases: ['k8s'] });
+    cat.courses.push({
+      slug: 'k8s',
+      titleZh: 'Kubernetes 实战',
+      titleEn: 'Kubernetes in Practice',
+      aliases: ['k8s'],
+    });
     local.updateCatalog(cat);
     expect(local.parse('kuberentes课多少积分').allEntities.course).toBe('k8s');
     expect(local.parse('K8S课讲什么').entities.course).toBe('k8s');

@@ -44,21 +44,45 @@ function matchCjk(norm: string, tokens: Token[], index: CatalogIndex, out: Entit
       if (isAsciiAlnum(key[key.length - 1]) && isAsciiAlnum(norm[end])) continue;
       // A one-character key ("包") only counts as a word of its own, not inside "包括"/"红包".
       if (key.length === 1 && tokenStarts.get(start) !== end) continue;
-      out.push({ kind: k.kind, slug: k.slug, start, end, rank: SOURCE_RANK[k.source], fuzzy: false });
+      out.push({
+        kind: k.kind,
+        slug: k.slug,
+        start,
+        end,
+        rank: SOURCE_RANK[k.source],
+        fuzzy: false,
+      });
     }
   }
 }
 
-function wordMatches(tok: Token, k: CatalogKey, i: number, known: ReadonlySet<string>, index: CatalogIndex): 0 | 1 | 2 {
+function wordMatches(
+  tok: Token,
+  k: CatalogKey,
+  i: number,
+  known: ReadonlySet<string>,
+  index: CatalogIndex,
+): 0 | 1 | 2 {
   if (tok.norm === k.stems[i] || tok.text === k.words[i]) return 1;
   const w = k.words[i]!;
   // Typos almost never hit the first letter; requiring it removes most accidental matches.
-  if (tok.kind !== 'ascii' || tok.text[0] !== w[0] || !index.fuzzyWords.has(w) || known.has(tok.text)) return 0;
+  if (
+    tok.kind !== 'ascii' ||
+    tok.text[0] !== w[0] ||
+    !index.fuzzyWords.has(w) ||
+    known.has(tok.text)
+  )
+    return 0;
   const max = Math.min(allowedEdits(w.length), allowedEdits(tok.text.length));
   return max > 0 && osaDistance(tok.text, w, max) <= max ? 2 : 0;
 }
 
-function matchLatin(tokens: Token[], index: CatalogIndex, known: ReadonlySet<string>, out: EntityMatch[]): void {
+function matchLatin(
+  tokens: Token[],
+  index: CatalogIndex,
+  known: ReadonlySet<string>,
+  out: EntityMatch[],
+): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'ascii' && t.kind !== 'num') continue;
@@ -72,18 +96,33 @@ function matchLatin(tokens: Token[], index: CatalogIndex, known: ReadonlySet<str
       let ok = true;
       for (let j = 0; j < k.stems.length; j++) {
         const m = wordMatches(tokens[i + j]!, k, j, known, index);
-        if (m === 0) { ok = false; break; }
+        if (m === 0) {
+          ok = false;
+          break;
+        }
         if (m === 2) fuzzy = true;
       }
       if (!ok) continue;
       const end = tokens[i + k.stems.length - 1]!.end;
-      out.push({ kind: k.kind, slug: k.slug, start: t.start, end, rank: SOURCE_RANK[k.source], fuzzy });
+      out.push({
+        kind: k.kind,
+        slug: k.slug,
+        start: t.start,
+        end,
+        rank: SOURCE_RANK[k.source],
+        fuzzy,
+      });
     }
   }
 }
 
 /** All catalog matches in a normalised message. */
-export function findCatalogMatches(norm: string, tokens: Token[], index: CatalogIndex, known: ReadonlySet<string>): EntityMatch[] {
+export function findCatalogMatches(
+  norm: string,
+  tokens: Token[],
+  index: CatalogIndex,
+  known: ReadonlySet<string>,
+): EntityMatch[] {
   const text = norm.length > MAX_SCAN ? norm.slice(0, MAX_SCAN) : norm;
   const toks = norm.length > MAX_SCAN ? tokens.filter((t) => t.end <= MAX_SCAN) : tokens;
   const out: EntityMatch[] = [];
@@ -104,16 +143,35 @@ export function pickBest(matches: EntityMatch[], kind: EntityKind): EntityMatch 
   let best: EntityMatch | undefined;
   for (const m of matches) {
     if (m.kind !== kind) continue;
-    if (!best) { best = m; continue; }
-    const weak = m.rank >= WEAK_RANK, bweak = best.rank >= WEAK_RANK;
-    if (weak !== bweak) { if (!weak) best = m; continue; }
+    if (!best) {
+      best = m;
+      continue;
+    }
+    const weak = m.rank >= WEAK_RANK,
+      bweak = best.rank >= WEAK_RANK;
+    if (weak !== bweak) {
+      if (!weak) best = m;
+      continue;
+    }
     const overlap = m.start < best.end && best.start < m.end;
-    if (!overlap) { if (m.start < best.start) best = m; continue; }
+    if (!overlap) {
+      if (m.start < best.start) best = m;
+      continue;
+    }
     const len = m.end - m.start;
     const blen = best.end - best.start;
-    if (len !== blen) { if (len > blen) best = m; continue; }
-    if (m.fuzzy !== best.fuzzy) { if (!m.fuzzy) best = m; continue; }
-    if (m.rank !== best.rank) { if (m.rank < best.rank) best = m; continue; }
+    if (len !== blen) {
+      if (len > blen) best = m;
+      continue;
+    }
+    if (m.fuzzy !== best.fuzzy) {
+      if (!m.fuzzy) best = m;
+      continue;
+    }
+    if (m.rank !== best.rank) {
+      if (m.rank < best.rank) best = m;
+      continue;
+    }
     if (m.start < best.start) best = m;
   }
   return best;

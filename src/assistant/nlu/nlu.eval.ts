@@ -22,7 +22,14 @@ export interface EvalReport {
 export interface EvalDetail {
   report: EvalReport;
   perIntent: Record<string, { tp: number; fp: number; fn: number; f1: number }>;
-  errors: Array<{ text: string; gold: string; pred: string; score: number; entities?: Entities; predEntities?: Entities }>;
+  errors: Array<{
+    text: string;
+    gold: string;
+    pred: string;
+    score: number;
+    entities?: Entities;
+    predEntities?: Entities;
+  }>;
 }
 
 export function parseJsonl(src: string): EvalCase[] {
@@ -59,30 +66,59 @@ export function evaluate(nlu: Nlu, cases: EvalCase[]): EvalDetail {
   const counts: Record<string, { tp: number; fp: number; fn: number; f1: number }> = {};
   const bump = (id: string) => (counts[id] ??= { tp: 0, fp: 0, fn: 0, f1: 0 });
   const errors: EvalDetail['errors'] = [];
-  let correct = 0, goldOos = 0, goldOosHit = 0, predOos = 0, predOosHit = 0, entTotal = 0, entOk = 0;
+  let correct = 0,
+    goldOos = 0,
+    goldOosHit = 0,
+    predOos = 0,
+    predOosHit = 0,
+    entTotal = 0,
+    entOk = 0;
   for (const c of cases) {
     const r = nlu.parse(c.text);
     const ok = r.intent === c.intent;
-    if (ok) { correct++; bump(c.intent).tp++; } else { bump(c.intent).fn++; bump(r.intent).fp++; }
-    if (c.intent === 'out_of_scope') { goldOos++; if (r.intent === 'out_of_scope') goldOosHit++; }
-    if (r.intent === 'out_of_scope') { predOos++; if (c.intent === 'out_of_scope') predOosHit++; }
+    if (ok) {
+      correct++;
+      bump(c.intent).tp++;
+    } else {
+      bump(c.intent).fn++;
+      bump(r.intent).fp++;
+    }
+    if (c.intent === 'out_of_scope') {
+      goldOos++;
+      if (r.intent === 'out_of_scope') goldOosHit++;
+    }
+    if (r.intent === 'out_of_scope') {
+      predOos++;
+      if (c.intent === 'out_of_scope') predOosHit++;
+    }
     let entErr = false;
     for (const [k, v] of Object.entries(c.entities ?? {})) {
       entTotal++;
       const got = r.entities[k as keyof Entities];
       const same = typeof v === 'number' ? Number(got) === v : got === v;
-      if (same) entOk++; else entErr = true;
+      if (same) entOk++;
+      else entErr = true;
     }
-    if (!ok || entErr) errors.push({ text: c.text, gold: c.intent, pred: r.intent, score: round(r.confidence, 3), entities: c.entities, predEntities: r.entities });
+    if (!ok || entErr)
+      errors.push({
+        text: c.text,
+        gold: c.intent,
+        pred: r.intent,
+        score: round(r.confidence, 3),
+        entities: c.entities,
+        predEntities: r.entities,
+      });
   }
-  let f1sum = 0, f1n = 0;
+  let f1sum = 0,
+    f1n = 0;
   for (const id of INTENT_IDS) {
     const s = counts[id];
     if (!s) continue;
     const p = s.tp + s.fp ? s.tp / (s.tp + s.fp) : 0;
     const rc = s.tp + s.fn ? s.tp / (s.tp + s.fn) : 0;
     s.f1 = p + rc ? (2 * p * rc) / (p + rc) : 0;
-    f1sum += s.f1; f1n++;
+    f1sum += s.f1;
+    f1n++;
   }
   times.sort((a, b) => a - b);
   const n = cases.length;

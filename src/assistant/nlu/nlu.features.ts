@@ -14,8 +14,46 @@ const CONCEPT_WEIGHT = 1.5;
  * "please" in one intent's examples); they are dropped as unigrams and kept only in bigrams.
  */
 const STOP = new Set([
-  '啊', '呀', '吧', '呢', '嘛', '哦', '喔', '啦', '嘞', '哇', '鸭', '滴', '呗', '哈', '么', '了', '的', '吗', '请', '请问', '麻烦', '一下', '下',
-  'the', 'a', 'an', 'pleas', 'pls', 'plz', 'kindli', 'just', 'um', 'uh', 'hmm', 'ok', 'okai', 'so', 'well', 'oh', 'now',
+  '啊',
+  '呀',
+  '吧',
+  '呢',
+  '嘛',
+  '哦',
+  '喔',
+  '啦',
+  '嘞',
+  '哇',
+  '鸭',
+  '滴',
+  '呗',
+  '哈',
+  '么',
+  '了',
+  '的',
+  '吗',
+  '请',
+  '请问',
+  '麻烦',
+  '一下',
+  '下',
+  'the',
+  'a',
+  'an',
+  'pleas',
+  'pls',
+  'plz',
+  'kindli',
+  'just',
+  'um',
+  'uh',
+  'hmm',
+  'ok',
+  'okai',
+  'so',
+  'well',
+  'oh',
+  'now',
 ]);
 
 export interface FeatureInput {
@@ -40,7 +78,9 @@ export function extractFeatures(input: FeatureInput): Map<string, number> {
     }
   }
   const inMask = (i: number) => masked.some(([s, e]) => i >= s && i < e);
-  const tokens = input.tokens.slice(0, MAX_TOKENS).filter((t) => !masked.some(([s, e]) => t.start < e && t.end > s));
+  const tokens = input.tokens
+    .slice(0, MAX_TOKENS)
+    .filter((t) => !masked.some(([s, e]) => t.start < e && t.end > s));
 
   let prev = '';
   for (const t of tokens) {
@@ -65,7 +105,9 @@ export function extractFeatures(input: FeatureInput): Map<string, number> {
   }
   const limit = Math.min(norm.length, 400);
   for (const g of cjkNgrams(norm.slice(0, limit), inMask)) {
-    if (g.length === 1) { if (!STOP.has(g)) add(`c:${g}`, 0.5); } else add(`g:${g}`, 0.8);
+    if (g.length === 1) {
+      if (!STOP.has(g)) add(`c:${g}`, 0.5);
+    } else add(`g:${g}`, 0.8);
   }
   for (const c of conceptFeatures(norm, tokens)) add(`k:${c}`, CONCEPT_WEIGHT);
   if (input.hasUser) add('#user');

@@ -11,7 +11,10 @@ export interface IntentModel {
   classifier: SoftmaxClassifier;
 }
 
-export function vectorize(features: Map<string, number>, vocab: Map<string, number>): { vec: SparseVec; knownWords: number } {
+export function vectorize(
+  features: Map<string, number>,
+  vocab: Map<string, number>,
+): { vec: SparseVec; knownWords: number } {
   const idx: number[] = [];
   const val: number[] = [];
   let knownWords = 0;
@@ -26,7 +29,10 @@ export function vectorize(features: Map<string, number>, vocab: Map<string, numb
   }
   // L2 normalisation keeps long and short messages on the same logit scale.
   const s = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  return { vec: { idx: Int32Array.from(idx), val: Float64Array.from(val, (v) => v * s) }, knownWords };
+  return {
+    vec: { idx: Int32Array.from(idx), val: Float64Array.from(val, (v) => v * s) },
+    knownWords,
+  };
 }
 
 export function trainIntentModel(

@@ -5,14 +5,16 @@ const CJK_RE = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 
 /** NFKC folds full-width ASCII (ＰＹ１２) into ASCII; lowercase makes matching case-blind. */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\u200b-\u200d\ufeff]/g, '')
-    // Chat elongation: "hiiii", "helloooo", "pleaseeee" → one letter (no English word has 3).
-    .replace(/([a-z])\1{2,}/g, '$1')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\u200b-\u200d\ufeff]/g, '')
+      // Chat elongation: "hiiii", "helloooo", "pleaseeee" → one letter (no English word has 3).
+      .replace(/([a-z])\1{2,}/g, '$1')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 export function isCjkChar(ch: string): boolean {

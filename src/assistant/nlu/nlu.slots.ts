@@ -39,14 +39,22 @@ function sameSpan(a: EntityMatch | undefined, b: EntityMatch | undefined): boole
   return !!a && !!b && a.start < b.end && b.start < a.end;
 }
 
-export function filterEntities(intent: IntentId, all: CollectedEntities, _matches: EntityMatch[]): Entities {
+export function filterEntities(
+  intent: IntentId,
+  all: CollectedEntities,
+  _matches: EntityMatch[],
+): Entities {
   const out: Entities = {};
   for (const k of KEEP[intent]) {
     const v = all.entities[k];
     if (v !== undefined) (out as Record<Key, string | number>)[k] = v;
   }
   // "有没有英语课": when browsing, a word that is both a topic and a course alias is a topic.
-  if ((intent === 'browse_courses' || intent === 'recommend_courses') && out.topic && sameSpan(all.courseMatch, all.topicMatch)) {
+  if (
+    (intent === 'browse_courses' || intent === 'recommend_courses') &&
+    out.topic &&
+    sameSpan(all.courseMatch, all.topicMatch)
+  ) {
     delete out.course;
   }
   return out;

@@ -48,7 +48,13 @@ export function tokenizeNormalized(norm: string): Token[] {
     const kind = kindOf(seg.segment);
     if (kind === 'other') {
       // Mixed scripts the segmenter left together (rare): keep it as an opaque word.
-      out.push({ text: seg.segment, norm: seg.segment, kind, start: seg.index, end: seg.index + seg.segment.length });
+      out.push({
+        text: seg.segment,
+        norm: seg.segment,
+        kind,
+        start: seg.index,
+        end: seg.index + seg.segment.length,
+      });
       continue;
     }
     const text = kind === 'ascii' ? seg.segment.replace(/'/g, '') : seg.segment;

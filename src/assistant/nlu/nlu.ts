@@ -66,7 +66,12 @@ export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
     const tokens = tokenizeNormalized(norm);
     const matches = findCatalogMatches(norm, tokens, index, known);
     const user = extractUser(norm);
-    return { norm, matches, user, features: extractFeatures({ norm, tokens, matches, hasUser: user !== undefined }) };
+    return {
+      norm,
+      matches,
+      user,
+      features: extractFeatures({ norm, tokens, matches, hasUser: user !== undefined }),
+    };
   };
 
   const examples = options.examples ?? defaultTrainingExamples();
@@ -80,7 +85,14 @@ export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
   const analyse = (text: string): Analysis => {
     const { norm, matches, user, features } = featurize(text, model.knownWords);
     const { vec, knownWords } = vectorize(features, model.vocab);
-    return { norm, matches, user, probs: model.classifier.predict(vec), knownWords, inDomain: isInDomain(features) };
+    return {
+      norm,
+      matches,
+      user,
+      probs: model.classifier.predict(vec),
+      knownWords,
+      inDomain: isInDomain(features),
+    };
   };
 
   const parse = (text: string, opts: ParseOptions = {}): ParseResult => {
@@ -98,14 +110,24 @@ export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
     const intent: IntentId = forcedOos ? 'out_of_scope' : INTENT_IDS[top]!;
     const confidence = forcedOos && top !== OOS ? Math.max(a.probs[OOS]!, 1 - p1) : p1;
     const all = collectEntities(a);
-    return { intent, confidence, ranking, entities: filterEntities(intent, all, a.matches), allEntities: all.entities, lang };
+    return {
+      intent,
+      confidence,
+      ranking,
+      entities: filterEntities(intent, all, a.matches),
+      allEntities: all.entities,
+      lang,
+    };
   };
 
   return {
     parse,
     scores(text: string) {
       const { probs } = analyse(text);
-      return Object.fromEntries(INTENT_IDS.map((id, i) => [id, probs[i]!])) as Record<IntentId, number>;
+      return Object.fromEntries(INTENT_IDS.map((id, i) => [id, probs[i]!])) as Record<
+        IntentId,
+        number
+      >;
     },
     updateCatalog(next: NluCatalog) {
       index = buildCatalogIndex(next);
@@ -121,12 +143,22 @@ export function createNlu(catalog: NluCatalog, options: NluOptions = {}): Nlu {
 function knownVocabulary(examples: TrainingExample[]): Set<string> {
   const known = new Set<string>();
   for (const ex of examples) {
-    for (const t of tokenizeNormalized(normalizeText(ex.text))) if (t.kind === 'ascii') known.add(t.text);
+    for (const t of tokenizeNormalized(normalizeText(ex.text)))
+      if (t.kind === 'ascii') known.add(t.text);
   }
   return known;
 }
 
-const GENERIC_CONCEPTS = new Set(['k:WHAT', 'k:ME', 'k:GREET', 'k:THANKS', 'k:HELP', 'k:HUMAN', 'k:RECOMMEND', 'k:BUY']);
+const GENERIC_CONCEPTS = new Set([
+  'k:WHAT',
+  'k:ME',
+  'k:GREET',
+  'k:THANKS',
+  'k:HELP',
+  'k:HUMAN',
+  'k:RECOMMEND',
+  'k:BUY',
+]);
 
 /** Domain words: any concept of the points/course/mall world, or a catalog name. */
 function isInDomain(features: Map<string, number>): boolean {

@@ -2,7 +2,12 @@
 // the service's time zone.
 export function formatters(locale: string, month: 'long' | 'short') {
   const nf = new Intl.NumberFormat(locale);
-  const df = new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month, day: 'numeric' });
+  const df = new Intl.DateTimeFormat(locale, {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month,
+    day: 'numeric',
+  });
   return {
     num: (n: number) => nf.format(n),
     money: (fen: number) => `¥${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}`,

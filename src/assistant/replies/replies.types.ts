@@ -63,15 +63,28 @@ export interface Templates {
   thanks(): string;
   help(): string;
   outOfScope(): string;
-  balance(b: { balance: number; available: number; held: number; pending: number; expiring: { amount: number; expiresAt: string }[] }): string;
+  balance(b: {
+    balance: number;
+    available: number;
+    held: number;
+    pending: number;
+    expiring: { amount: number; expiresAt: string }[];
+  }): string;
   history(entries: EntryLine[]): string;
   entryKind(kind: string): string;
   earnGuide(rules: { title: string; points: string }[]): string;
   checkedIn(r: { points: number; streak: number; balance: number }): string;
   alreadyCheckedIn(streak: number): string;
   invite(r: { link: string; code: string; rewardNow: number; rewardPurchase: number }): string;
-  courseList(r: { courses: CourseLine[]; page: number; pages: number; topic?: string | null }): string;
-  courseDetail(c: CourseLine & { description: string; rating?: { average: number | null; count: number } }): string;
+  courseList(r: {
+    courses: CourseLine[];
+    page: number;
+    pages: number;
+    topic?: string | null;
+  }): string;
+  courseDetail(
+    c: CourseLine & { description: string; rating?: { average: number | null; count: number } },
+  ): string;
   recommend(r: { courses: CourseLine[]; basedOn: 'history' | 'popular' }): string;
   askWhichCourse(action: 'redeem' | 'buy' | 'detail'): string;
   askWhichItem(): string;
@@ -79,7 +92,14 @@ export interface Templates {
   askAddress(item: string): string;
   quote(q: Quote): string;
   quoteInsufficient(q: { title: string; cost: number; available: number }): string;
-  redeemed(r: { title: string; pointsCharged: number; balance: number; orderId: number; code?: string | null; extra?: string | null }): string;
+  redeemed(r: {
+    title: string;
+    pointsCharged: number;
+    balance: number;
+    orderId: number;
+    code?: string | null;
+    extra?: string | null;
+  }): string;
   cancelled(): string;
   confirmationExpired(): string;
   nothingToConfirm(): string;
@@ -89,8 +109,21 @@ export interface Templates {
   orderStatus(status: string): string;
   refundStarted(r: { title: string; amountFen: number }): string;
   refundNotPossible(reason: string): string;
-  membership(m: { tier: string; multiplier: number; discountPercent: number; earned365: number; nextTier: string | null; toNext: number | null; perks: string[] }): string;
-  upgradePath(m: { tier: string; nextTier: string | null; toNext: number | null; trialItem?: string }): string;
+  membership(m: {
+    tier: string;
+    multiplier: number;
+    discountPercent: number;
+    earned365: number;
+    nextTier: string | null;
+    toNext: number | null;
+    perks: string[];
+  }): string;
+  upgradePath(m: {
+    tier: string;
+    nextTier: string | null;
+    toNext: number | null;
+    trialItem?: string;
+  }): string;
   tierName(tier: string): string;
   expiry(e: { expiring: { amount: number; expiresAt: string }[]; months: number }): string;
   leaderboard(r: { period: string; rows: RankLine[]; community?: string | null }): string;

@@ -22,8 +22,18 @@ export interface FakeUser {
   bot?: boolean;
 }
 
-export function fakeUser(username: string, opts: { bot?: boolean; globalName?: string } = {}): FakeUser {
-  return { id: snowflake(), username, global_name: opts.globalName ?? null, discriminator: '0', avatar: null, ...(opts.bot ? { bot: true } : {}) };
+export function fakeUser(
+  username: string,
+  opts: { bot?: boolean; globalName?: string } = {},
+): FakeUser {
+  return {
+    id: snowflake(),
+    username,
+    global_name: opts.globalName ?? null,
+    discriminator: '0',
+    avatar: null,
+    ...(opts.bot ? { bot: true } : {}),
+  };
 }
 
 export interface FakeWorld {
@@ -65,7 +75,16 @@ export function permissionsOf(w: FakeWorld, user: FakeUser): string {
 }
 
 function member(w: FakeWorld, user: FakeUser) {
-  return { user, nick: null, roles: rolesOf(w, user), joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, avatar: null };
+  return {
+    user,
+    nick: null,
+    roles: rolesOf(w, user),
+    joined_at: new Date(0).toISOString(),
+    deaf: false,
+    mute: false,
+    flags: 0,
+    avatar: null,
+  };
 }
 
 /** The full guild of GUILD_CREATE. */
@@ -90,10 +109,40 @@ export function guildCreate(w: FakeWorld) {
     member_count: 4,
     joined_at: new Date().toISOString(),
     roles: [
-      { id: w.guildId, name: '@everyone', permissions: BASIC.toString(), position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
-      { id: w.modRoleId, name: 'Moderators', permissions: (BASIC | MANAGE_GUILD).toString(), position: 1, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+      {
+        id: w.guildId,
+        name: '@everyone',
+        permissions: BASIC.toString(),
+        position: 0,
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+      {
+        id: w.modRoleId,
+        name: 'Moderators',
+        permissions: (BASIC | MANAGE_GUILD).toString(),
+        position: 1,
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
     ],
-    channels: [{ id: w.channelId, type: 0, name: 'general', position: 0, permission_overwrites: [], nsfw: false, parent_id: null }],
+    channels: [
+      {
+        id: w.channelId,
+        type: 0,
+        name: 'general',
+        position: 0,
+        permission_overwrites: [],
+        nsfw: false,
+        parent_id: null,
+      },
+    ],
     members: [w.bot, w.alice, w.mod, w.bob].map((u) => member(w, u)),
     emojis: [],
     stickers: [],
@@ -134,7 +183,12 @@ function base(w: FakeWorld, user: FakeUser, where: Where) {
           member: { ...member(w, user), permissions: permissionsOf(w, user) },
           context: 0,
         }
-      : { user, channel: { id: dmChannelId(user), type: 1, recipients: [user] }, channel_id: dmChannelId(user), context: 1 }),
+      : {
+          user,
+          channel: { id: dmChannelId(user), type: 1, recipients: [user] },
+          channel_id: dmChannelId(user),
+          context: 1,
+        }),
   };
 }
 
@@ -149,26 +203,64 @@ export interface OptionInput {
   focused?: boolean;
 }
 
-export function chatInput(w: FakeWorld, user: FakeUser, name: string, options: OptionInput[] = [], where: Where = {}, resolvedUsers: FakeUser[] = []) {
+export function chatInput(
+  w: FakeWorld,
+  user: FakeUser,
+  name: string,
+  options: OptionInput[] = [],
+  where: Where = {},
+  resolvedUsers: FakeUser[] = [],
+) {
   const b = base(w, user, where);
   const resolved = resolvedUsers.length
     ? {
         users: Object.fromEntries(resolvedUsers.map((u) => [u.id, u])),
-        members: Object.fromEntries(resolvedUsers.map((u) => [u.id, { ...member(w, u), user: undefined, permissions: permissionsOf(w, u) }])),
+        members: Object.fromEntries(
+          resolvedUsers.map((u) => [
+            u.id,
+            { ...member(w, u), user: undefined, permissions: permissionsOf(w, u) },
+          ]),
+        ),
       }
     : undefined;
-  return { ...b, type: 2, data: { id: snowflake(), name, type: 1, options, ...(resolved ? { resolved } : {}) } };
+  return {
+    ...b,
+    type: 2,
+    data: { id: snowflake(), name, type: 1, options, ...(resolved ? { resolved } : {}) },
+  };
 }
 
-export function autocomplete(w: FakeWorld, user: FakeUser, name: string, options: OptionInput[], where: Where = {}) {
+export function autocomplete(
+  w: FakeWorld,
+  user: FakeUser,
+  name: string,
+  options: OptionInput[],
+  where: Where = {},
+) {
   return { ...base(w, user, where), type: 4, data: { id: snowflake(), name, type: 1, options } };
 }
 
-export function buttonPress(w: FakeWorld, user: FakeUser, message: Record<string, unknown>, customId: string, where: Where = {}) {
-  return { ...base(w, user, where), type: 3, message, data: { custom_id: customId, component_type: 2 } };
+export function buttonPress(
+  w: FakeWorld,
+  user: FakeUser,
+  message: Record<string, unknown>,
+  customId: string,
+  where: Where = {},
+) {
+  return {
+    ...base(w, user, where),
+    type: 3,
+    message,
+    data: { custom_id: customId, component_type: 2 },
+  };
 }
 
-export function messageCreate(w: FakeWorld, author: FakeUser, content: string, opts: { guild?: boolean; mentions?: FakeUser[] } = {}) {
+export function messageCreate(
+  w: FakeWorld,
+  author: FakeUser,
+  content: string,
+  opts: { guild?: boolean; mentions?: FakeUser[] } = {},
+) {
   const inGuild = opts.guild !== false;
   const common = {
     id: snowflake(),
@@ -186,13 +278,17 @@ export function messageCreate(w: FakeWorld, author: FakeUser, content: string, o
     type: 0,
     flags: 0,
   };
-  if (!inGuild) return { ...common, channel_id: dmChannelId(author), channel_type: 1, mentions: [] };
+  if (!inGuild)
+    return { ...common, channel_id: dmChannelId(author), channel_type: 1, mentions: [] };
   return {
     ...common,
     channel_id: w.channelId,
     channel_type: 0,
     guild_id: w.guildId,
     member: { ...member(w, author), user: undefined },
-    mentions: (opts.mentions ?? []).map((u) => ({ ...u, member: { ...member(w, u), user: undefined } })),
+    mentions: (opts.mentions ?? []).map((u) => ({
+      ...u,
+      member: { ...member(w, u), user: undefined },
+    })),
   };
 }

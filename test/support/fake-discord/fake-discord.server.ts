@@ -6,7 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createWorld, dmChannelId, guildCreate, snowflake, type FakeWorld } from './fake-discord.payloads.js';
+import {
+  createWorld,
+  dmChannelId,
+  guildCreate,
+  snowflake,
+  type FakeWorld,
+} from './fake-discord.payloads.js';
 
 export interface RecordedRequest {
   method: string;
@@ -54,7 +60,9 @@ export interface FakeDiscord extends FakeWorld {
   close(): Promise<void>;
 }
 
-export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = {}): Promise<FakeDiscord> {
+export async function startFakeDiscord(
+  opts: { heartbeatIntervalMs?: number } = {},
+): Promise<FakeDiscord> {
   const w = createWorld();
   const requests: RecordedRequest[] = [];
   const received: Json[] = [];
@@ -82,7 +90,12 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
     sockets.add(ws);
     connections.push(Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams));
     ws.on('close', () => sockets.delete(ws));
-    send(ws, { op: 10, d: { heartbeat_interval: opts.heartbeatIntervalMs ?? 41_250 }, s: null, t: null });
+    send(ws, {
+      op: 10,
+      d: { heartbeat_interval: opts.heartbeatIntervalMs ?? 41_250 },
+      s: null,
+      t: null,
+    });
     ws.on('message', (raw) => {
       const frame = JSON.parse(String(raw)) as Json;
       received.push(frame);
@@ -91,11 +104,20 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
       else if (frame.op === 2) {
         if (frame.d?.token !== w.token) return ws.close(4004, 'Authentication failed.');
         send(ws, {
-          op: 0, t: 'READY', s: ++seq,
+          op: 0,
+          t: 'READY',
+          s: ++seq,
           d: {
-            v: 10, user: w.bot, guilds: [{ id: w.guildId, unavailable: true }], session_id: `s_${snowflake()}`,
-            resume_gateway_url: gatewayUrl, shard: [0, 1], application: { id: w.applicationId, flags: 0 },
-            private_channels: [], relationships: [], user_settings: {},
+            v: 10,
+            user: w.bot,
+            guilds: [{ id: w.guildId, unavailable: true }],
+            session_id: `s_${snowflake()}`,
+            resume_gateway_url: gatewayUrl,
+            shard: [0, 1],
+            application: { id: w.applicationId, flags: 0 },
+            private_channels: [],
+            relationships: [],
+            user_settings: {},
           },
         });
         send(ws, { op: 0, t: 'GUILD_CREATE', s: ++seq, d: guildCreate(w) });
@@ -105,15 +127,31 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
 
   function message(channelId: string, body: Json, extra: Json = {}): Json {
     return {
-      id: snowflake(), channel_id: channelId, author: w.bot, content: body.content ?? '', embeds: body.embeds ?? [],
-      components: body.components ?? [], attachments: [], mentions: [], mention_roles: [], mention_everyone: false,
-      pinned: false, tts: false, type: 0, flags: body.flags ?? 0, timestamp: new Date().toISOString(), edited_timestamp: null,
+      id: snowflake(),
+      channel_id: channelId,
+      author: w.bot,
+      content: body.content ?? '',
+      embeds: body.embeds ?? [],
+      components: body.components ?? [],
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      type: 0,
+      flags: body.flags ?? 0,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
       ...extra,
     };
   }
 
   function interactionMessage(_st: InteractionState, body: Json): Json {
-    const m = message(w.channelId, body, { webhook_id: w.applicationId, application_id: w.applicationId });
+    const m = message(w.channelId, body, {
+      webhook_id: w.applicationId,
+      application_id: w.applicationId,
+    });
     messages.set(m.id, m);
     return m;
   }
@@ -123,9 +161,19 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    const body = text && (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(text) : text || null;
+    const body =
+      text && (req.headers['content-type'] ?? '').includes('json')
+        ? JSON.parse(text)
+        : text || null;
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), body, status: 0, at: performance.now() };
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      status: 0,
+      at: performance.now(),
+    };
     const reply = (status: number, json?: unknown) => {
       rec.status = status;
       requests.push(rec);
@@ -137,28 +185,37 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
     const authed = req.headers.authorization === `Bot ${w.token}`;
     let m: RegExpMatchArray | null;
 
-    if (!url.pathname.startsWith('/api/v10/')) return reply(404, { message: '404: Not Found', code: 0 });
+    if (!url.pathname.startsWith('/api/v10/'))
+      return reply(404, { message: '404: Not Found', code: 0 });
     // Interaction callbacks and webhooks authenticate by token in the path, not the header.
     if ((m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/)) && M === 'POST') {
       const st = interactions.get(m[1]!);
-      if (!st || st.token !== m[2]) return reply(404, { message: 'Unknown interaction', code: 10062 });
-      if (st.acknowledged) return reply(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
-      if (performance.now() - st.sentAt > 3000) return reply(404, { message: 'Unknown interaction', code: 10062 });
+      if (!st || st.token !== m[2])
+        return reply(404, { message: 'Unknown interaction', code: 10062 });
+      if (st.acknowledged)
+        return reply(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+      if (performance.now() - st.sentAt > 3000)
+        return reply(404, { message: 'Unknown interaction', code: 10062 });
       acknowledge(st, body);
       const type = body?.type as number;
-      if (rec.query.with_response === 'true') return reply(200, { interaction: { id: st.id, type: 2 }, resource: { type } });
+      if (rec.query.with_response === 'true')
+        return reply(200, { interaction: { id: st.id, type: 2 }, resource: { type } });
       return reply(204);
     }
     if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(\/messages\/(@original|\d+))?$/))) {
       const st = byToken.get(m[2]!);
-      if (!st || m[1] !== w.applicationId || !st.acknowledged) return reply(404, { message: 'Unknown Webhook', code: 10015 });
+      if (!st || m[1] !== w.applicationId || !st.acknowledged)
+        return reply(404, { message: 'Unknown Webhook', code: 10015 });
       const target = m[4] === '@original' ? st.messageId : m[4];
       if (!m[3] && M === 'POST') return reply(200, interactionMessage(st, body));
       const existing = target ? messages.get(target) : undefined;
       if (!existing) return reply(404, { message: 'Unknown Message', code: 10008 });
       if (M === 'GET') return reply(200, existing);
       if (M === 'PATCH') {
-        Object.assign(existing, body, { flags: existing.flags & ~128, edited_timestamp: new Date().toISOString() });
+        Object.assign(existing, body, {
+          flags: existing.flags & ~128,
+          edited_timestamp: new Date().toISOString(),
+        });
         return reply(200, existing);
       }
       if (M === 'DELETE') {
@@ -168,26 +225,51 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
     }
     if (!authed) return reply(401, { message: '401: Unauthorized', code: 0 });
     if (path === '/gateway/bot' && M === 'GET') {
-      return reply(200, { url: gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+      return reply(200, {
+        url: gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      });
     }
     if (path === '/gateway' && M === 'GET') return reply(200, { url: gatewayUrl });
     if (path === '/users/@me' && M === 'GET') return reply(200, w.bot);
-    if (path === '/applications/@me' && M === 'GET') return reply(200, { id: w.applicationId, name: 'xuefen', bot: w.bot, flags: 0 });
+    if (path === '/applications/@me' && M === 'GET')
+      return reply(200, { id: w.applicationId, name: 'xuefen', bot: w.bot, flags: 0 });
     if ((m = path.match(/^\/applications\/(\d+)(\/guilds\/(\d+))?\/commands$/))) {
-      if (M === 'PUT' && Array.isArray(body)) return reply(200, body.map((c: Json) => ({ ...c, id: snowflake(), application_id: m![1], version: snowflake(), ...(m![3] ? { guild_id: m![3] } : {}) })));
+      if (M === 'PUT' && Array.isArray(body))
+        return reply(
+          200,
+          body.map((c: Json) => ({
+            ...c,
+            id: snowflake(),
+            application_id: m![1],
+            version: snowflake(),
+            ...(m![3] ? { guild_id: m![3] } : {}),
+          })),
+        );
       if (M === 'GET') return reply(200, []);
     }
     if (path === '/users/@me/channels' && M === 'POST') {
       const recipient = [w.alice, w.mod, w.bob].find((u) => u.id === body?.recipient_id);
       if (!recipient) return reply(400, { message: 'Invalid Recipient(s)', code: 50033 });
-      return reply(200, { id: dmChannelId(recipient), type: 1, recipients: [recipient], last_message_id: null });
+      return reply(200, {
+        id: dmChannelId(recipient),
+        type: 1,
+        recipients: [recipient],
+        last_message_id: null,
+      });
     }
     if ((m = path.match(/^\/channels\/(\d+)\/messages$/)) && M === 'POST') {
-      const created = message(m[1]!, body, body?.message_reference ? { message_reference: body.message_reference, type: 19 } : {});
+      const created = message(
+        m[1]!,
+        body,
+        body?.message_reference ? { message_reference: body.message_reference, type: 19 } : {},
+      );
       messages.set(created.id, created);
       return reply(200, created);
     }
-    if (path.match(/^\/channels\/\d+\/messages\/\d+\/reactions\/[^/]+\/@me$/) && M === 'PUT') return reply(204);
+    if (path.match(/^\/channels\/\d+\/messages\/\d+\/reactions\/[^/]+\/@me$/) && M === 'PUT')
+      return reply(204);
     if (path.match(/^\/channels\/\d+\/typing$/) && M === 'POST') return reply(204);
     return reply(404, { message: '404: Not Found', code: 0 });
   }
@@ -195,12 +277,25 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
   function acknowledge(st: InteractionState, response: Json) {
     st.acknowledged = true;
     const type = response?.type as number;
-    if (type === 4 || type === 5) st.messageId = interactionMessage(st, type === 4 ? response.data : { content: '', flags: (response.data?.flags ?? 0) | 128 }).id;
-    else if (type === 7 && st.messageId) Object.assign(messages.get(st.messageId)!, response.data, { edited_timestamp: new Date().toISOString() });
+    if (type === 4 || type === 5)
+      st.messageId = interactionMessage(
+        st,
+        type === 4 ? response.data : { content: '', flags: (response.data?.flags ?? 0) | 128 },
+      ).id;
+    else if (type === 7 && st.messageId)
+      Object.assign(messages.get(st.messageId)!, response.data, {
+        edited_timestamp: new Date().toISOString(),
+      });
   }
 
   function track(id: string, token: string, messageId?: string): InteractionState {
-    const st: InteractionState = { id, token, sentAt: performance.now(), acknowledged: false, messageId };
+    const st: InteractionState = {
+      id,
+      token,
+      sentAt: performance.now(),
+      acknowledged: false,
+      messageId,
+    };
     interactions.set(id, st);
     byToken.set(token, st);
     return st;
@@ -251,7 +346,9 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        server.close((err) => (err ? reject(err) : resolve())),
+      );
     },
   };
 

@@ -2,14 +2,7 @@
 // evaluation and the docs refer to these slugs. Prices are integer fen.
 
 export type CourseCategory =
-  | 'programming'
-  | 'data'
-  | 'ai'
-  | 'career'
-  | 'design'
-  | 'soft-skills'
-  | 'language'
-  | 'finance';
+  'programming' | 'data' | 'ai' | 'career' | 'design' | 'soft-skills' | 'language' | 'finance';
 
 export interface DemoCourse {
   slug: string;
@@ -42,16 +35,37 @@ export interface DemoMallItem {
   aliases: string[];
 }
 
-export const CATEGORY_NAMES: Record<CourseCategory, { zh: string; en: string; aliases: string[] }> = {
-  programming: { zh: '编程', en: 'Programming', aliases: ['编程', '程序', '开发', 'coding', 'programming', 'code'] },
-  data: { zh: '数据', en: 'Data', aliases: ['数据', '数据分析', '数据库', 'data', 'analytics'] },
-  ai: { zh: '人工智能', en: 'AI', aliases: ['人工智能', 'AI', '机器学习', 'artificial intelligence'] },
-  career: { zh: '职场', en: 'Career', aliases: ['职场', '职业', '产品', 'career', 'product'] },
-  design: { zh: '设计', en: 'Design', aliases: ['设计', 'design', 'UX', 'UI'] },
-  'soft-skills': { zh: '软技能', en: 'Soft skills', aliases: ['软技能', '沟通', '效率', 'soft skills', 'soft-skills', 'productivity'] },
-  language: { zh: '语言', en: 'Language', aliases: ['语言', '英语', '外语', 'language', 'english'] },
-  finance: { zh: '理财', en: 'Finance', aliases: ['理财', '金融', '投资', 'finance', 'investing', 'money'] },
-};
+export const CATEGORY_NAMES: Record<CourseCategory, { zh: string; en: string; aliases: string[] }> =
+  {
+    programming: {
+      zh: '编程',
+      en: 'Programming',
+      aliases: ['编程', '程序', '开发', 'coding', 'programming', 'code'],
+    },
+    data: { zh: '数据', en: 'Data', aliases: ['数据', '数据分析', '数据库', 'data', 'analytics'] },
+    ai: {
+      zh: '人工智能',
+      en: 'AI',
+      aliases: ['人工智能', 'AI', '机器学习', 'artificial intelligence'],
+    },
+    career: { zh: '职场', en: 'Career', aliases: ['职场', '职业', '产品', 'career', 'product'] },
+    design: { zh: '设计', en: 'Design', aliases: ['设计', 'design', 'UX', 'UI'] },
+    'soft-skills': {
+      zh: '软技能',
+      en: 'Soft skills',
+      aliases: ['软技能', '沟通', '效率', 'soft skills', 'soft-skills', 'productivity'],
+    },
+    language: {
+      zh: '语言',
+      en: 'Language',
+      aliases: ['语言', '英语', '外语', 'language', 'english'],
+    },
+    finance: {
+      zh: '理财',
+      en: 'Finance',
+      aliases: ['理财', '金融', '投资', 'finance', 'investing', 'money'],
+    },
+  };
 
 export const DEMO_COURSES: DemoCourse[] = [
   {
@@ -59,7 +73,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     titleZh: 'Python 编程入门',
     titleEn: 'Python Programming for Beginners',
     descriptionZh: '从零开始学习 Python：变量、函数、数据结构和文件处理，配套练习项目。',
-    descriptionEn: 'Learn Python from scratch: variables, functions, data structures and files, with practice projects.',
+    descriptionEn:
+      'Learn Python from scratch: variables, functions, data structures and files, with practice projects.',
     category: 'programming',
     tags: ['python', '编程', '入门', 'beginner'],
     priceFen: 19900,
@@ -98,7 +113,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     titleZh: '机器学习实战',
     titleEn: 'Hands-on Machine Learning',
     descriptionZh: '动手实践回归、分类、聚类和模型评估，用 scikit-learn 完成机器学习项目。',
-    descriptionEn: 'Regression, classification, clustering and model evaluation, hands-on with scikit-learn.',
+    descriptionEn:
+      'Regression, classification, clustering and model evaluation, hands-on with scikit-learn.',
     category: 'ai',
     tags: ['机器学习', 'machine learning', 'ml', 'scikit-learn', 'ai'],
     priceFen: 39900,
@@ -111,7 +127,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     titleZh: '深度学习与神经网络',
     titleEn: 'Deep Learning and Neural Networks',
     descriptionZh: '神经网络、卷积网络和 Transformer 的原理与实践，使用 PyTorch 训练模型。',
-    descriptionEn: 'Neural networks, CNNs and Transformers in theory and practice, training models with PyTorch.',
+    descriptionEn:
+      'Neural networks, CNNs and Transformers in theory and practice, training models with PyTorch.',
     category: 'ai',
     tags: ['深度学习', 'deep learning', 'dl', '神经网络', 'pytorch', 'ai'],
     priceFen: 49900,
@@ -124,7 +141,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     titleZh: '产品经理必修课',
     titleEn: 'Product Management Essentials',
     descriptionZh: '需求分析、原型设计、数据驱动决策和项目推进，成为合格的产品经理。',
-    descriptionEn: 'Requirements, prototyping, data-driven decisions and delivery: the product manager essentials.',
+    descriptionEn:
+      'Requirements, prototyping, data-driven decisions and delivery: the product manager essentials.',
     category: 'career',
     tags: ['产品经理', 'product', 'pm', '职场'],
     priceFen: 25900,
@@ -137,7 +155,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     titleZh: '用户体验设计',
     titleEn: 'UX Design Fundamentals',
     descriptionZh: '用户研究、交互设计和可用性测试，设计好用的产品。',
-    descriptionEn: 'User research, interaction design and usability testing for products people enjoy.',
+    descriptionEn:
+      'User research, interaction design and usability testing for products people enjoy.',
     category: 'design',
     tags: ['ux', '设计', '交互', 'design', 'ui'],
     priceFen: 23900,
@@ -202,7 +221,8 @@ export const DEMO_COURSES: DemoCourse[] = [
     titleZh: '股票投资策略',
     titleEn: 'Stock Investing Strategies',
     descriptionZh: '基本面分析、估值和仓位管理，建立自己的股票投资体系。',
-    descriptionEn: 'Fundamental analysis, valuation and position sizing for your own investing system.',
+    descriptionEn:
+      'Fundamental analysis, valuation and position sizing for your own investing system.',
     category: 'finance',
     tags: ['股票', '投资', 'stocks', 'investing', 'finance'],
     priceFen: 34900,
