@@ -16,14 +16,35 @@ export function createAssistantStore(deps: { em: Em }) {
     return row?.state ?? {};
   }
 
-  async function saveSession(userId: number, state: SessionState): Promise<void> {
+  /** Saves the state. `referral` says what this turn learnt: `settled` (no reward can be due),
+   * `open` (a referral was just accepted) or `as-stored`: then the row's flag stays as it is, so
+   * a referral accepted elsewhere while this turn ran (referralAccepted) is not overwritten. */
+  async function saveSession(
+    userId: number,
+    state: SessionState,
+    referral: 'settled' | 'open' | 'as-stored' = 'as-stored',
+  ): Promise<void> {
     await query(
       deps.em,
       `insert into assistant_session (user_id, state, updated_at) values (?, ?::jsonb, now())
-       on conflict (user_id) do update set state = excluded.state, updated_at = now()`,
-      [userId, JSON.stringify(state)],
+       on conflict (user_id) do update set updated_at = now(),
+         state = (excluded.state - 'referralSettled') || case
+           when ?::text = 'settled'
+             or (?::text = 'as-stored' and assistant_session.state->'referralSettled' is not null)
+           then '{"referralSettled": true}'::jsonb else '{}'::jsonb end`,
+      [userId, JSON.stringify(state), referral, referral],
     );
   }
 
-  return { loadSession, saveSession };
+  /** A referral was accepted for this user (anywhere, HTTP too): their next turn asks the
+   * referrals service again, which rewards the inviter. */
+  async function referralAccepted(userId: number): Promise<void> {
+    await query(
+      deps.em,
+      `update assistant_session set state = state - 'referralSettled' where user_id = ?`,
+      [userId],
+    );
+  }
+
+  return { loadSession, saveSession, referralAccepted };
 }
