@@ -8,6 +8,7 @@ import { createServices, type AppServices } from '../../src/app.services.js';
 import { createApp, type App } from '../../src/http/app.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { templateDb, urlFor, withAdmin } from './pg-admin.js';
+import type { Json } from './json.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const SERVICE_KEY = 'test-service-key-0123456789';
@@ -130,7 +131,7 @@ export function http(app: App, defaults: { key?: string } = { key: ADMIN_KEY }) 
       headers['content-type'] = 'application/json';
     const res = await app.request(path, { method, headers, body });
     const text = await res.text();
-    let json: any;
+    let json: Json;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
