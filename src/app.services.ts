@@ -12,6 +12,9 @@ import { createUsersService } from './membership/users.service.js';
 import { createMembershipService } from './membership/membership.service.js';
 import { createRolesService } from './membership/roles.service.js';
 import { createLinkService } from './membership/link.service.js';
+import { ledgerMergeHook } from './ledger/ledger.merge.js';
+import { ordersMergeHook } from './orders/orders.merge.js';
+import { rewardsMergeHook } from './rewards/rewards.merge.js';
 import { resolveUserId } from './membership/user.lock.js';
 import { createAccountService } from './membership/account.service.js';
 import { createCatalogService } from './catalog/catalog.service.js';
@@ -78,7 +81,9 @@ export function createCoreServices(deps: {
   const events = createEventsService({ em, clock, rewards, onInteraction });
   const grants = createGrantsService({ em, clock, rewards, roles });
   const leaderboard = createLeaderboardService({ em, clock, timeZone: config.TIME_ZONE });
-  const link = createLinkService({ em, clock, ledger, membership, rewards });
+  // Rewards take self-referral points back before the ledger moves what is left.
+  const mergeHooks = [rewardsMergeHook(rewards), ledgerMergeHook(ledger), ordersMergeHook];
+  const link = createLinkService({ em, clock, membership, hooks: mergeHooks });
   const orders = createOrdersService({ em, clock, ledger, catalog, membership, onInteraction });
   // `sandbox` is the same provider when PAYMENT_PROVIDER=sandbox (its pay page is ours), else null.
   const { provider: paymentProvider, sandbox } = createPaymentProvider(config.PAYMENT_PROVIDER, {
