@@ -19,6 +19,7 @@ import { resolveUserId } from './membership/user.lock.js';
 import { createAccountService } from './membership/account.service.js';
 import { createCatalogService } from './catalog/catalog.service.js';
 import { createRewardsService } from './rewards/rewards.service.js';
+import { pointsEarned } from './rewards/rewards.earned.js';
 import { createCheckinService } from './rewards/checkin.service.js';
 import { createEventsService } from './rewards/events.service.js';
 import { createReferralsService } from './rewards/referrals.service.js';
@@ -63,7 +64,7 @@ export function createCoreServices(deps: {
     },
     verify: () => verifyLedger(em),
   };
-  const membership = createMembershipService({ em, clock });
+  const membership = createMembershipService({ em, clock, pointsEarned });
   const roles = createRolesService({ em, clock });
   const account = createAccountService({ em, clock });
   const catalog = createCatalogService({ em });

@@ -100,3 +100,14 @@ export async function lockRows(tx: Em, userIds: number[]): Promise<void> {
 
 /** What the ledger's merge repair asks of membership. */
 export const mergedUsers = { mergedUserIds, survivorOf: resolveUserId, lockRows };
+
+/** The user and everyone merged into it, directly or through a chain. */
+export async function mergeFamily(em: Em, userId: number): Promise<number[]> {
+  const rows = await query<{ id: string }>(
+    em,
+    `with recursive members(id) as (select ?::bigint union select u.id from app_user u join members m on u.merged_into_id = m.id)
+     select id from members`,
+    [userId],
+  );
+  return rows.map((r) => Number(r.id));
+}
