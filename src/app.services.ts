@@ -27,6 +27,7 @@ import { createGrantsService } from './rewards/grants.service.js';
 import { createLeaderboardService } from './rewards/leaderboard.service.js';
 import { createOrdersService } from './orders/orders.service.js';
 import { createPaymentProvider } from './orders/payment.factory.js';
+import { hasOrders, isOrderPaid } from './orders/orders.activity.js';
 import { createCheckoutService } from './orders/checkout.service.js';
 import { createReviewsService } from './orders/reviews.service.js';
 import { createSupportService } from './assistant/support.service.js';
@@ -68,8 +69,14 @@ export function createCoreServices(deps: {
   const roles = createRolesService({ em, clock });
   const account = createAccountService({ em, clock });
   const catalog = createCatalogService({ em });
-  const rewards = createRewardsService({ em, ledger, membership, clock });
-  const referrals = createReferralsService({ em, clock, rewards, publicUrl: config.PUBLIC_URL });
+  const rewards = createRewardsService({ em, ledger, membership, clock, isOrderPaid });
+  const referrals = createReferralsService({
+    em,
+    clock,
+    rewards,
+    publicUrl: config.PUBLIC_URL,
+    hasOrders,
+  });
   // The invitee's first interaction rewards the inviter; it runs after the user's own transaction.
   const onInteraction = async (userId: number) => {
     try {

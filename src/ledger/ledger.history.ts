@@ -1,7 +1,7 @@
 // Read side of the ledger for account views that span merged users: the entry history of a
 // set of users (a survivor and everyone merged into it, a family membership resolves) and the
 // wallet's lots by expiry date.
-import { query, type Em } from '../db/sql.js';
+import { query, queryOne, type Em } from '../db/sql.js';
 import type { EntryView } from './ledger.queries.js';
 
 interface HistoryRow {
@@ -68,4 +68,15 @@ export async function walletLotsByExpiry(
     expiresAt: r.expires_at ? new Date(r.expires_at).toISOString() : null,
     amount: Number(r.amount),
   }));
+}
+
+/** The wallet's balance as last posted (0 without a wallet): what a reply right after an
+ * earning shows, in the same transaction. */
+export async function walletBalance(em: Em, userId: number): Promise<number> {
+  const row = await queryOne<{ balance: string }>(
+    em,
+    `select balance from ledger_account where user_id = ? and kind = 'wallet'`,
+    [userId],
+  );
+  return Number(row?.balance ?? 0);
 }
