@@ -123,7 +123,7 @@ export function createCoreServices(deps: {
   const checkinLimit = perUser(limits.checkinUser);
   const redeemLimit = perUser(limits.redeemUser);
   const { checkin, ...checkinRest } = checkins;
-  const { redeem, ...ordersRest } = orders;
+  const { redeem, confirm, ...ordersRest } = orders;
   const limitedCheckins: typeof checkins = {
     ...checkinRest,
     checkin: async (userId) => (await checkinLimit(userId), checkin(userId)),
@@ -131,6 +131,7 @@ export function createCoreServices(deps: {
   const limitedOrders: typeof orders = {
     ...ordersRest,
     redeem: async (input) => (await redeemLimit(input.userId), redeem(input)),
+    confirm: async (input) => (await redeemLimit(input.userId), confirm(input)),
   };
   const webSessions = createWebSessionsService({
     em,
