@@ -1,16 +1,18 @@
 // The assistant's own table of dialog state, keyed by user, so a restart or another instance
 // picks up a conversation (a pending confirmation, a half-filled slot, the language) where it
-// stopped. Dialog code sees only these two calls, never the database.
-import { query, queryOne, type Em } from '../db/sql.js';
+// stopped. Dialog code never sees the database. Every turn loads and may save its state, so
+// these run as prepared statements.
+import { execPrepared, query, type Em } from '../db/sql.js';
 import type { SessionState } from './dialog/session.types.js';
 
 export type AssistantStore = ReturnType<typeof createAssistantStore>;
 
 export function createAssistantStore(deps: { em: Em }) {
   async function loadSession(userId: number): Promise<SessionState> {
-    const row = await queryOne<{ state: SessionState }>(
+    const [row] = await execPrepared<{ state: SessionState }>(
       deps.em,
-      `select state from assistant_session where user_id = ?`,
+      'xf_session_load',
+      `select state from assistant_session where user_id = $1`,
       [userId],
     );
     return row?.state ?? {};
@@ -24,13 +26,14 @@ export function createAssistantStore(deps: { em: Em }) {
     state: SessionState,
     referral: 'settled' | 'open' | 'as-stored' = 'as-stored',
   ): Promise<void> {
-    await query(
+    await execPrepared(
       deps.em,
-      `insert into assistant_session (user_id, state, updated_at) values (?, ?::jsonb, now())
+      'xf_session_save',
+      `insert into assistant_session (user_id, state, updated_at) values ($1, $2::jsonb, now())
        on conflict (user_id) do update set updated_at = now(),
          state = (excluded.state - 'referralSettled') || case
-           when ?::text = 'settled'
-             or (?::text = 'as-stored' and assistant_session.state->'referralSettled' is not null)
+           when $3::text = 'settled'
+             or ($4::text = 'as-stored' and assistant_session.state->'referralSettled' is not null)
            then '{"referralSettled": true}'::jsonb else '{}'::jsonb end`,
       [userId, JSON.stringify(state), referral, referral],
     );
