@@ -163,6 +163,7 @@ describe('small talk and account', () => {
     expect(after).toBeGreaterThan(0);
     const second = await say(u, '签到');
     expect(second.all).toContain('已经签到');
+    expect(second.all).toContain('已连续 1 天');
     expect((await balance(id)).balance).toBe(after);
     const hist = await say(u, '积分明细');
     expect(hist.intent).toBe('points_history');
