@@ -32,6 +32,9 @@ import { createCheckoutService } from './orders/checkout.service.js';
 import { createReviewsService } from './orders/reviews.service.js';
 import { createSupportService } from './assistant/support.service.js';
 import { createAssistant } from './assistant/assistant.service.js';
+import { createAssistantStore } from './assistant/assistant.store.js';
+import { createIdentityLookup } from './membership/identity.lookup.js';
+import { createEnrollmentCounts } from './orders/enrollment.counts.js';
 import { createRateLimits, type RateLimit } from './shared/rate-limits.js';
 import { countRateLimited } from './shared/metrics.js';
 import { createWebSessionsService } from './membership/web-sessions.service.js';
@@ -120,7 +123,7 @@ export function createCoreServices(deps: {
   const checkinLimit = perUser(limits.checkinUser);
   const redeemLimit = perUser(limits.redeemUser);
   const { checkin, ...checkinRest } = checkins;
-  const { redeem, ...ordersRest } = orders;
+  const { redeem, confirm, ...ordersRest } = orders;
   const limitedCheckins: typeof checkins = {
     ...checkinRest,
     checkin: async (userId) => (await checkinLimit(userId), checkin(userId)),
@@ -128,6 +131,7 @@ export function createCoreServices(deps: {
   const limitedOrders: typeof orders = {
     ...ordersRest,
     redeem: async (input) => (await redeemLimit(input.userId), redeem(input)),
+    confirm: async (input) => (await redeemLimit(input.userId), confirm(input)),
   };
   const webSessions = createWebSessionsService({
     em,
@@ -171,13 +175,36 @@ export function createCoreServices(deps: {
 /** Every service, plus the assistant that every chat channel talks to. */
 export function createServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
   const core = createCoreServices(deps);
-  const support = createSupportService({ em: core.em });
+  return { ...core, ...createAssistantOver(core) };
+}
+
+/** The assistant over these services: it is handed the ones it calls, its own store and the two
+ * settings it shows, nothing more. */
+export function createAssistantOver(
+  core: ReturnType<typeof createCoreServices>,
+  opts: { catalogTtlMs?: number } = {},
+) {
+  const { em, config } = core;
+  const support = createSupportService({ em });
   const assistant = createAssistant({
-    s: core,
+    services: {
+      ...pick(core, 'clock', 'users', 'account', 'membership', 'roles', 'link', 'catalog'),
+      ...pick(core, 'rewards', 'referrals', 'checkins', 'grants', 'leaderboard'),
+      ...pick(core, 'orders', 'checkout', 'ledger'),
+      identities: createIdentityLookup({ em }),
+      enrollments: createEnrollmentCounts({ em }),
+      settings: { publicUrl: config.PUBLIC_URL, pointsExpiryMonths: config.POINTS_EXPIRY_MONTHS },
+    },
     support,
+    store: createAssistantStore({ em }),
     logger: core.logger.child({ module: 'assistant' }),
+    catalogTtlMs: opts.catalogTtlMs,
   });
-  return { ...core, support, assistant };
+  return { support, assistant };
+}
+
+function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, from[k]])) as Pick<T, K>;
 }
 
 export type AppServices = ReturnType<typeof createServices>;
