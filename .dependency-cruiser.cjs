@@ -1,6 +1,6 @@
 // Module boundaries, checked by `npm run lint`. Table ownership inside SQL text is checked by
 // eslint-rules/own-tables.js; this file checks imports.
-const DOMAIN = '^src/(ledger|membership|catalog|rewards|orders|assistant|shared|db)/';
+const DOMAIN = '^src/(ledger|membership|catalog|rewards|orders|assistant|settings|shared|db)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
