@@ -37,6 +37,7 @@ import {
   TierChange,
 } from '../membership/membership.entities.js';
 import { WebSession } from '../membership/web-session.entities.js';
+import { SqlSourceApplied } from './migrate.entities.js';
 
 export const entities = [
   User,
@@ -48,6 +49,7 @@ export const entities = [
   LedgerLotUse,
   LedgerHold,
   IdempotencyRecord,
+  SqlSourceApplied,
   AppSetting,
   AuditLog,
   Course,
