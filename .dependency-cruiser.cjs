@@ -1,6 +1,6 @@
 // Module boundaries, checked by `npm run lint`. Table ownership inside SQL text is checked by
 // eslint-rules/own-tables.js; this file checks imports.
-const DOMAIN = '^src/(ledger|membership|catalog|rewards|orders|assistant|shared|db)/';
+const DOMAIN = '^src/(ledger|membership|catalog|rewards|orders|assistant|settings|shared|db)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -43,6 +43,14 @@ module.exports = {
       comment: 'The assistant talks to the services it is given, never to the ORM.',
       from: { path: '^src/assistant/(dialog|nlu|replies)/' },
       to: { path: ['^src/db/', 'node_modules/@mikro-orm/'] },
+    },
+    {
+      name: 'error-codes-import-nothing',
+      severity: 'error',
+      comment:
+        "A module's error codes (src/<module>/<module>.errors.ts) form ErrorCode in src/shared/errors.ts; importing anything would make a cycle.",
+      from: { path: '^src/[^/]+/[^/]+\\.errors\\.ts$' },
+      to: {},
     },
   ],
   options: {

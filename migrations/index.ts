@@ -11,6 +11,7 @@ import { Migration20261125100000_ledger_expiry_and_history } from './Migration20
 import { Migration20261204223249_web_sessions } from './Migration20261204223249_web_sessions.js';
 import { Migration20261204223257_merged_accounts_closed } from './Migration20261204223257_merged_accounts_closed.js';
 import { Migration20261205000000_merge_chains_one_hop } from './Migration20261205000000_merge_chains_one_hop.js';
+import { Migration20261205012748_redemption_holds } from './Migration20261205012748_redemption_holds.js';
 import { Migration20261205013926_sql_source_applied } from './Migration20261205013926_sql_source_applied.js';
 
 export const migrationsList = [
@@ -46,6 +47,10 @@ export const migrationsList = [
   {
     name: 'Migration20261205000000_merge_chains_one_hop',
     class: Migration20261205000000_merge_chains_one_hop,
+  },
+  {
+    name: 'Migration20261205012748_redemption_holds',
+    class: Migration20261205012748_redemption_holds,
   },
   {
     name: 'Migration20261205013926_sql_source_applied',

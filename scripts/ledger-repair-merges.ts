@@ -1,11 +1,12 @@
 // npm run ledger:repair-merges: moves points that earlier versions left in merged users'
 // accounts to the user each was merged into, as ledger entries (idempotent), and prints them.
 import { withServices } from './script-context.js';
-import { repairMerges } from '../src/membership/merge.repair.js';
+import { repairMerges } from '../src/ledger/ledger.merge.js';
+import { mergedUsers } from '../src/membership/user.lock.js';
 
 await withServices(
   async (s) => {
-    const repaired = await repairMerges({ em: s.em, ledger: s.ledger });
+    const repaired = await repairMerges({ em: s.em, ledger: s.ledger, users: mergedUsers });
     let points = 0;
     for (const r of repaired) {
       points += r.points;

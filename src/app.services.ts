@@ -12,10 +12,14 @@ import { createUsersService } from './membership/users.service.js';
 import { createMembershipService } from './membership/membership.service.js';
 import { createRolesService } from './membership/roles.service.js';
 import { createLinkService } from './membership/link.service.js';
+import { ledgerMergeHook } from './ledger/ledger.merge.js';
+import { ordersMergeHook } from './orders/orders.merge.js';
+import { rewardsMergeHook } from './rewards/rewards.merge.js';
 import { resolveUserId } from './membership/user.lock.js';
 import { createAccountService } from './membership/account.service.js';
 import { createCatalogService } from './catalog/catalog.service.js';
 import { createRewardsService } from './rewards/rewards.service.js';
+import { pointsEarned } from './rewards/rewards.earned.js';
 import { createCheckinService } from './rewards/checkin.service.js';
 import { createEventsService } from './rewards/events.service.js';
 import { createReferralsService } from './rewards/referrals.service.js';
@@ -23,10 +27,14 @@ import { createGrantsService } from './rewards/grants.service.js';
 import { createLeaderboardService } from './rewards/leaderboard.service.js';
 import { createOrdersService } from './orders/orders.service.js';
 import { createPaymentProvider } from './orders/payment.factory.js';
+import { hasOrders, isOrderPaid } from './orders/orders.activity.js';
 import { createCheckoutService } from './orders/checkout.service.js';
 import { createReviewsService } from './orders/reviews.service.js';
 import { createSupportService } from './assistant/support.service.js';
 import { createAssistant } from './assistant/assistant.service.js';
+import { createAssistantStore } from './assistant/assistant.store.js';
+import { createIdentityLookup } from './membership/identity.lookup.js';
+import { createEnrollmentCounts } from './orders/enrollment.counts.js';
 import { createRateLimits, type RateLimit } from './shared/rate-limits.js';
 import { countRateLimited } from './shared/metrics.js';
 import { createWebSessionsService } from './membership/web-sessions.service.js';
@@ -60,12 +68,18 @@ export function createCoreServices(deps: {
     },
     verify: () => verifyLedger(em),
   };
-  const membership = createMembershipService({ em, clock });
+  const membership = createMembershipService({ em, clock, pointsEarned });
   const roles = createRolesService({ em, clock });
   const account = createAccountService({ em, clock });
   const catalog = createCatalogService({ em });
-  const rewards = createRewardsService({ em, ledger, membership, clock });
-  const referrals = createReferralsService({ em, clock, rewards, publicUrl: config.PUBLIC_URL });
+  const rewards = createRewardsService({ em, ledger, membership, clock, isOrderPaid });
+  const referrals = createReferralsService({
+    em,
+    clock,
+    rewards,
+    publicUrl: config.PUBLIC_URL,
+    hasOrders,
+  });
   // The invitee's first interaction rewards the inviter; it runs after the user's own transaction.
   const onInteraction = async (userId: number) => {
     try {
@@ -78,7 +92,9 @@ export function createCoreServices(deps: {
   const events = createEventsService({ em, clock, rewards, onInteraction });
   const grants = createGrantsService({ em, clock, rewards, roles });
   const leaderboard = createLeaderboardService({ em, clock, timeZone: config.TIME_ZONE });
-  const link = createLinkService({ em, clock, ledger, membership, rewards });
+  // Rewards take self-referral points back before the ledger moves what is left.
+  const mergeHooks = [rewardsMergeHook(rewards), ledgerMergeHook(ledger), ordersMergeHook];
+  const link = createLinkService({ em, clock, membership, hooks: mergeHooks });
   const orders = createOrdersService({ em, clock, ledger, catalog, membership, onInteraction });
   // `sandbox` is the same provider when PAYMENT_PROVIDER=sandbox (its pay page is ours), else null.
   const { provider: paymentProvider, sandbox } = createPaymentProvider(config.PAYMENT_PROVIDER, {
@@ -107,7 +123,7 @@ export function createCoreServices(deps: {
   const checkinLimit = perUser(limits.checkinUser);
   const redeemLimit = perUser(limits.redeemUser);
   const { checkin, ...checkinRest } = checkins;
-  const { redeem, ...ordersRest } = orders;
+  const { redeem, confirm, ...ordersRest } = orders;
   const limitedCheckins: typeof checkins = {
     ...checkinRest,
     checkin: async (userId) => (await checkinLimit(userId), checkin(userId)),
@@ -115,6 +131,7 @@ export function createCoreServices(deps: {
   const limitedOrders: typeof orders = {
     ...ordersRest,
     redeem: async (input) => (await redeemLimit(input.userId), redeem(input)),
+    confirm: async (input) => (await redeemLimit(input.userId), confirm(input)),
   };
   const webSessions = createWebSessionsService({
     em,
@@ -158,13 +175,36 @@ export function createCoreServices(deps: {
 /** Every service, plus the assistant that every chat channel talks to. */
 export function createServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
   const core = createCoreServices(deps);
-  const support = createSupportService({ em: core.em });
+  return { ...core, ...createAssistantOver(core) };
+}
+
+/** The assistant over these services: it is handed the ones it calls, its own store and the two
+ * settings it shows, nothing more. */
+export function createAssistantOver(
+  core: ReturnType<typeof createCoreServices>,
+  opts: { catalogTtlMs?: number } = {},
+) {
+  const { em, config } = core;
+  const support = createSupportService({ em });
   const assistant = createAssistant({
-    s: core,
+    services: {
+      ...pick(core, 'clock', 'users', 'account', 'membership', 'roles', 'link', 'catalog'),
+      ...pick(core, 'rewards', 'referrals', 'checkins', 'grants', 'leaderboard'),
+      ...pick(core, 'orders', 'checkout', 'ledger'),
+      identities: createIdentityLookup({ em }),
+      enrollments: createEnrollmentCounts({ em }),
+      settings: { publicUrl: config.PUBLIC_URL, pointsExpiryMonths: config.POINTS_EXPIRY_MONTHS },
+    },
     support,
+    store: createAssistantStore({ em }),
     logger: core.logger.child({ module: 'assistant' }),
+    catalogTtlMs: opts.catalogTtlMs,
   });
-  return { ...core, support, assistant };
+  return { support, assistant };
+}
+
+function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, from[k]])) as Pick<T, K>;
 }
 
 export type AppServices = ReturnType<typeof createServices>;

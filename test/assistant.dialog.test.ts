@@ -11,9 +11,7 @@ import {
   uniqueKey,
   type Harness,
 } from './support/harness.js';
-import { createCoreServices, createServices } from '../src/app.services.js';
-import { createSupportService } from '../src/assistant/support.service.js';
-import { createAssistant } from '../src/assistant/assistant.service.js';
+import { createAssistantOver, createCoreServices, createServices } from '../src/app.services.js';
 import { createApp, type App } from '../src/http/app.js';
 import { query, queryOne } from '../src/db/sql.js';
 
@@ -239,9 +237,7 @@ describe('courses', () => {
       orm: h.orm,
       logger: h.services.logger,
     });
-    const support = createSupportService({ em: core.em });
-    const assistant = createAssistant({ s: core, support, logger: core.logger, catalogTtlMs: 200 });
-    const app = createApp({ ...core, support, assistant });
+    const app = createApp({ ...core, ...createAssistantOver(core, { catalogTtlMs: 200 }) });
     const u = newExt();
     await say(u, '你好', { app });
     const created = await http(app, { key: ADMIN_KEY })('POST', '/v1/admin/courses', {
@@ -262,6 +258,34 @@ describe('courses', () => {
     expect(r.all).toContain('Rust Systems Programming');
     const zh = await say(u, 'Rust 系统编程讲什么', { app });
     expect(zh.entities.course).toBe('rust-systems');
+  });
+
+  it('knows a category that only a course created over the admin API has', async () => {
+    const core = createCoreServices({
+      config: h.services.config,
+      orm: h.orm,
+      logger: h.services.logger,
+    });
+    const app = createApp({ ...core, ...createAssistantOver(core, { catalogTtlMs: 200 }) });
+    const u = newExt();
+    await say(u, 'hello', { app });
+    const created = await http(app, { key: ADMIN_KEY })('POST', '/v1/admin/courses', {
+      body: {
+        slug: 'pixel-art-basics',
+        titleZh: '像素画入门',
+        titleEn: 'Pixel Art Basics',
+        category: 'game-art',
+        priceFen: 9900,
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    await new Promise((r) => setTimeout(r, 250));
+    const r = await say(u, 'show me game art courses', { app });
+    expect(r.intent).toBe('browse_courses');
+    expect(r.entities.topic).toBe('game-art');
+    expect(r.all).toContain('Pixel Art Basics');
+    const list = await say(u, { action: 'cl:game-art:1' }, { app });
+    expect(list.all).toContain('Pixel Art Basics');
   });
 });
 

@@ -1,8 +1,15 @@
 // Bad input on every business route → a clear 4xx JSON error, and nothing changes.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, SERVICE_KEY, type Harness } from './support/harness.js';
-import { stackWithClock, uniqueKey, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  newUser,
+  SERVICE_KEY,
+  stackWithClock,
+  uniqueKey,
+  type Harness,
+  type Stack,
+} from './support/harness.js';
 import { query } from '../src/db/sql.js';
 
 let h: Harness;
@@ -12,7 +19,7 @@ let ORDER: number;
 beforeAll(async () => {
   h = await createHarness();
   st = await stackWithClock(h);
-  U = (await user(st, { balance: 2500 })).id;
+  U = (await newUser(st, { balance: 2500 })).id;
   ORDER = (
     await st.s.orders.redeem({ userId: U, key: 'seed-order', kind: 'item', slug: 'ebook-habits' })
   ).orderId;

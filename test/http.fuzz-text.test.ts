@@ -7,10 +7,11 @@ import {
   ADMIN_KEY,
   createHarness,
   SERVICE_KEY,
+  stackWithClock,
   uniqueKey,
   type Harness,
+  type Stack,
 } from './support/harness.js';
-import { stackWithClock, type Stack } from './support/builders.js';
 import { fixtures, type Fixtures, type Res } from './support/fuzz-text.fixtures.js';
 import { NOT_BUILT, RECIPES, type Built, type Recipe } from './support/fuzz-text.recipes.js';
 import {

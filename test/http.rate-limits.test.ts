@@ -18,6 +18,7 @@ import { createApp } from '../src/http/app.js';
 import { createConfig } from '../src/config.js';
 import { queryOne } from '../src/db/sql.js';
 import { zh } from '../src/assistant/replies/replies.zh.js';
+import type { Json } from './support/json.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -44,7 +45,7 @@ const counts = async () =>
             (select count(*) from ledger_entry) as entries, (select count(*) from shop_order) as orders, (select count(*) from checkin) as checkins`,
   );
 const cookieOf = (headers: Headers) => headers.get('set-cookie')?.split(';')[0];
-const expect429 = (r: { status: number; body: any; headers: Headers; text: string }) => {
+const expect429 = (r: { status: number; body: Json; headers: Headers; text: string }) => {
   expect(r.status, r.text).toBe(429);
   expect(r.body.error.code).toBe('rate_limited');
   expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -263,8 +264,8 @@ it('keeps a chat redemption confirmation when the Confirm is refused for a flood
   await services.orders.redeem({ userId, key: uniqueKey('x'), kind: 'item', slug: 'coupon-20' }); // the one this hour allows
   const ask = await api('POST', '/v1/chat', { body: { user, action: 'ri:coupon-20' } });
   const ok = ask.body.replies
-    .flatMap((r: any) => r.buttons ?? [])
-    .find((b: any) => b.id.startsWith('ok:'));
+    .flatMap((r: Json) => r.buttons ?? [])
+    .find((b: Json) => b.id.startsWith('ok:'));
   expect(ok, ask.text).toBeDefined();
   const held = async () =>
     Number(

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, defaultKind, http, newUser, type Harness } from './support/harness.js';
 import { uniqueKey } from './support/builders.js';
 import { query, queryOne } from '../src/db/sql.js';
-import { repairMerges } from '../src/membership/merge.repair.js';
+import { repairMerges } from '../src/ledger/ledger.merge.js';
+import { mergedUsers } from '../src/membership/user.lock.js';
 
 const run = promisify(execFile);
 let h: Harness;
@@ -98,7 +99,11 @@ describe('points stranded in merged users', () => {
 
   it('ledger:repair-merges moves them to the end of the merge chain with their expiry dates, then moves nothing', async () => {
     const before = await h.services.ledgerQueries.balance(A);
-    const repaired = await repairMerges({ em: h.services.em, ledger: h.services.ledger });
+    const repaired = await repairMerges({
+      em: h.services.em,
+      ledger: h.services.ledger,
+      users: mergedUsers,
+    });
     const moved = repaired.filter((x) => x.points > 0);
     expect(moved).toEqual([
       expect.objectContaining({
@@ -128,7 +133,9 @@ describe('points stranded in merged users', () => {
     expect((await h.services.ledgerQueries.verify()).violations).toEqual([]);
 
     const entries = (await h.services.ledgerQueries.verify()).totals.entries;
-    expect(await repairMerges({ em: h.services.em, ledger: h.services.ledger })).toEqual([]);
+    expect(
+      await repairMerges({ em: h.services.em, ledger: h.services.ledger, users: mergedUsers }),
+    ).toEqual([]);
     expect((await h.services.ledgerQueries.verify()).totals.entries).toBe(entries);
   });
 

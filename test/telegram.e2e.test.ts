@@ -262,7 +262,7 @@ describe('telegram bot + real assistant against the telegram-test-api emulator (
     const courses = await h.services.catalog.listCourses();
     const page = (p: number) =>
       zh.courseList({
-        courses: courses.slice((p - 1) * 5, p * 5).map((c) => courseLine(c, 'zh')),
+        courses: courses.slice((p - 1) * 5, p * 5).map((c) => courseLine(c, zh)),
         page: p,
         pages: 3,
       });

@@ -5,21 +5,14 @@
 import { Hono } from 'hono';
 import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord.js';
 import { errorBody } from '../../src/http/errors.js';
+// The checks live beside the permission middleware (src/http/permissions.ts), which runs them
+// first; this route repeats them so it is safe mounted on its own too.
 import {
   checkDiscordSignature,
   discordPublicKey,
   DISCORD_SIGNATURE_MESSAGES as MESSAGES,
 } from '../../src/http/bot-credentials.js';
 import type { DiscordInteractionHandler } from './discord.http-interactions.js';
-
-// The checks live beside the permission middleware (src/http/permissions.ts), which runs them
-// first; this route repeats them so it is safe mounted on its own too.
-export {
-  checkDiscordSignature,
-  discordPublicKey,
-  MAX_SIGNATURE_AGE_SECONDS,
-  type SignatureCheck,
-} from '../../src/http/bot-credentials.js';
 
 export interface DiscordInteractionsRoutesDeps {
   /** DISCORD_PUBLIC_KEY: 64 hex characters. */

@@ -51,7 +51,9 @@ export function mentionsOf(msg: Message, me: UserFromGetMe): InboundUser[] {
   const seen = new Set<string>();
   const add = (u: InboundUser) => {
     const key = u.externalId || `@${u.username?.toLowerCase()}`;
-    if (!seen.has(key)) (seen.add(key), out.push(u));
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(u);
   };
   const replied = msg.reply_to_message?.from;
   if (replied && replied.id !== me.id) add(toInboundUser(replied));

@@ -2,9 +2,8 @@
 // descriptions and tags in both languages), compared by cosine similarity with what the user
 // is enrolled in. A user with no enrollments gets the most popular courses (enrollments, then
 // the `hot` flag). Collaborative filtering comes later.
-import { query } from '../db/sql.js';
 import type { CourseView } from '../catalog/catalog.service.js';
-import type { AppServicesCore } from './assistant.deps.js';
+import type { AssistantServices } from './assistant.deps.js';
 import { cjkNgrams, tokenize } from './nlu/nlu.tokenize.js';
 import { normalizeText } from './nlu/nlu.normalize.js';
 
@@ -59,7 +58,7 @@ export function cosine(a: Vector, b: Vector): number {
 }
 
 export async function recommendCourses(
-  s: AppServicesCore,
+  s: Pick<AssistantServices, 'catalog' | 'orders' | 'enrollments'>,
   userId: number,
   k: number,
 ): Promise<{ courses: CourseView[]; basedOn: 'history' | 'popular' }> {
@@ -75,11 +74,8 @@ export async function recommendCourses(
       .sort((x, y) => y.score - x.score || Number(y.c.hot) - Number(x.c.hot));
     return { courses: scored.slice(0, k).map((x) => x.c), basedOn: 'history' };
   }
-  const counts = await query<{ slug: string; n: string }>(
-    s.em,
-    `select c.slug, count(e.id) as n from course c left join enrollment e on e.course_id = c.id and e.status = 'active' group by c.slug`,
-  );
-  const popularity = new Map(counts.map((r) => [r.slug, Number(r.n)]));
+  const enrolled = await s.enrollments.activeByCourse();
+  const popularity = new Map(courses.map((c) => [c.slug, enrolled.get(c.id) ?? 0]));
   const ranked = [...candidates].sort(
     (a, b) =>
       (popularity.get(b.slug) ?? 0) - (popularity.get(a.slug) ?? 0) ||

@@ -2,6 +2,7 @@
 // built-in entries and kept in the database; every change rebuilds the retrieval index.
 import { DomainError } from '../shared/errors.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
+import { claimSetting } from '../settings/settings.js';
 import { createFaqIndex, type FaqIndex } from './nlu/faq.js';
 import { SEED_FAQ, type FaqEntry } from './nlu/data/faq.js';
 
@@ -80,11 +81,7 @@ export function createSupportService(deps: { em: Em }) {
 
   async function seedFaq(): Promise<void> {
     await inTransaction(deps.em, async (tx) => {
-      const first = await query(
-        tx,
-        `insert into app_setting (key, value) values ('faq.seeded', 'true'::jsonb) on conflict (key) do nothing returning key`,
-      );
-      if (!first.length) return;
+      if (!(await claimSetting(tx, 'faq.seeded', true))) return;
       for (const e of SEED_FAQ) {
         await query(
           tx,

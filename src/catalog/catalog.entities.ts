@@ -1,8 +1,9 @@
-// Catalog tables: courses and mall items, plus a tiny key/value table for one-time setup
-// flags (the demo seed runs once) and generated secrets.
+// Catalog tables: courses and mall items.
 import { defineEntity } from '@mikro-orm/core';
 
-const ts = (p: any) => p.datetime().columnType('timestamptz').defaultRaw('now()');
+type Builders = typeof defineEntity.properties;
+
+const ts = (p: Builders) => p.datetime().columnType('timestamptz').defaultRaw('now()');
 
 export const Course = defineEntity({
   name: 'Course',
@@ -70,30 +71,5 @@ export const MallItem = defineEntity({
     availableUntil: p.datetime().columnType('timestamptz').nullable(),
     createdAt: ts(p),
     updatedAt: ts(p),
-  }),
-});
-
-export const AppSetting = defineEntity({
-  name: 'AppSetting',
-  tableName: 'app_setting',
-  properties: (p) => ({
-    key: p.string().length(100).primary(),
-    value: p.json<unknown>().columnType('jsonb'),
-    createdAt: ts(p),
-  }),
-});
-
-/** Who did what, for merges, grants, undos, role and rule changes, order status changes. */
-export const AuditLog = defineEntity({
-  name: 'AuditLog',
-  tableName: 'audit_log',
-  indexes: [{ name: 'audit_log_subject_idx', properties: ['subject', 'id'] }],
-  properties: (p) => ({
-    id: p.bigint('number').primary().autoincrement(),
-    actor: p.string().length(200),
-    action: p.string().length(60),
-    subject: p.string().length(120),
-    details: p.json<Record<string, unknown>>().columnType('jsonb').defaultRaw(`'{}'::jsonb`),
-    createdAt: ts(p),
   }),
 });

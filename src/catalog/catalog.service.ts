@@ -2,6 +2,7 @@
 // one-time demo seed. Other modules read the catalog through this service.
 import { DomainError } from '../shared/errors.js';
 import { audit } from '../shared/audit.js';
+import { claimSetting } from '../settings/settings.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import {
   CATEGORY_NAMES,
@@ -389,11 +390,7 @@ export function createCatalogService(deps: { em: Em; pointsPerFen?: number }) {
   /** Seeds the demo catalog the first time the service starts; later starts change nothing. */
   async function seedDemo(): Promise<{ seeded: boolean }> {
     return inTransaction(deps.em, async (tx) => {
-      const first = await query(
-        tx,
-        `insert into app_setting (key, value) values ('catalog.demo_seeded', 'true'::jsonb) on conflict (key) do nothing returning key`,
-      );
-      if (!first.length) return { seeded: false };
+      if (!(await claimSetting(tx, 'catalog.demo_seeded', true))) return { seeded: false };
       for (const c of DEMO_COURSES) {
         await query(
           tx,

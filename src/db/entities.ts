@@ -9,7 +9,9 @@ import {
   LedgerPosting,
 } from '../ledger/ledger.entities.js';
 import { User, UserIdentity } from '../membership/user.entities.js';
-import { AppSetting, AuditLog, Course, MallItem } from '../catalog/catalog.entities.js';
+import { Course, MallItem } from '../catalog/catalog.entities.js';
+import { AppSetting } from '../settings/settings.entities.js';
+import { AuditLog } from '../shared/audit.entities.js';
 import {
   Checkin,
   EarningRule,

@@ -4,7 +4,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { DomainError, ERROR_STATUS, type ErrorCode } from '../shared/errors.js';
+import { DomainError, type ErrorCode } from '../shared/errors.js';
+import { ERROR_STATUS } from './error-status.js';
 import type { AppEnv } from './http.types.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 
@@ -16,7 +17,7 @@ export function errorBody(code: string, message: string, details?: unknown) {
 }
 
 export function errorResponse(c: Context, code: ErrorCode, message: string, details?: unknown) {
-  return c.json(errorBody(code, message, details), ERROR_STATUS[code] as ContentfulStatusCode);
+  return c.json(errorBody(code, message, details), ERROR_STATUS[code]);
 }
 
 export function zodDetails(error: ZodError) {

@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppServices } from '../app.services.js';
-import { queryOne } from '../db/sql.js';
+import { getSetting } from '../settings/settings.js';
 
 export const SESSION_COOKIE = 'xf_session';
 const LEGACY_SECRET_SETTING = 'web.session_secret';
@@ -36,13 +36,9 @@ function legacySecretSource(s: AppServices): () => Promise<string | undefined> {
   let lookedAt = 0;
   return async () => {
     if (found || Date.now() - lookedAt < 60_000) return found;
-    const row = await queryOne<{ value: unknown }>(
-      s.em,
-      `select value from app_setting where key = ?`,
-      [LEGACY_SECRET_SETTING],
-    );
+    const value = await getSetting(s.em, LEGACY_SECRET_SETTING);
     lookedAt = Date.now();
-    if (typeof row?.value === 'string') found = row.value;
+    if (typeof value === 'string') found = value;
     return found;
   };
 }

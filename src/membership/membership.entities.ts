@@ -4,8 +4,10 @@ import { defineEntity } from '@mikro-orm/core';
 import { foreignKey } from '../db/foreign-key.js';
 import { User } from './user.entities.js';
 
-const ts = (p: any) => p.datetime().columnType('timestamptz').defaultRaw('now()');
-const tsNull = (p: any) => p.datetime().columnType('timestamptz').nullable();
+type Builders = typeof defineEntity.properties;
+
+const ts = (p: Builders) => p.datetime().columnType('timestamptz').defaultRaw('now()');
+const tsNull = (p: Builders) => p.datetime().columnType('timestamptz').nullable();
 
 export const Membership = defineEntity({
   name: 'Membership',

@@ -45,16 +45,15 @@ interface Row {
 
 export type MembershipService = ReturnType<typeof createMembershipService>;
 
-export function createMembershipService(deps: { em: Em; clock: Clock }) {
+export function createMembershipService(deps: {
+  em: Em;
+  clock: Clock;
+  /** Points the user earned after `since` up to `until` (rewards answers; ISO timestamps). */
+  pointsEarned: (em: Em, userId: number, since: string, until: string) => Promise<number>;
+}) {
   async function earnedSince(em: Em, userId: number, now: Date): Promise<number> {
     const since = new Date(now.getTime() - EARNING_WINDOW_DAYS * DAY).toISOString();
-    const r = await queryOne<{ s: string }>(
-      em,
-      `select coalesce(sum(points), 0) as s from reward_award
-        where user_id = ? and status <> 'reversed' and created_at > ?::timestamptz and created_at <= ?::timestamptz`,
-      [userId, since, now.toISOString()],
-    );
-    return Number(r?.s ?? 0);
+    return deps.pointsEarned(em, userId, since, now.toISOString());
   }
 
   async function lockRow(em: Em, userId: number): Promise<Row> {

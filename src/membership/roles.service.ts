@@ -2,6 +2,7 @@
 // by admins; community membership for per-community leaderboards. Changes are audited.
 import { DomainError } from '../shared/errors.js';
 import { audit } from '../shared/audit.js';
+import { getSetting, putSetting } from '../settings/settings.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { resolveUserId } from './user.lock.js';
 import type { Clock } from '../shared/clock.js';
@@ -41,12 +42,8 @@ export function createRolesService(deps: { em: Em; clock: Clock }) {
 
   /** Platform roles (e.g. Discord role ids) whose holders moderate a community, set by admins. */
   async function moderatorPlatformRoles(community: string, em: Em = deps.em): Promise<string[]> {
-    const row = await queryOne<{ value: string[] }>(
-      em,
-      `select value from app_setting where key = ?`,
-      [`community.moderator_roles:${community}`],
-    );
-    return Array.isArray(row?.value) ? row!.value.map(String) : [];
+    const value = await getSetting(em, `community.moderator_roles:${community}`);
+    return Array.isArray(value) ? value.map(String) : [];
   }
 
   async function setModeratorPlatformRoles(
@@ -57,11 +54,7 @@ export function createRolesService(deps: { em: Em; clock: Clock }) {
     assertCommunity(community);
     const ids = [...new Set(roleIds.map(String))].sort();
     return inTransaction(deps.em, async (tx) => {
-      await query(
-        tx,
-        `insert into app_setting (key, value) values (?, ?::jsonb) on conflict (key) do update set value = excluded.value`,
-        [`community.moderator_roles:${community}`, JSON.stringify(ids)],
-      );
+      await putSetting(tx, `community.moderator_roles:${community}`, ids);
       await audit(tx, {
         actor,
         action: 'role.platform_roles',

@@ -79,3 +79,35 @@ export async function userInfo(em: Em, userId: number): Promise<LockedUser> {
 export async function exists(em: Em, userId: number): Promise<boolean> {
   return (await query(em, `select 1 from app_user where id = ?`, [userId])).length > 0;
 }
+
+/** Every user merged into another. */
+export async function mergedUserIds(em: Em): Promise<number[]> {
+  const rows = await query<{ id: string }>(
+    em,
+    `select id from app_user where merged_into_id is not null order by id`,
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/** Locks these users' rows as they are (merged or not), in ascending id. */
+export async function lockRows(tx: Em, userIds: number[]): Promise<void> {
+  await query(
+    tx,
+    `select id from app_user where id = any(?::bigint[]) order by id for no key update`,
+    [`{${userIds.join(',')}}`],
+  );
+}
+
+/** What the ledger's merge repair asks of membership. */
+export const mergedUsers = { mergedUserIds, survivorOf: resolveUserId, lockRows };
+
+/** The user and everyone merged into it, directly or through a chain. */
+export async function mergeFamily(em: Em, userId: number): Promise<number[]> {
+  const rows = await query<{ id: string }>(
+    em,
+    `with recursive members(id) as (select ?::bigint union select u.id from app_user u join members m on u.merged_into_id = m.id)
+     select id from members`,
+    [userId],
+  );
+  return rows.map((r) => Number(r.id));
+}

@@ -3,7 +3,9 @@
 // stays the same when the secret rotates, so the browser keeps its web user.
 import { defineEntity } from '@mikro-orm/core';
 
-const ts = (p: any) => p.datetime().columnType('timestamptz');
+type Builders = typeof defineEntity.properties;
+
+const ts = (p: Builders) => p.datetime().columnType('timestamptz');
 
 export const WebSession = defineEntity({
   name: 'WebSession',

@@ -124,6 +124,10 @@ export const Quote = defineEntity({
     discountPct: p.integer(),
     expiresAt: p.datetime().columnType('timestamptz'),
     usedOrderId: p.bigint('number').nullable(),
+    /** The ledger hold a two-step redemption reserved at the quote; confirm posts it. */
+    holdId: p.bigint('number').nullable(),
+    address: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
+    cancelledAt: tsNull(p),
     createdAt: ts(p),
   }),
 });

@@ -1,4 +1,5 @@
 // The one shape of an order for every channel (REST, assistant, bots).
+import type { CatalogTitles } from '../catalog/catalog.lookup.js';
 
 export interface OrderView {
   orderId: number;
@@ -25,20 +26,42 @@ export interface OrderView {
   createdAt: string;
 }
 
+/** A shop_order row as the database returns it, with its coupon codes aggregated. */
+export interface OrderRow {
+  id: string;
+  user_id: string;
+  kind: OrderView['kind'];
+  status: string;
+  course_id: string | null;
+  item_id: string | null;
+  quantity: number;
+  unit_points: string;
+  points_charged: string;
+  discount_pct: number;
+  price_fen: string;
+  coupon_fen: string;
+  amount_fen: string;
+  coupon_codes?: string[] | null;
+  address: Record<string, unknown> | null;
+  pay_url: string | null;
+  expires_at: Date | null;
+  paid_at: Date | null;
+  refund_window_ends_at: Date | null;
+  refunded_at: Date | null;
+  status_history: unknown[] | null;
+  created_at: Date;
+}
+
 const iso = (d: unknown) => (d == null ? null : new Date(d as string).toISOString());
 
-export function toOrderView(r: Record<string, any>): OrderView {
+export function toOrderView(r: OrderRow, titles: CatalogTitles): OrderView {
   return {
     orderId: Number(r.id),
     userId: Number(r.user_id),
     kind: r.kind,
     status: r.status,
-    course: r.course_slug
-      ? { slug: r.course_slug, titleZh: r.course_title_zh, titleEn: r.course_title_en }
-      : null,
-    item: r.item_slug
-      ? { slug: r.item_slug, titleZh: r.item_title_zh, titleEn: r.item_title_en, kind: r.item_kind }
-      : null,
+    course: (r.course_id && titles.courses.get(Number(r.course_id))) || null,
+    item: (r.item_id && titles.items.get(Number(r.item_id))) || null,
     quantity: r.quantity,
     unitPoints: Number(r.unit_points),
     pointsCharged: Number(r.points_charged),
@@ -56,4 +79,12 @@ export function toOrderView(r: Record<string, any>): OrderView {
     statusHistory: r.status_history ?? [],
     createdAt: iso(r.created_at)!,
   };
+}
+
+/** The course and item titles a page of orders shows, in one catalog look-up. */
+export function titleIds(rows: OrderRow[]) {
+  const ids = (k: 'course_id' | 'item_id') => [
+    ...new Set(rows.flatMap((r) => (r[k] == null ? [] : [Number(r[k])]))),
+  ];
+  return { courseIds: ids('course_id'), itemIds: ids('item_id') };
 }

@@ -8,6 +8,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { DomainError } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
+import { claimSetting, getSetting } from '../settings/settings.js';
 import type {
   CreatedPayment,
   CreatePaymentRequest,
@@ -59,16 +60,8 @@ export function createSandboxProvider(deps: {
 
   async function getSecret(): Promise<string> {
     if (secret) return secret;
-    await query(
-      deps.em,
-      `insert into app_setting (key, value) values ('payments.sandbox.secret', ?::jsonb) on conflict (key) do nothing`,
-      [JSON.stringify(randomBytes(32).toString('hex'))],
-    );
-    const row = await queryOne<{ value: string }>(
-      deps.em,
-      `select value from app_setting where key = 'payments.sandbox.secret'`,
-    );
-    secret = row!.value;
+    await claimSetting(deps.em, 'payments.sandbox.secret', randomBytes(32).toString('hex'));
+    secret = (await getSetting<string>(deps.em, 'payments.sandbox.secret'))!;
     return secret;
   }
 

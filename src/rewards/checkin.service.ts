@@ -2,6 +2,7 @@
 // only from yesterday. Points come from the 'checkin.daily' rule (10, +10 a day, up to 70).
 import { DomainError } from '../shared/errors.js';
 import { addDays, daysBetween, localDate, startOfLocalDay, type Clock } from '../shared/clock.js';
+import { walletBalance } from '../ledger/ledger.history.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { lockUser, resolveUserId } from '../membership/user.lock.js';
 import { basePoints, nextStreak } from './rewards.rules.js';
@@ -74,17 +75,13 @@ export function createCheckinService(deps: {
         [user.id, today, streak, outcome.points, now.toISOString()],
       );
       const rule = await deps.rewards.getRule('checkin.daily', tx);
-      const balance = await queryOne<{ balance: string }>(
-        tx,
-        `select balance from ledger_account where user_id = ? and kind = 'wallet'`,
-        [user.id],
-      );
+      const balance = await walletBalance(tx, user.id);
       return {
         userId: user.id,
         date: today,
         points: outcome.points,
         streak,
-        balance: Number(balance?.balance ?? 0),
+        balance: balance,
         tomorrowBasePoints: basePoints(rule, { streak: streak + 1 }),
         nextCheckinAt: nextAt,
       };

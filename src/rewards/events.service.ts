@@ -3,6 +3,7 @@
 // per occasion (lesson, quiz, course review, purchase) keeps a repeated event from earning
 // twice even under a new key.
 import { DomainError } from '../shared/errors.js';
+import { walletBalance } from '../ledger/ledger.history.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { requestHash } from '../ledger/idempotency.js';
 import { lockUser, resolveUserId } from '../membership/user.lock.js';
@@ -181,11 +182,7 @@ export function createEventsService(deps: {
       }
       const user = await lockUser(tx, userId);
       const { awards, reversedPoints } = await earnFor(tx, user, e, actor);
-      const balance = await queryOne<{ balance: string }>(
-        tx,
-        `select balance from ledger_account where user_id = ? and kind = 'wallet'`,
-        [user.id],
-      );
+      const balance = await walletBalance(tx, user.id);
       const result: EventOutcome = {
         eventId: Number(inserted.id),
         type: e.type,
@@ -200,7 +197,7 @@ export function createEventsService(deps: {
           reason: a.reason,
           retryAt: a.retryAt,
         })),
-        balance: Number(balance?.balance ?? 0),
+        balance: balance,
         replayed: false,
       };
       await query(tx, `update learning_event set outcome = ?::jsonb where id = ?`, [

@@ -8,6 +8,7 @@ import { scopedKey } from '../shared/with-idempotency.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { lockUsers, resolveUserId } from '../membership/user.lock.js';
 import type { RolesService } from '../membership/roles.service.js';
+import { joinCommunity } from '../membership/community.js';
 import type { RewardsService } from './rewards.service.js';
 
 export interface GrantInput {
@@ -159,11 +160,7 @@ export function createGrantsService(deps: {
           deps.clock.now().toISOString(),
         ],
       );
-      await query(
-        tx,
-        `insert into community_member (community, user_id) values (?, ?), (?, ?) on conflict do nothing`,
-        [input.community, userId, input.community, moderatorId],
-      );
+      await joinCommunity(tx, input.community, [userId, moderatorId]);
       await audit(tx, {
         actor: `user:${moderatorId}`,
         action: 'grant.create',

@@ -2,6 +2,13 @@
 // zone), global or per community. Staff (anyone holding a moderator role) are left out.
 import { addDays, localDate, startOfLocalDay, type Clock } from '../shared/clock.js';
 import { query, type Em } from '../db/sql.js';
+import {
+  communityMemberIds,
+  displayNames,
+  staffAndMergedUserIds,
+} from '../membership/community.js';
+
+const pgArray = (ids: number[]) => `{${ids.join(',')}}`;
 
 export type Period = 'all' | 'week' | 'month';
 
@@ -37,39 +44,40 @@ export function createLeaderboardService(deps: { em: Em; clock: Clock; timeZone:
   ): Promise<Leaderboard> {
     const period = opts.period ?? 'all';
     const since = periodStart(period, deps.clock.now(), deps.timeZone);
-    const rows = await query<{
-      user_id: string;
-      display_name: string | null;
-      points: string;
-      rank: string;
-    }>(
+    const members = opts.community ? await communityMemberIds(deps.em, opts.community) : null;
+    const left = await staffAndMergedUserIds(deps.em);
+    const rows = await query<{ user_id: string; points: string; rank: string }>(
       deps.em,
       `with totals as (
          select a.user_id, sum(a.points) as points from reward_award a
           where a.status <> 'reversed' and (?::timestamptz is null or a.created_at >= ?::timestamptz)
             and a.created_at <= ?::timestamptz
-            and (?::text is null or exists (select 1 from community_member m where m.user_id = a.user_id and m.community = ?))
-            and not exists (select 1 from moderator_role r where r.user_id = a.user_id and r.revoked_at is null)
+            and (?::bigint[] is null or a.user_id = any(?::bigint[]))
+            and a.user_id <> all(?::bigint[])
           group by a.user_id
        ), ranked as (
-         select t.user_id, u.display_name, t.points, rank() over (order by t.points desc) as rank
-           from totals t join app_user u on u.id = t.user_id and u.merged_into_id is null
+         select t.user_id, t.points, rank() over (order by t.points desc) as rank from totals t
        )
        select * from ranked where rank <= ? or user_id = ? order by rank, user_id`,
       [
         since?.toISOString() ?? null,
         since?.toISOString() ?? null,
         deps.clock.now().toISOString(),
-        opts.community ?? null,
-        opts.community ?? null,
+        members && pgArray(members),
+        members && pgArray(members),
+        pgArray(left),
         opts.limit ?? 10,
         opts.userId ?? null,
       ],
     );
+    const names = await displayNames(
+      deps.em,
+      rows.map((r) => Number(r.user_id)),
+    );
     const toEntry = (r: (typeof rows)[number]): LeaderboardEntry => ({
       rank: Number(r.rank),
       userId: Number(r.user_id),
-      displayName: r.display_name,
+      displayName: names.get(Number(r.user_id)) ?? null,
       points: Number(r.points),
     });
     const limit = opts.limit ?? 10;

@@ -29,6 +29,8 @@ export function createReferralsService(deps: {
   clock: Clock;
   rewards: RewardsService;
   publicUrl: string;
+  /** Whether the user ever placed an order (orders answers). */
+  hasOrders: (em: Em, userId: number) => Promise<boolean>;
 }) {
   const reject = (reason: ReferralRejection, message: string) =>
     new DomainError('referral_rejected', message, { reason });
@@ -125,10 +127,10 @@ export function createReferralsService(deps: {
       const active = await queryOne<{ n: string }>(
         tx,
         `select (select count(*) from reward_award where user_id = ?) + (select count(*) from checkin where user_id = ?)
-              + (select count(*) from shop_order where user_id = ?) + (select count(*) from learning_event where user_id = ?) as n`,
-        [invitee, invitee, invitee, invitee],
+              + (select count(*) from learning_event where user_id = ?) as n`,
+        [invitee, invitee, invitee],
       );
-      if (Number(active!.n) > 0)
+      if (Number(active!.n) > 0 || (await deps.hasOrders(tx, invitee)))
         throw reject('not_new_user', 'only new users can accept an invitation');
       await query(
         tx,

@@ -114,6 +114,8 @@ export function createRewardsService(deps: {
   ledger: LedgerService;
   membership: MembershipService;
   clock: Clock;
+  /** Whether an order is paid (orders answers): a purchase's points release only then. */
+  isOrderPaid: (em: Em, orderId: number) => Promise<boolean>;
 }) {
   async function getRule(code: string, em: Em = deps.em): Promise<EarningRule> {
     const r = await queryOne<RuleRow>(em, `select * from earning_rule where code = ?`, [code]);
@@ -359,14 +361,15 @@ export function createRewardsService(deps: {
     for (const { id } of due) {
       const moved = await inTransaction(deps.em, async (tx) => {
         // A refund in progress holds its order in 'refunding': its points stay pending.
-        const a = await queryOne<{ user_id: string; points: number }>(
+        const a = await queryOne<{ user_id: string; points: number; order_id: string | null }>(
           tx,
-          `update reward_award a set status = 'released' where a.id = ? and a.status = 'pending' and a.release_at <= ?::timestamptz
-             and (a.order_id is null or exists (select 1 from shop_order o where o.id = a.order_id and o.status = 'paid'))
-           returning a.user_id, a.points`,
+          `select user_id, points, order_id from reward_award
+            where id = ? and status = 'pending' and release_at <= ?::timestamptz for update`,
           [Number(id), now],
         );
-        if (!a) return 0;
+        if (!a || (a.order_id != null && !(await deps.isOrderPaid(tx, Number(a.order_id)))))
+          return 0;
+        await query(tx, `update reward_award set status = 'released' where id = ?`, [Number(id)]);
         const userId = Number(a.user_id);
         const pendingAcc = await deps.ledger.userAccount(userId, 'pending', tx);
         const walletAcc = await deps.ledger.userAccount(userId, 'wallet', tx);

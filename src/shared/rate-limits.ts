@@ -16,9 +16,6 @@ export interface RateLimit {
   consume(key: string | number): Promise<void>;
 }
 
-export const rateLimitedDetails = (err: DomainError) =>
-  (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-
 export function createRateLimit(
   name: string,
   spec: RateSpec | null,
@@ -70,5 +67,3 @@ export function createRateLimits(config: Config, onRefuse?: (name: string) => vo
     redeemUser: make('redeem_user', config.RATE_LIMIT_REDEEM_USER),
   };
 }
-
-export type RateLimits = ReturnType<typeof createRateLimits>;

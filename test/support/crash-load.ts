@@ -3,6 +3,7 @@
 // every answer. An answer lost to a crash (connection error, 5xx, a key still in progress) is
 // not an answer: the client sends the same request with the same key again until it gets a
 // definitive one, as a careful client would. The record is what the ledger audit compares with.
+import type { Json } from './json.js';
 
 export type Op = 'grant' | 'deduct' | 'reserve' | 'post' | 'void' | 'redeem';
 
@@ -14,7 +15,7 @@ export interface Call {
   body?: unknown;
   /** The definitive answer (2xx or a 4xx refusal); undefined while none came. */
   status?: number;
-  res?: any;
+  res?: Json;
   /** The answer was a replay of an earlier outcome under the same key. */
   replayed?: boolean;
   /** Sends that got no definitive answer (connection lost, 5xx, in progress) before this one. */

@@ -7,6 +7,7 @@ import { createOrm, type DbTarget } from '../../src/db/orm.js';
 import { auditLedger, readLedger, type Audit } from './ledger-audit.js';
 import type { createLoad, Gate } from './crash-load.js';
 import { stopGracefully, type ServiceProcess } from './service-process.js';
+import type { Json } from './json.js';
 
 const run = promisify(execFile);
 
@@ -29,7 +30,7 @@ async function api(gate: Gate, method: string, path: string, body?: unknown) {
     headers: { authorization: `Bearer ${CRASH_ADMIN_KEY}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as Json };
 }
 
 /** `count` users, each granted enough points (through the recorded load) for courses and items. */

@@ -2,7 +2,7 @@
 // valid whatever the services underneath become: funded users, an entry, a hold, an unlimited
 // physical mall item, orders (points and paid), an FAQ entry, a ticket, a moderator and grants.
 import { http, SERVICE_KEY, uniqueKey, type Harness } from './harness.js';
-import type { Stack } from './builders.js';
+import type { Stack } from './harness.js';
 
 export type Api = ReturnType<typeof http>;
 export type Res = Awaited<ReturnType<Api>>;

@@ -1,5 +1,6 @@
 // A complete service stack on a fresh database for one test file: a clone of the migrated
-// template on PostgreSQL, or an in-memory PGlite. Builders for users keep tests short.
+// template on PostgreSQL, or an in-memory PGlite; a Stack on it with a clock the test moves; and
+// the builders every test uses (users, funded or not, and the ledger check).
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createConfig } from '../../src/config.js';
@@ -7,7 +8,9 @@ import { createOrm, migrate, type Orm } from '../../src/db/orm.js';
 import { createServices, type AppServices } from '../../src/app.services.js';
 import { createApp, type App } from '../../src/http/app.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { createManualClock, type ManualClock } from '../../src/shared/clock.js';
 import { templateDb, urlFor, withAdmin } from './pg-admin.js';
+import type { Json } from './json.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const SERVICE_KEY = 'test-service-key-0123456789';
@@ -130,7 +133,7 @@ export function http(app: App, defaults: { key?: string } = { key: ADMIN_KEY }) 
       headers['content-type'] = 'application/json';
     const res = await app.request(path, { method, headers, body });
     const text = await res.text();
-    let json: any;
+    let json: Json;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
@@ -140,17 +143,51 @@ export function http(app: App, defaults: { key?: string } = { key: ADMIN_KEY }) 
   };
 }
 
-export async function newUser(
+/** Services and app sharing the harness's ORM, with a manual clock and the demo catalog. */
+export interface Stack {
+  h: Harness;
+  clock: ManualClock;
+  s: AppServices;
+  app: App;
+  api: ReturnType<typeof http>;
+}
+
+/** A Stack on `h`'s database whose clock starts at `start` and moves only when the test says. */
+export async function stackWithClock(
   h: Harness,
-  opts: { balance?: number; channel?: 'telegram' | 'discord' | 'web'; externalId?: string } = {},
+  start: Date | string = new Date(),
+): Promise<Stack> {
+  const clock = createManualClock(start);
+  const s = createServices({
+    config: h.services.config,
+    orm: h.orm,
+    logger: h.services.logger,
+    clock,
+  });
+  await s.catalog.seedDemo();
+  const app = createApp(s);
+  return { h, clock, s, app, api: http(app) };
+}
+
+/** A user made the way a channel makes one, funded with `balance` points by a ledger credit
+ * (on a Stack, at the Stack's clock). */
+export async function newUser(
+  on: Harness | Stack,
+  opts: {
+    balance?: number;
+    channel?: 'telegram' | 'discord' | 'web';
+    externalId?: string;
+    name?: string;
+  } = {},
 ) {
-  const { user } = await h.services.users.upsert({
+  const services = 'services' in on ? on.services : on.s;
+  const { user } = await services.users.upsert({
     channel: opts.channel ?? 'web',
     externalId: opts.externalId ?? uniqueKey('u'),
-    displayName: 'Test User',
+    displayName: opts.name ?? 'Test User',
   });
   if (opts.balance) {
-    await h.services.ledger.credit({
+    await services.ledger.credit({
       key: uniqueKey('seed'),
       userId: user.id,
       amount: opts.balance,
@@ -159,4 +196,11 @@ export async function newUser(
     });
   }
   return user;
+}
+
+/** Throws unless the ledger verifies; returns its totals. */
+export async function expectLedgerOk(s: AppServices) {
+  const r = await s.ledgerQueries.verify();
+  if (r.violations.length) throw new Error(`ledger violations: ${r.violations.join('; ')}`);
+  return r.totals;
 }

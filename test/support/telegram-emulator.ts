@@ -5,17 +5,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import TelegramServerModule from 'telegram-test-api';
+import type { Json } from './json.js';
 
 type TelegramServer = import('telegram-test-api/lib/telegramServer.js').TelegramServer;
 type TelegramClient = ReturnType<TelegramServer['getClient']>;
 // The package is CommonJS with `module.exports = TelegramServer`.
-const TelegramServerClass = ((TelegramServerModule as any).default ?? TelegramServerModule) as new (
-  config: object,
-) => TelegramServer;
+const TelegramServerClass = ((TelegramServerModule as { default?: unknown }).default ??
+  TelegramServerModule) as new (config: object) => TelegramServer;
+/** The emulator's Express app, which its typings keep private. */
+type WithWebServer = { webServer(req: IncomingMessage, res: ServerResponse): void };
 
 export interface BotApiCall {
   method: string;
-  payload: Record<string, any>;
+  payload: Record<string, Json>;
   at: number;
 }
 
@@ -25,8 +27,8 @@ export interface StoredBotMessage {
   message: {
     chat_id: number | string;
     text: string;
-    reply_markup?: { inline_keyboard?: any[][] };
-    [k: string]: any;
+    reply_markup?: { inline_keyboard?: Json[][] };
+    [k: string]: Json;
   };
 }
 
@@ -50,12 +52,10 @@ const USER_EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQ
 export async function startEmulator(): Promise<Emulator> {
   const calls: BotApiCall[] = [];
   const admins = new Map<number, Set<number>>();
-  let emulator: TelegramServer | undefined;
   const http: Server = createServer((req, res) => void route(req, res));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
-  emulator = new TelegramServerClass({ port, host: '127.0.0.1', storeTimeout: 600 });
-  const em = emulator as any;
+  const emulator = new TelegramServerClass({ port, host: '127.0.0.1', storeTimeout: 600 });
   const apiRoot = `http://127.0.0.1:${port}`;
 
   async function route(req: IncomingMessage, res: ServerResponse) {
@@ -83,32 +83,32 @@ export async function startEmulator(): Promise<Emulator> {
     }
     // Hand the parsed body to the emulator's Express app; body-parser skips parsed requests.
     Object.assign(req, { body, _body: true });
-    em.webServer(req, res);
+    (emulator as unknown as WithWebServer).webServer(req, res);
   }
 
   const hasUnread = (token: string) =>
-    emulator!.storage.userMessages.some((u: any) => u.botToken === token && !u.isRead);
+    emulator.storage.userMessages.some((u) => u.botToken === token && !u.isRead);
 
   function waitForUserUpdate(res: ServerResponse, ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const finish = (closed: boolean) => {
         clearTimeout(timer);
-        for (const e of USER_EVENTS) emulator!.off(e, onUpdate);
+        for (const e of USER_EVENTS) emulator.off(e, onUpdate);
         res.off('close', onClose);
         resolve(closed);
       };
       const onUpdate = () => finish(false);
       const onClose = () => finish(true);
       const timer = setTimeout(() => finish(false), ms);
-      for (const e of USER_EVENTS) emulator!.on(e, onUpdate);
+      for (const e of USER_EVENTS) emulator.on(e, onUpdate);
       res.on('close', onClose);
     });
   }
 
   const botMessages = (chatId: number): StoredBotMessage[] =>
-    emulator!.storage.botMessages.filter(
-      (u: any) => String(u.message.chat_id) === String(chatId),
-    ) as any;
+    emulator.storage.botMessages.filter(
+      (u) => String(u.message.chat_id) === String(chatId),
+    ) as unknown as StoredBotMessage[];
 
   function nextBotMessage(chatId: number, after: number, timeoutMs = 5000) {
     return waitFor(
@@ -144,9 +144,9 @@ export async function startEmulator(): Promise<Emulator> {
       const done = () => {
         clearInterval(poll);
         clearTimeout(timer);
-        for (const e of events) emulator!.off(e, check);
+        for (const e of events) emulator.off(e, check);
       };
-      for (const e of events) emulator!.on(e, check);
+      for (const e of events) emulator.on(e, check);
       check();
     });
   }
@@ -156,7 +156,7 @@ export async function startEmulator(): Promise<Emulator> {
     calls,
     callsOf: (method) => calls.filter((c) => c.method === method),
     admins,
-    client: (token, opts) => emulator!.getClient(token, opts),
+    client: (token, opts) => emulator.getClient(token, opts),
     botMessages,
     nextBotMessage,
     waitForCalls,
@@ -178,7 +178,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function safeJson(raw: string): any {
+function safeJson(raw: string): Json {
   try {
     return JSON.parse(raw);
   } catch {

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { Transformer } from 'grammy';
 import type { Chat, Message, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../../src/shared/logger.js';
+import type { Json } from './json.js';
 
 export const BOT_INFO = {
   id: 4242,
@@ -23,7 +24,7 @@ export const BOT_INFO = {
 
 export interface ApiCall {
   method: string;
-  payload: Record<string, any>;
+  payload: Record<string, Json>;
 }
 
 export interface ApiRecorder {
@@ -47,7 +48,7 @@ export function createApiRecorder(): ApiRecorder {
   const failing = new Set<string>();
   let messageId = 1000;
 
-  const respond = (method: string, p: Record<string, any>): any => {
+  const respond = (method: string, p: Record<string, Json>): Json => {
     if (failing.has(method))
       return {
         ok: false,
@@ -85,7 +86,7 @@ export function createApiRecorder(): ApiRecorder {
     return { ok: true, result: true };
   };
 
-  const transformer = (async (_prev: unknown, method: string, payload: Record<string, any>) => {
+  const transformer = (async (_prev: unknown, method: string, payload: Record<string, Json>) => {
     calls.push({ method, payload: payload ?? {} });
     return respond(method, payload ?? {});
   }) as unknown as Transformer;
@@ -102,8 +103,8 @@ export function createApiRecorder(): ApiRecorder {
 }
 
 /** A pino logger whose lines the test can read. */
-export function captureLogger(): { logger: Logger; lines: Record<string, any>[] } {
-  const lines: Record<string, any>[] = [];
+export function captureLogger(): { logger: Logger; lines: Record<string, Json>[] } {
+  const lines: Record<string, Json>[] = [];
   const logger = pino(
     { level: 'debug', base: undefined },
     { write: (s: string) => void lines.push(JSON.parse(s)) },
@@ -156,19 +157,24 @@ export function message(input: MessageInput): Message {
     from: input.from,
     ...(text !== undefined ? { text } : {}),
     ...(entities ? { entities } : {}),
-    ...(input.replyTo ? { reply_to_message: input.replyTo as any } : {}),
+    ...(input.replyTo
+      ? { reply_to_message: input.replyTo as Message.CommonMessage['reply_to_message'] }
+      : {}),
     ...input.extra,
   } as Message;
 }
 
 export const messageUpdate = (input: MessageInput): Update => ({
   update_id: input.updateId ?? nextUpdateId++,
-  message: message(input) as any,
+  message: message(input) as Update['message'],
 });
 
 export const editedUpdate = (input: MessageInput): Update => ({
   update_id: nextUpdateId++,
-  edited_message: { ...(message(input) as any), edit_date: Math.floor(Date.now() / 1000) },
+  edited_message: {
+    ...message(input),
+    edit_date: Math.floor(Date.now() / 1000),
+  } as Update['edited_message'],
 });
 
 export function callbackUpdate(input: {
@@ -191,7 +197,7 @@ export function callbackUpdate(input: {
         chat,
         from: BOT_INFO,
         text: 'earlier',
-      } as any,
+      } as Message.TextMessage,
     },
   };
 }

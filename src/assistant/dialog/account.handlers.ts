@@ -41,8 +41,8 @@ export const earnGuide: Handler = async ({ s, t, lang }) => {
     {
       text: t.earnGuide(rules.map((r) => ({ title: r.title, points: r.points }))),
       buttons: [
-        button(ids.intent('checkin'), lang === 'zh' ? '签到' : 'Check in'),
-        button(ids.intent('invite'), lang === 'zh' ? '邀请好友' : 'Invite friends'),
+        button(ids.intent('checkin'), t.buttons.checkIn),
+        button(ids.intent('invite'), t.buttons.invite),
       ],
     },
   ];
@@ -77,19 +77,15 @@ export const invite: Handler = async ({ s, t, userId }) => {
 
 export const expiry: Handler = async ({ s, t, userId }) => {
   const e = await s.account.expirySummary(userId);
-  return personal(t.expiry({ expiring: e.schedule, months: s.config.POINTS_EXPIRY_MONTHS }));
+  return personal(t.expiry({ expiring: e.schedule, months: s.settings.pointsExpiryMonths }));
 };
 
-export const membership: Handler = async ({ s, t, userId, lang }) => {
+export const membership: Handler = async ({ s, t, userId }) => {
   const m = await s.membership.status(userId);
   const perks: string[] = [];
-  if (m.benefits.vipFreeCourses) perks.push(lang === 'zh' ? 'VIP 免费课程' : 'VIP-free courses');
-  if (m.benefits.membersOnlyCourses)
-    perks.push(lang === 'zh' ? '会员专享课程' : 'members-only courses');
-  if (m.trial)
-    perks.push(
-      lang === 'zh' ? `体验至 ${t.date(m.trial.until)}` : `trial until ${t.date(m.trial.until)}`,
-    );
+  if (m.benefits.vipFreeCourses) perks.push(t.perks.vipFree);
+  if (m.benefits.membersOnlyCourses) perks.push(t.perks.membersOnly);
+  if (m.trial) perks.push(t.perks.trialUntil(m.trial.until));
   return personal(
     t.membership({
       tier: m.tier,
@@ -103,10 +99,10 @@ export const membership: Handler = async ({ s, t, userId, lang }) => {
   );
 };
 
-export const upgrade: Handler = async ({ s, t, userId, lang }) => {
+export const upgrade: Handler = async ({ s, t, userId }) => {
   const m = await s.membership.status(userId);
   const trial = await s.catalog.getItem('vip-trial-7d').catch(() => undefined);
-  const trialTitle = trial?.active ? (lang === 'zh' ? trial.titleZh : trial.titleEn) : undefined;
+  const trialTitle = trial?.active ? t.pick(trial.titleZh, trial.titleEn) : undefined;
   return [
     {
       text: t.upgradePath({
@@ -143,16 +139,12 @@ export const leaderboard: Handler = async ({ s, t, userId, inbound, entities, te
       points: board.me.points,
       me: true,
     });
-  const labels =
-    t.lang === 'zh'
-      ? { all: '总榜', week: '本周', month: '本月' }
-      : { all: 'All time', week: 'This week', month: 'This month' };
   return [
     {
       text: t.leaderboard({ period, rows, community }),
       buttons: (['all', 'week', 'month'] as const)
         .filter((p) => p !== period)
-        .map((p) => button(ids.top(p), labels[p])),
+        .map((p) => button(ids.top(p), t.buttons.period[p])),
     },
   ];
 };

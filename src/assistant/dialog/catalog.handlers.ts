@@ -1,6 +1,7 @@
 // Course browsing, detail and recommendations, and the points mall list.
 import type { Reply } from '../assistant.types.js';
-import type { CourseLine } from '../replies/replies.types.js';
+import type { CourseLine, Templates } from '../replies/replies.types.js';
+import { categoriesOf } from '../../catalog/catalog.categories.js';
 import type { CourseView } from '../../catalog/catalog.service.js';
 import type { DialogContext, Handler } from './dialog.types.js';
 import { button, ids } from './actions.js';
@@ -8,9 +9,9 @@ import { recommendCourses } from '../recommend.js';
 
 const PAGE = 5;
 
-export const courseLine = (c: CourseView, lang: 'zh' | 'en'): CourseLine => ({
+export const courseLine = (c: CourseView, t: Templates): CourseLine => ({
   slug: c.slug,
-  title: lang === 'zh' ? c.titleZh : c.titleEn,
+  title: t.pick(c.titleZh, c.titleEn),
   pointsPrice: c.pointsPrice,
   priceFen: c.priceFen,
   category: c.category,
@@ -23,13 +24,13 @@ export async function courseList(
   topic: string | null,
   page: number,
 ): Promise<Reply[]> {
-  const { s, t, lang } = ctx;
+  const { s, t } = ctx;
   const all = await s.catalog.listCourses(topic ? { category: topic } : {});
   const pages = Math.max(1, Math.ceil(all.length / PAGE));
   const p = Math.min(Math.max(1, page), pages);
   const slice = all.slice((p - 1) * PAGE, p * PAGE);
-  const cats = topic ? (await s.catalog.categories()).find((c) => c.code === topic) : undefined;
-  const topicName = cats ? (lang === 'zh' ? cats.zh : cats.en) : topic;
+  const category = topic ? categoriesOf([{ category: topic }])[0] : undefined;
+  const topicName = category ? t.pick(category.zh, category.en) : topic;
   const nav = [
     ...(p > 1 ? [button(ids.courses(topic, p - 1), t.buttons.prev)] : []),
     ...(p < pages ? [button(ids.courses(topic, p + 1), t.buttons.next)] : []),
@@ -37,14 +38,14 @@ export async function courseList(
   return [
     {
       text: t.courseList({
-        courses: slice.map((c) => courseLine(c, lang)),
+        courses: slice.map((c) => courseLine(c, t)),
         page: p,
         pages,
         topic: topicName,
       }),
       cards: slice.map((c) => ({
-        title: lang === 'zh' ? c.titleZh : c.titleEn,
-        subtitle: `${t.num(c.pointsPrice)} ${lang === 'zh' ? '积分' : 'points'} · ${t.money(c.priceFen)}`,
+        title: t.pick(c.titleZh, c.titleEn),
+        subtitle: t.courseCard(c),
         buttons: [button(ids.course(c.slug), t.buttons.details)],
       })),
       buttons: nav.length ? nav : undefined,
@@ -55,13 +56,13 @@ export async function courseList(
 export const browseCourses: Handler = (ctx) => courseList(ctx, ctx.entities.topic ?? null, 1);
 
 export async function courseDetail(ctx: DialogContext, slug: string): Promise<Reply[]> {
-  const { s, t, lang } = ctx;
+  const { s, t } = ctx;
   const c = await s.catalog.getCourse(slug);
   return [
     {
       text: t.courseDetail({
-        ...courseLine(c, lang),
-        description: lang === 'zh' ? c.descriptionZh : c.descriptionEn,
+        ...courseLine(c, t),
+        description: t.pick(c.descriptionZh, c.descriptionEn),
         rating: c.rating,
       }),
       buttons: [
@@ -73,26 +74,24 @@ export async function courseDetail(ctx: DialogContext, slug: string): Promise<Re
 }
 
 export const recommend: Handler = async (ctx) => {
-  const { s, t, lang, userId } = ctx;
+  const { s, t, userId } = ctx;
   const r = await recommendCourses(s, userId, 3);
   return [
     {
-      text: t.recommend({ courses: r.courses.map((c) => courseLine(c, lang)), basedOn: r.basedOn }),
-      buttons: r.courses.map((c) =>
-        button(ids.course(c.slug), lang === 'zh' ? c.titleZh : c.titleEn),
-      ),
+      text: t.recommend({ courses: r.courses.map((c) => courseLine(c, t)), basedOn: r.basedOn }),
+      buttons: r.courses.map((c) => button(ids.course(c.slug), t.pick(c.titleZh, c.titleEn))),
     },
   ];
 };
 
-export const browseMall: Handler = async ({ s, t, lang }) => {
+export const browseMall: Handler = async ({ s, t }) => {
   const items = await s.catalog.listItems();
   return [
     {
       text: t.mallList(
         items.map((i) => ({
           slug: i.slug,
-          title: lang === 'zh' ? i.titleZh : i.titleEn,
+          title: t.pick(i.titleZh, i.titleEn),
           pointsPrice: i.pointsPrice,
           stock: i.stock,
           kind: i.kind,
@@ -100,7 +99,7 @@ export const browseMall: Handler = async ({ s, t, lang }) => {
       ),
       buttons: items
         .filter((i) => i.stock === null || i.stock > 0)
-        .map((i) => button(ids.item(i.slug), lang === 'zh' ? i.titleZh : i.titleEn)),
+        .map((i) => button(ids.item(i.slug), t.pick(i.titleZh, i.titleEn))),
     },
   ];
 };

@@ -2,7 +2,6 @@
 // author of the replied-to message) with a reason, and undo one's own last grant. The rules
 // (caps, audit, roles) live in the grants service; this only resolves who and how much.
 import { DomainError } from '../../shared/errors.js';
-import { query } from '../../db/sql.js';
 import type { InboundUser, Reply } from '../assistant.types.js';
 import type { DialogContext } from './dialog.types.js';
 
@@ -32,16 +31,12 @@ async function resolveTarget(
     return { userId: user.id, name };
   }
   if (!who.username) return undefined;
-  const rows = await query<{ user_id: string }>(
-    ctx.s.em,
-    `select user_id from user_identity where channel = ? and username = ? order by id desc limit 1`,
-    [who.channel, who.username.replace(/^@/, '').toLowerCase()],
-  );
-  return rows[0] ? { userId: Number(rows[0].user_id), name } : undefined;
+  const userId = await ctx.s.identities.userByUsername(who.channel, who.username);
+  return userId === undefined ? undefined : { userId, name };
 }
 
 /** The grants service's caps, said as such (the generic limit_reached text is about mall items). */
-function grantLimitText({ t, lang }: DialogContext, details: unknown): string {
+function grantLimitText({ t }: DialogContext, details: unknown): string {
   const d = (details ?? {}) as {
     reason?: string;
     maxPerGrant?: number;
@@ -49,21 +44,17 @@ function grantLimitText({ t, lang }: DialogContext, details: unknown): string {
     givenToday?: number;
   };
   if (d.reason === 'over_grant_max' && d.maxPerGrant != null) {
-    return lang === 'zh'
-      ? `每次最多发放 ${t.num(d.maxPerGrant)} 积分。`
-      : `A grant can be at most ${t.num(d.maxPerGrant)} points.`;
+    return t.grantTooLarge(d.maxPerGrant);
   }
   if (d.reason === 'actor_daily_limit' && d.dailyMax != null) {
-    const left = t.num(Math.max(0, d.dailyMax - (d.givenToday ?? 0)));
-    return lang === 'zh'
-      ? `每位管理员每天最多发放 ${t.num(d.dailyMax)} 积分，今天还可以发放 ${left} 分。`
-      : `A moderator can grant at most ${t.num(d.dailyMax)} points a day; ${left} left today.`;
+    const left = Math.max(0, d.dailyMax - (d.givenToday ?? 0));
+    return t.grantDailyLimit({ dailyMax: d.dailyMax, left });
   }
-  return lang === 'zh' ? '现在不能发放积分。' : 'Points cannot be granted right now.';
+  return t.grantNotNow();
 }
 
 export async function grant(ctx: DialogContext): Promise<Reply[]> {
-  const { s, t, lang, inbound } = ctx;
+  const { s, t, inbound } = ctx;
   const via = await moderatorVia(ctx);
   if (!via) return [{ text: t.notModerator(), private: true }];
   const args = inbound.command?.args ?? {};
@@ -76,15 +67,7 @@ export async function grant(ctx: DialogContext): Promise<Reply[]> {
     return [{ text: t.grantUsage(), private: true }];
   const target = await resolveTarget(ctx, who);
   if (!target) {
-    return [
-      {
-        text:
-          lang === 'zh'
-            ? `我还不认识 ${who.username ? `@${who.username}` : '这位用户'}：请对方先和我说句话，或回复对方的消息发放。`
-            : `I don't know ${who.username ? `@${who.username}` : 'that user'} yet: ask them to message me first, or reply to their message.`,
-        private: true,
-      },
-    ];
+    return [{ text: t.unknownUser(who.username), private: true }];
   }
   try {
     const g = await s.grants.grant({
@@ -111,18 +94,12 @@ export async function grant(ctx: DialogContext): Promise<Reply[]> {
 }
 
 export async function undo(ctx: DialogContext): Promise<Reply[]> {
-  const { s, t, lang, inbound } = ctx;
+  const { s, t, inbound } = ctx;
   if (!(await moderatorVia(ctx))) return [{ text: t.notModerator(), private: true }];
   const [last] = await s.grants
     .list({ community: inbound.context!.community!, moderatorUserId: ctx.userId, limit: 5 })
     .then((l) => l.filter((g) => !g.undone));
-  if (!last)
-    return [
-      {
-        text: lang === 'zh' ? '没有可以撤销的发放。' : 'There is no grant of yours to undo.',
-        private: true,
-      },
-    ];
+  if (!last) return [{ text: t.nothingToUndo(), private: true }];
   try {
     const g = await s.grants.undo(last.grantId, `user:${ctx.userId}`, 'undone by the moderator');
     const target = await s.users.get(g.userId);

@@ -3,22 +3,23 @@
 import { DomainError } from '../../shared/errors.js';
 import type { Button, Reply } from '../assistant.types.js';
 import type { OrderView } from '../../orders/orders.views.js';
+import type { Templates } from '../replies/replies.types.js';
 import type { DialogContext, Handler } from './dialog.types.js';
 import { button, ids } from './actions.js';
 
-const titleOf = (o: OrderView, lang: 'zh' | 'en') => {
+const titleOf = (o: OrderView, t: Templates) => {
   const x = o.course ?? o.item;
-  return x ? (lang === 'zh' ? x.titleZh : x.titleEn) : `#${o.orderId}`;
+  return x ? t.pick(x.titleZh, x.titleEn) : `#${o.orderId}`;
 };
 
-export const orderStatus: Handler = async ({ s, t, lang, userId }) => {
+export const orderStatus: Handler = async ({ s, t, userId }) => {
   const { items } = await s.orders.listOrders(userId, { limit: 5 });
   return [
     {
       text: t.orders(
         items.map((o) => ({
           id: o.orderId,
-          title: titleOf(o, lang),
+          title: titleOf(o, t),
           status: o.status,
           pointsCharged: o.pointsCharged,
           createdAt: o.createdAt,
@@ -41,13 +42,13 @@ function refundable(o: OrderView, now: number): boolean {
 }
 
 export async function refundOrder(ctx: DialogContext, orderId: number): Promise<Reply[]> {
-  const { s, t, lang, userId } = ctx;
+  const { s, t, userId } = ctx;
   try {
     const r = await s.checkout.refund({ userId, orderId, reason: 'requested in chat' });
     const o = await s.orders.getOrder(orderId, userId);
     return [
       {
-        text: t.refundStarted({ title: titleOf(o, lang), amountFen: r.refundedFen }),
+        text: t.refundStarted({ title: titleOf(o, t), amountFen: r.refundedFen }),
         private: true,
       },
     ];
@@ -59,7 +60,7 @@ export async function refundOrder(ctx: DialogContext, orderId: number): Promise<
 }
 
 export const refund: Handler = async (ctx) => {
-  const { s, t, lang, userId } = ctx;
+  const { s, t, userId } = ctx;
   const { items } = await s.orders.listOrders(userId, { limit: 20 });
   const now = s.clock.now().getTime();
   const open = items.filter((o) => refundable(o, now));
@@ -67,30 +68,22 @@ export const refund: Handler = async (ctx) => {
   if (open.length > 1) {
     return [
       {
-        text: lang === 'zh' ? '你想退哪一笔订单？' : 'Which order would you like refunded?',
-        buttons: open.map((o) =>
-          button(ids.refund(o.orderId), `#${o.orderId} ${titleOf(o, lang)}`),
-        ),
+        text: t.whichOrderToRefund(),
+        buttons: open.map((o) => button(ids.refund(o.orderId), `#${o.orderId} ${titleOf(o, t)}`)),
         private: true,
       },
     ];
   }
   const paid = items.find((o) => o.kind === 'paid_course' && o.status === 'paid');
-  const reason = paid
-    ? lang === 'zh'
-      ? `订单 #${paid.orderId} 已超过 7 天退款期。`
-      : `order #${paid.orderId} is past its 7-day refund window.`
-    : lang === 'zh'
-      ? '你没有可退款的付费课程订单（积分兑换不支持退款，实物订单可在发货前取消）。'
-      : 'you have no paid course order to refund (points redemptions are final; physical orders can be cancelled before shipping).';
+  const reason = paid ? t.refundWindowPassed(paid.orderId) : t.nothingToRefund();
   return [{ text: t.refundNotPossible(reason), private: true }];
 };
 
 export async function buyCourse(ctx: DialogContext, slug: string, points = 0): Promise<Reply[]> {
-  const { s, t, lang, userId, inbound } = ctx;
+  const { s, t, userId, inbound } = ctx;
   const course = await s.catalog.getCourse(slug);
-  const title = lang === 'zh' ? course.titleZh : course.titleEn;
-  if (await s.orders.isEnrolled(s.em, userId, course.id))
+  const title = t.pick(course.titleZh, course.titleEn);
+  if ((await s.orders.enrollments(userId)).some((e) => e.slug === course.slug))
     return [{ text: t.error('already_enrolled'), private: true }];
   const q = await s.checkout.checkoutQuote(userId, slug);
   const order = await s.checkout.createOrder({
@@ -99,19 +92,12 @@ export async function buyCourse(ctx: DialogContext, slug: string, points = 0): P
     courseSlug: slug,
     points: Math.min(points, q.usablePoints),
   });
-  const url = order.payUrl ?? `${s.config.PUBLIC_URL}/v1/users/${userId}/orders/${order.orderId}`;
+  const url = order.payUrl ?? `${s.settings.publicUrl}/v1/users/${userId}/orders/${order.orderId}`;
   const buttons: Button[] = [
     { id: `pay:${order.orderId}`, label: `${t.buttons.pay} ${t.money(order.amountFen)}`, url },
   ];
   if (!points && q.usablePoints > 0) {
-    buttons.push(
-      button(
-        ids.buy(slug, q.usablePoints),
-        lang === 'zh'
-          ? `用 ${t.num(q.usablePoints)} 积分抵扣`
-          : `Use ${t.num(q.usablePoints)} points`,
-      ),
-    );
+    buttons.push(button(ids.buy(slug, q.usablePoints), t.buttons.usePoints(q.usablePoints)));
   }
   return [
     {

@@ -1,20 +1,19 @@
-// Two-step redemptions in chat. The quote places a ledger hold for the quoted cost and shows
-// Confirm/Cancel; Confirm posts that hold while completing the redemption (idempotent on the
-// confirmation token, so a second press never redeems twice); Cancel or the hold's expiry
-// releases the points. A missing course, item, quantity or address is asked for first.
+// Two-step redemptions in chat, rendered from the orders' redemption protocol: the quote
+// (orders.start) reserves the quoted points and shows Confirm/Cancel; Confirm (orders.confirm,
+// idempotent on the quote, so a second press never redeems twice) or Cancel (orders.cancel)
+// finish it, and an unconfirmed quote expires with its hold. A missing course, item, quantity
+// or address is asked for first.
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '../../shared/errors.js';
 import type { Reply } from '../assistant.types.js';
 import type { DialogContext, PendingRedemption } from './dialog.types.js';
 import { button, ids } from './actions.js';
+import { QUOTE_TTL_MS } from '../../orders/orders.rules.js';
 
-const QUOTE_MINUTES = 10;
-
+/** Gives back what an abandoned confirmation reserved; nothing to do once it is gone. */
 async function release(ctx: DialogContext, p: PendingRedemption | undefined): Promise<void> {
-  if (!p?.holdId) return;
-  await ctx.s.ledger
-    .voidHold({ holdId: p.holdId, key: `chat:${p.token}:void` })
-    .catch(() => undefined);
+  if (!p?.quoteId) return;
+  await ctx.s.orders.cancel({ userId: ctx.userId, quoteId: p.quoteId }).catch(() => undefined);
 }
 
 /** Asks for a missing course (with choices) and remembers what the user was doing. */
@@ -90,9 +89,18 @@ export async function quoteRedemption(
     title = lang === 'zh' ? course.titleZh : course.titleEn;
   }
   session.slot = undefined;
-  const q = await s.orders.quote({ userId, kind: req.kind, slug: req.slug, quantity });
+  await release(ctx, session.pending);
+  session.pending = undefined;
+  const q = await s.orders.start({
+    userId,
+    kind: req.kind,
+    slug: req.slug,
+    quantity,
+    address: req.address,
+    hold: true,
+  });
   if (q.blocked) return [{ text: t.error(q.blocked.code, q.blocked.message), private: true }];
-  if (!q.affordable)
+  if (!q.affordable || !q.quoteId)
     return [
       {
         text: t.quoteInsufficient({ title, cost: q.pointsTotal, available: q.available }),
@@ -103,24 +111,7 @@ export async function quoteRedemption(
       },
     ];
 
-  await release(ctx, session.pending);
   const token = randomBytes(6).toString('base64url');
-  let holdId: number | null = null;
-  let expiresAt = new Date(s.clock.now().getTime() + QUOTE_MINUTES * 60_000).toISOString();
-  if (q.pointsTotal > 0) {
-    const hold = await s.ledger.reserve({
-      key: `chat:${token}:hold`,
-      userId,
-      amount: q.pointsTotal,
-      ttlSeconds: QUOTE_MINUTES * 60,
-      reason: `quote for ${req.slug}`,
-      actor: `user:${userId}`,
-      kind: req.kind === 'course' ? 'redeem.course' : 'redeem.item',
-      metadata: { slug: req.slug, quantity, quoteId: q.quoteId },
-    });
-    holdId = hold.holdId;
-    expiresAt = hold.expiresAt;
-  }
   session.pending = {
     token,
     kind: req.kind,
@@ -129,9 +120,9 @@ export async function quoteRedemption(
     quantity,
     address: req.address,
     quoteId: q.quoteId,
-    holdId,
+    holdId: q.holdId,
     cost: q.pointsTotal,
-    expiresAt,
+    expiresAt: q.expiresAt!,
   };
   return [
     {
@@ -142,7 +133,7 @@ export async function quoteRedemption(
         available: q.available,
         discountPercent: q.discountPct,
         quantity,
-        expiresInMinutes: QUOTE_MINUTES,
+        expiresInMinutes: QUOTE_TTL_MS / 60_000,
       }),
       buttons: [
         button(ids.confirm(token), t.buttons.confirm),
@@ -161,22 +152,9 @@ export async function confirm(ctx: DialogContext, token: string): Promise<Reply[
     if (done) return [{ text: done.text, private: true }];
     return [{ text: t.confirmationExpired(), private: true }];
   }
-  if (new Date(p.expiresAt).getTime() <= Date.now()) {
-    session.pending = undefined;
-    await release(ctx, p);
-    return [{ text: t.confirmationExpired(), private: true }];
-  }
   try {
-    const r = await s.orders.redeem({
-      userId,
-      key: `chat:${token}:confirm`,
-      kind: p.kind,
-      slug: p.slug,
-      quantity: p.quantity,
-      address: p.address,
-      quoteId: p.quoteId ?? undefined,
-      holdId: p.holdId ?? undefined,
-    });
+    if (!p.quoteId) throw new DomainError('quote_expired', 'no quote behind this confirmation');
+    const r = await s.orders.confirm({ userId, quoteId: p.quoteId });
     const extra = r.trialUntil
       ? lang === 'zh'
         ? `VIP 体验至 ${t.date(r.trialUntil)}`
@@ -198,12 +176,7 @@ export async function confirm(ctx: DialogContext, token: string): Promise<Reply[
     if (!(err instanceof DomainError) || err.code === 'rate_limited') throw err;
     session.pending = undefined;
     await release(ctx, p);
-    if (
-      err.code === 'hold_expired' ||
-      err.code === 'quote_expired' ||
-      err.code === 'hold_not_active'
-    )
-      return [{ text: t.confirmationExpired(), private: true }];
+    if (err.code === 'quote_expired') return [{ text: t.confirmationExpired(), private: true }];
     return [{ text: t.error(err.code, err.message), private: true }];
   }
 }

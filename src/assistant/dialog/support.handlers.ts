@@ -5,27 +5,27 @@ import type { DialogContext, Handler } from './dialog.types.js';
 import type { Reply } from '../assistant.types.js';
 import { button, ids } from './actions.js';
 
-export const greeting: Handler = async ({ t, inbound, lang }) => [
+export const greeting: Handler = async ({ t, inbound }) => [
   {
     text: t.greeting(inbound.user.displayName),
     buttons: [
-      button(ids.intent('balance'), lang === 'zh' ? '查积分' : 'My points'),
-      button(ids.intent('checkin'), lang === 'zh' ? '签到' : 'Check in'),
-      button(ids.courses(null, 1), lang === 'zh' ? '看课程' : 'Courses'),
-      button(ids.intent('browse_mall'), lang === 'zh' ? '积分商城' : 'Points mall'),
+      button(ids.intent('balance'), t.buttons.myPoints),
+      button(ids.intent('checkin'), t.buttons.checkIn),
+      button(ids.courses(null, 1), t.buttons.courses),
+      button(ids.intent('browse_mall'), t.buttons.mall),
     ],
   },
 ];
 
 export const thanks: Handler = async ({ t }) => [{ text: t.thanks() }];
 
-export const help: Handler = async ({ t, lang }) => [
+export const help: Handler = async ({ t }) => [
   {
     text: t.help(),
     buttons: [
-      button(ids.intent('balance'), lang === 'zh' ? '查积分' : 'My points'),
-      button(ids.intent('earn_points'), lang === 'zh' ? '赚积分' : 'Earn points'),
-      button(ids.courses(null, 1), lang === 'zh' ? '看课程' : 'Courses'),
+      button(ids.intent('balance'), t.buttons.myPoints),
+      button(ids.intent('earn_points'), t.buttons.earnPoints),
+      button(ids.courses(null, 1), t.buttons.courses),
     ],
   },
 ];
@@ -56,9 +56,7 @@ export async function fallback(
     replies: [
       {
         text: t.outOfScope(),
-        buttons: [
-          button(ids.intent('help'), lang === 'zh' ? '看看我能做什么' : 'What can you do?'),
-        ],
+        buttons: [button(ids.intent('help'), t.buttons.whatCanYouDo)],
       },
     ],
   };

@@ -93,7 +93,7 @@ export interface NumberEntities {
 }
 
 /**
- * `masked` is the normalised text with entity spans replaced by '\u0001' markers of equal
+ * `masked` is the normalised text with entity spans replaced by '\ue000' markers of equal
  * length; a bare number right before a marker is a quantity ("2 notebooks", "换2保温杯").
  */
 export function extractNumbers(masked: string): NumberEntities {
@@ -122,7 +122,7 @@ export function extractNumbers(masked: string): NumberEntities {
   for (const m of text.matchAll(QTY_X)) qty(Number(m[1] ?? m[2]));
   for (const m of text.matchAll(QTY_EN)) qty(toNumber(m[1]!.replace(/^a (couple|pair) of$/, '$1')));
   const before =
-    /(?<![\d.])(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|[一二两三四五六七八九十]{1,3})\s*\u0001/g;
+    /(?<![\d.])(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|[一二两三四五六七八九十]{1,3})\s*\ue000/g;
   for (const m of text.matchAll(before)) qty(toNumber(m[1]!));
   return out;
 }

@@ -1,10 +1,16 @@
 // Which entities each intent keeps. Extraction is intent-independent; this only decides what
 // the dialog should see (an item is noise for a course question, a quantity for a greeting).
 import type { EntityMatch } from './nlu.entities.js';
-import type { CollectedEntities } from './nlu.js';
 import type { Entities, IntentId } from './nlu.types.js';
 
 type Key = keyof Entities;
+
+/** Every entity found in a text, with where the course and topic names were. */
+export interface CollectedEntities {
+  entities: Entities;
+  courseMatch?: EntityMatch;
+  topicMatch?: EntityMatch;
+}
 
 const COURSE: Key[] = ['course', 'topic', 'quantity', 'amount', 'user'];
 const BROWSE: Key[] = ['topic', 'course', 'amount'];

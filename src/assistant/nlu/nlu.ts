@@ -8,7 +8,7 @@ import { extractFeatures } from './nlu.features.js';
 import { trainIntentModel, vectorize, type IntentModel } from './nlu.model.js';
 import { detectLang, normalizeText } from './nlu.normalize.js';
 import { extractNumbers, extractUser } from './nlu.numbers.js';
-import { filterEntities } from './nlu.slots.js';
+import { filterEntities, type CollectedEntities } from './nlu.slots.js';
 import { tokenizeNormalized } from './nlu.tokenize.js';
 import { defaultTrainingExamples } from './nlu.training.js';
 import {
@@ -169,12 +169,6 @@ function isInDomain(features: Map<string, number>): boolean {
   return false;
 }
 
-export interface CollectedEntities {
-  entities: Entities;
-  courseMatch?: EntityMatch;
-  topicMatch?: EntityMatch;
-}
-
 function collectEntities(a: Analysis): CollectedEntities {
   const entities: Entities = {};
   const course = pickBest(a.matches, 'course');
@@ -187,7 +181,7 @@ function collectEntities(a: Analysis): CollectedEntities {
   let masked = a.norm.length > MAX_INPUT ? a.norm.slice(0, MAX_INPUT) : a.norm;
   for (const m of a.matches) {
     if (m.kind === 'topic') continue;
-    masked = masked.slice(0, m.start) + '\u0001'.repeat(m.end - m.start) + masked.slice(m.end);
+    masked = masked.slice(0, m.start) + '\ue000'.repeat(m.end - m.start) + masked.slice(m.end);
   }
   Object.assign(entities, extractNumbers(masked));
   if (a.user !== undefined) entities.user = a.user;

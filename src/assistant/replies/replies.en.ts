@@ -39,6 +39,7 @@ export const en: Templates = {
   num,
   money,
   date,
+  pick: (_zh, en) => en,
   greeting: (name) =>
     `Hi${name ? ` ${name}` : ''}! I'm the xuefen assistant 👋 I can check your points, check you in, show courses and redeem points for courses and goods. Say "help" to see everything.`,
   thanks: () => "You're welcome! I'm here whenever you need me 😊",
@@ -213,6 +214,26 @@ export const en: Templates = {
       payments_unavailable:
         "Paying with money isn't available right now. You can still redeem courses with points.",
     })[code] ?? `Something went wrong: ${message ?? code}`,
+  courseCard: (c) => `${num(c.pointsPrice)} points · ${money(c.priceFen)}`,
+  perks: {
+    vipFree: 'VIP-free courses',
+    membersOnly: 'members-only courses',
+    trialUntil: (iso) => `trial until ${date(iso)}`,
+  },
+  vipTrialUntil: (iso) => `VIP until ${date(iso)}`,
+  whichOrderToRefund: () => 'Which order would you like refunded?',
+  refundWindowPassed: (id) => `order #${id} is past its 7-day refund window.`,
+  nothingToRefund: () =>
+    'you have no paid course order to refund (points redemptions are final; physical orders can be cancelled before shipping).',
+  addressNotUnderstood: () =>
+    'I couldn\'t read that address 🙏 Please send "name, phone, full address", e.g. Jane Doe, +86 138 0013 8000, 1 Century Ave, Shanghai',
+  grantTooLarge: (max) => `A grant can be at most ${num(max)} points.`,
+  grantDailyLimit: (r) =>
+    `A moderator can grant at most ${num(r.dailyMax)} points a day; ${num(r.left)} left today.`,
+  grantNotNow: () => 'Points cannot be granted right now.',
+  unknownUser: (username) =>
+    `I don't know ${username ? `@${username}` : 'that user'} yet: ask them to message me first, or reply to their message.`,
+  nothingToUndo: () => 'There is no grant of yours to undo.',
   buttons: {
     confirm: '✅ Confirm',
     cancel: 'Cancel',
@@ -222,5 +243,15 @@ export const en: Templates = {
     buy: 'Buy',
     details: 'Details',
     pay: 'Pay',
+    myPoints: 'My points',
+    checkIn: 'Check in',
+    invite: 'Invite friends',
+    courses: 'Courses',
+    mall: 'Points mall',
+    earnPoints: 'Earn points',
+    howToEarn: 'How to earn points',
+    whatCanYouDo: 'What can you do?',
+    usePoints: (n) => `Use ${num(n)} points`,
+    period: { all: 'All time', week: 'This week', month: 'This month' },
   },
 };

@@ -59,6 +59,8 @@ export interface Templates {
   num(n: number): string;
   money(fen: number): string;
   date(iso: string): string;
+  /** The text of this language from a pair kept in both (a course title, a category name). */
+  pick(zh: string, en: string): string;
   greeting(name?: string | null): string;
   thanks(): string;
   help(): string;
@@ -136,6 +138,18 @@ export interface Templates {
   linkCode(code: string, minutes: number): string;
   linked(): string;
   error(code: string, message?: string): string;
+  courseCard(c: { pointsPrice: number; priceFen: number }): string;
+  perks: { vipFree: string; membersOnly: string; trialUntil(iso: string): string };
+  vipTrialUntil(iso: string): string;
+  whichOrderToRefund(): string;
+  refundWindowPassed(orderId: number): string;
+  nothingToRefund(): string;
+  addressNotUnderstood(): string;
+  grantTooLarge(maxPerGrant: number): string;
+  grantDailyLimit(r: { dailyMax: number; left: number }): string;
+  grantNotNow(): string;
+  unknownUser(username?: string): string;
+  nothingToUndo(): string;
   buttons: {
     confirm: string;
     cancel: string;
@@ -145,5 +159,15 @@ export interface Templates {
     buy: string;
     details: string;
     pay: string;
+    myPoints: string;
+    checkIn: string;
+    invite: string;
+    courses: string;
+    mall: string;
+    earnPoints: string;
+    howToEarn: string;
+    whatCanYouDo: string;
+    usePoints(points: number): string;
+    period: Record<'all' | 'week' | 'month', string>;
   };
 }

@@ -38,6 +38,7 @@ export const zh: Templates = {
   num,
   money,
   date,
+  pick: (zh) => zh,
   greeting: (name) =>
     `你好${name ? `，${name}` : ''}！我是学分助手 👋 可以帮你查积分、签到、看课程、用积分兑换课程和商品。发送「帮助」看看我能做什么。`,
   thanks: () => '不客气！有需要随时找我 😊',
@@ -204,6 +205,26 @@ export const zh: Templates = {
       rate_limited: '操作太频繁了，请稍后再试。',
       payments_unavailable: '暂时无法在线付款，你仍然可以用积分兑换课程。',
     })[code] ?? `出错了：${message ?? code}`,
+  courseCard: (c) => `${num(c.pointsPrice)} 积分 · ${money(c.priceFen)}`,
+  perks: {
+    vipFree: 'VIP 免费课程',
+    membersOnly: '会员专享课程',
+    trialUntil: (iso) => `体验至 ${date(iso)}`,
+  },
+  vipTrialUntil: (iso) => `VIP 体验至 ${date(iso)}`,
+  whichOrderToRefund: () => '你想退哪一笔订单？',
+  refundWindowPassed: (id) => `订单 #${id} 已超过 7 天退款期。`,
+  nothingToRefund: () =>
+    '你没有可退款的付费课程订单（积分兑换不支持退款，实物订单可在发货前取消）。',
+  addressNotUnderstood: () =>
+    '没看懂这个地址 🙏 请按「姓名 电话 详细地址」发送，例如：张三 13800138000 上海市浦东新区世纪大道1号',
+  grantTooLarge: (max) => `每次最多发放 ${num(max)} 积分。`,
+  grantDailyLimit: (r) =>
+    `每位管理员每天最多发放 ${num(r.dailyMax)} 积分，今天还可以发放 ${num(r.left)} 分。`,
+  grantNotNow: () => '现在不能发放积分。',
+  unknownUser: (username) =>
+    `我还不认识 ${username ? `@${username}` : '这位用户'}：请对方先和我说句话，或回复对方的消息发放。`,
+  nothingToUndo: () => '没有可以撤销的发放。',
   buttons: {
     confirm: '✅ 确认',
     cancel: '取消',
@@ -213,5 +234,15 @@ export const zh: Templates = {
     buy: '购买',
     details: '详情',
     pay: '去付款',
+    myPoints: '查积分',
+    checkIn: '签到',
+    invite: '邀请好友',
+    courses: '看课程',
+    mall: '积分商城',
+    earnPoints: '赚积分',
+    howToEarn: '怎么赚积分',
+    whatCanYouDo: '看看我能做什么',
+    usePoints: (n) => `用 ${num(n)} 积分抵扣`,
+    period: { all: '总榜', week: '本周', month: '本月' },
   },
 };

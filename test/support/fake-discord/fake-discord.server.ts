@@ -13,13 +13,14 @@ import {
   snowflake,
   type FakeWorld,
 } from './fake-discord.payloads.js';
+import type { Json as JsonValue } from '../json.js';
 
 export interface RecordedRequest {
   method: string;
   /** Path after /api/v10, e.g. /interactions/1/tok/callback. */
   path: string;
   query: Record<string, string>;
-  body: any;
+  body: JsonValue;
   status: number;
   /** performance.now() when the request arrived. */
   at: number;
@@ -34,7 +35,7 @@ interface InteractionState {
   messageId?: string;
 }
 
-type Json = Record<string, any>;
+type Json = Record<string, JsonValue>;
 
 export interface FakeDiscord extends FakeWorld {
   apiBase: string;

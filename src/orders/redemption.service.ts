@@ -1,0 +1,223 @@
+// The redemption protocol. Two steps: start (price, checks, a quote and a ledger hold of the
+// quoted points, valid QUOTE_TTL_MS), then confirm (posts the hold and creates the order,
+// idempotent on the quote) or cancel (voids the hold); an unconfirmed quote expires with its
+// hold, which the ledger's expiry job releases. One step: redeem checks and fulfils in one
+// transaction, optionally at a price quoted earlier without a hold. Chat and HTTP both use it.
+import { randomUUID } from 'node:crypto';
+import { DomainError, isDomainError } from '../shared/errors.js';
+import { scopedKey, withIdempotency } from '../shared/with-idempotency.js';
+import { requestHash } from '../ledger/idempotency.js';
+import { walletFunds } from '../ledger/ledger.holds-read.js';
+import { inTransaction, query, queryOne } from '../db/sql.js';
+import { lockUser, resolveUserId } from '../membership/user.lock.js';
+import { QUOTE_TTL_MS } from './orders.rules.js';
+import { physicalNeedsAddress, priceRedemption } from './redemption.price.js';
+import { fulfil } from './redemption.fulfil.js';
+import { lockQuote, takeQuote } from './redemption.quotes.js';
+import type {
+  QuoteView,
+  RedeemInput,
+  RedeemResult,
+  RedemptionDeps,
+  StartInput,
+} from './redemption.types.js';
+
+export type RedemptionService = ReturnType<typeof createRedemptionService>;
+
+export function createRedemptionService(deps: RedemptionDeps) {
+  /** A price quote (hold: false) or the first step of a two-step redemption (hold: true). */
+  async function start(input: StartInput): Promise<QuoteView> {
+    const userId = await resolveUserId(deps.em, input.userId);
+    const quantity = input.quantity ?? 1;
+    const { kind, slug } = input;
+    const {
+      tier,
+      priced: p,
+      item,
+    } = await priceRedemption(deps, deps.em, userId, {
+      kind,
+      slug,
+      quantity,
+    });
+    if (input.hold && item?.kind === 'physical' && !input.address) throw physicalNeedsAddress();
+    const w = await walletFunds(deps.em, userId);
+    const base = { kind, slug, quantity, tier, balance: w.balance, available: w.available };
+    const none = { quoteId: null, expiresAt: null, holdId: null };
+    if (!p.ok)
+      return {
+        ...base,
+        ...none,
+        basePoints: 0,
+        unitPoints: 0,
+        discountPct: 0,
+        pointsTotal: 0,
+        balanceAfter: w.balance,
+        affordable: false,
+        blocked: { code: p.code, message: p.message, details: p.details },
+      };
+    const priced = {
+      ...base,
+      basePoints: p.basePoints * quantity,
+      unitPoints: p.unitPoints,
+      discountPct: p.discountPct,
+      pointsTotal: p.total,
+      balanceAfter: w.balance - p.total,
+      affordable: w.available >= p.total,
+      blocked: null,
+    };
+    // Nothing to reserve when the points are not there.
+    if (input.hold && !priced.affordable) return { ...priced, ...none };
+    const id = `q_${randomUUID()}`;
+    let expiresAt = new Date(deps.clock.now().getTime() + QUOTE_TTL_MS);
+    let holdId: number | null = null;
+    if (input.hold && p.total > 0) {
+      // A crash before the quote row is written leaves a hold that simply expires.
+      const h = await deps.ledger.reserve({
+        key: `quote:${id}:hold`,
+        userId,
+        amount: p.total,
+        ttlSeconds: QUOTE_TTL_MS / 1000,
+        reason: `quote for ${slug}`,
+        actor: `user:${userId}`,
+        kind: kind === 'course' ? 'redeem.course' : 'redeem.item',
+        metadata: { slug, quantity, quoteId: id },
+      });
+      holdId = h.holdId;
+      expiresAt = new Date(h.expiresAt);
+    }
+    await query(
+      deps.em,
+      `insert into redeem_quote (id, user_id, kind, slug, quantity, unit_points, points_total,
+         discount_pct, expires_at, hold_id, address, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?::jsonb, ?::timestamptz)`,
+      [
+        id,
+        userId,
+        kind,
+        slug,
+        quantity,
+        p.unitPoints,
+        p.total,
+        p.discountPct,
+        expiresAt.toISOString(),
+        holdId,
+        input.address ? JSON.stringify(input.address) : null,
+        deps.clock.now().toISOString(),
+      ],
+    );
+    return { ...priced, quoteId: id, expiresAt: expiresAt.toISOString(), holdId };
+  }
+
+  /** Second step: the quoted redemption happens once, however often or concurrently asked. */
+  async function confirm(input: {
+    userId: number;
+    quoteId: string;
+  }): Promise<RedeemResult & { replayed: boolean }> {
+    const userId = await resolveUserId(deps.em, input.userId);
+    const { value, replayed } = await inTransaction(deps.em, (tx) =>
+      withIdempotency(
+        tx,
+        scopedKey(`redeem:${userId}`, `confirm:${input.quoteId}`),
+        requestHash('redeem.confirm', { userId, quoteId: input.quoteId }),
+        async () => {
+          const q = await lockQuote(deps, tx, input.quoteId, userId);
+          const item = q.kind === 'item' ? await deps.catalog.getItem(q.slug, tx) : undefined;
+          const refId = item?.id ?? (await deps.catalog.courseRow(q.slug, tx)).id;
+          return fulfil(deps, tx, { ...q, userId, refId, item, quoteId: input.quoteId });
+        },
+      ),
+    );
+    if (!replayed) await deps.onInteraction?.(userId);
+    return { ...value, replayed };
+  }
+
+  /** Releases a quote's points; cancelling again is a no-op, a confirmed quote stays. */
+  async function cancel(input: {
+    userId: number;
+    quoteId: string;
+  }): Promise<{ quoteId: string; status: 'cancelled' }> {
+    const userId = await resolveUserId(deps.em, input.userId);
+    const row = await queryOne<{ hold_id: string | null }>(
+      deps.em,
+      `update redeem_quote set cancelled_at = coalesce(cancelled_at, ?::timestamptz)
+        where id = ? and user_id = ? and used_order_id is null returning hold_id`,
+      [deps.clock.now().toISOString(), input.quoteId, userId],
+    );
+    if (!row) {
+      const q = await queryOne<{ user_id: string; used_order_id: string | null }>(
+        deps.em,
+        `select user_id, used_order_id from redeem_quote where id = ?`,
+        [input.quoteId],
+      );
+      if (!q || Number(q.user_id) !== userId)
+        throw new DomainError('quote_not_found', 'no such quote for this user');
+      throw new DomainError('invalid_state', 'this quote was already confirmed', {
+        orderId: Number(q.used_order_id),
+      });
+    }
+    if (row.hold_id) {
+      try {
+        await deps.ledger.voidHold({
+          holdId: Number(row.hold_id),
+          key: `quote:${input.quoteId}:void`,
+        });
+      } catch (err) {
+        // Released already by its expiry: the points are back either way.
+        if (!(isDomainError(err) && ['hold_expired', 'hold_not_active'].includes(err.code)))
+          throw err;
+      }
+    }
+    return { quoteId: input.quoteId, status: 'cancelled' };
+  }
+
+  /** One step: checks and fulfils under the user's lock, idempotent on the caller's key. */
+  async function redeem(input: RedeemInput): Promise<RedeemResult & { replayed: boolean }> {
+    const quantity = input.quantity ?? 1;
+    const userId = await resolveUserId(deps.em, input.userId);
+    const hash = requestHash('redeem', {
+      userId,
+      kind: input.kind,
+      slug: input.slug,
+      quantity,
+      address: input.address ?? null,
+      quoteId: input.quoteId ?? null,
+    });
+    const { value, replayed } = await inTransaction(deps.em, (tx) =>
+      withIdempotency(tx, scopedKey(`redeem:${userId}`, input.key), hash, async () => {
+        const user = await lockUser(tx, userId);
+        const item = input.kind === 'item' ? await deps.catalog.getItem(input.slug, tx) : undefined;
+        if (item?.kind === 'physical' && !input.address) throw physicalNeedsAddress();
+        const req = { kind: input.kind, slug: input.slug, quantity, item };
+        const { priced: p, refId } = await priceRedemption(deps, tx, user.id, req);
+        if (!p.ok) throw new DomainError(p.code, p.message, p.details);
+        const unitPoints = input.quoteId
+          ? await takeQuote(deps, tx, input.quoteId, user.id, { ...req })
+          : p.unitPoints;
+        const total = unitPoints * quantity;
+        const w = await walletFunds(tx, user.id);
+        if (w.available < total)
+          throw new DomainError(
+            'insufficient_points',
+            `this costs ${total} points; you have ${w.available} available`,
+            { required: total, available: w.available, shortBy: total - w.available },
+          );
+        return fulfil(deps, tx, {
+          ...req,
+          userId: user.id,
+          refId,
+          unitPoints,
+          discountPct: p.discountPct,
+          address: input.address,
+          quoteId: input.quoteId,
+          balance: w.balance,
+        });
+      }),
+    );
+    if (!replayed) await deps.onInteraction?.(userId);
+    return { ...value, replayed };
+  }
+
+  const quote = (input: Omit<StartInput, 'hold' | 'address'>) => start({ ...input, hold: false });
+
+  return { quote, start, confirm, cancel, redeem };
+}
