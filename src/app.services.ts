@@ -27,7 +27,7 @@ import { createGrantsService } from './rewards/grants.service.js';
 import { createLeaderboardService } from './rewards/leaderboard.service.js';
 import { createOrdersService } from './orders/orders.service.js';
 import { createPaymentProvider } from './orders/payment.factory.js';
-import { hasOrders, isOrderPaid } from './orders/orders.activity.js';
+import { courseRating, hasOrders, isOrderPaid } from './orders/orders.facts.js';
 import { createCheckoutService } from './orders/checkout.service.js';
 import { createReviewsService } from './orders/reviews.service.js';
 import { createSupportService } from './assistant/support.service.js';
@@ -71,7 +71,7 @@ export function createCoreServices(deps: {
   const membership = createMembershipService({ em, clock, pointsEarned });
   const roles = createRolesService({ em, clock });
   const account = createAccountService({ em, clock });
-  const catalog = createCatalogService({ em });
+  const catalog = createCatalogService({ em, courseRating });
   const rewards = createRewardsService({ em, ledger, membership, clock, isOrderPaid });
   const referrals = createReferralsService({
     em,

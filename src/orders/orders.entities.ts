@@ -5,8 +5,10 @@ import { foreignKey } from '../db/foreign-key.js';
 import { User } from '../membership/user.entities.js';
 import { Course } from '../catalog/catalog.entities.js';
 
-const ts = (p: any) => p.datetime().columnType('timestamptz').defaultRaw('now()');
-const tsNull = (p: any) => p.datetime().columnType('timestamptz').nullable();
+type Builders = typeof defineEntity.properties;
+
+const ts = (p: Builders) => p.datetime().columnType('timestamptz').defaultRaw('now()');
+const tsNull = (p: Builders) => p.datetime().columnType('timestamptz').nullable();
 
 export const ShopOrder = defineEntity({
   name: 'ShopOrder',
