@@ -44,6 +44,14 @@ module.exports = {
       from: { path: '^src/assistant/(dialog|nlu|replies)/' },
       to: { path: ['^src/db/', 'node_modules/@mikro-orm/'] },
     },
+    {
+      name: 'error-codes-import-nothing',
+      severity: 'error',
+      comment:
+        "A module's error codes (src/<module>/<module>.errors.ts) form ErrorCode in src/shared/errors.ts; importing anything would make a cycle.",
+      from: { path: '^src/[^/]+/[^/]+\\.errors\\.ts$' },
+      to: {},
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -12,6 +12,7 @@ import { Migration20261204223249_web_sessions } from './Migration20261204223249_
 import { Migration20261204223257_merged_accounts_closed } from './Migration20261204223257_merged_accounts_closed.js';
 import { Migration20261205000000_merge_chains_one_hop } from './Migration20261205000000_merge_chains_one_hop.js';
 import { Migration20261205012748_redemption_holds } from './Migration20261205012748_redemption_holds.js';
+import { Migration20261205013926_sql_source_applied } from './Migration20261205013926_sql_source_applied.js';
 import { Migration20261205015042_redemption_confirm_result } from './Migration20261205015042_redemption_confirm_result.js';
 
 export const migrationsList = [
@@ -51,6 +52,10 @@ export const migrationsList = [
   {
     name: 'Migration20261205012748_redemption_holds',
     class: Migration20261205012748_redemption_holds,
+  },
+  {
+    name: 'Migration20261205013926_sql_source_applied',
+    class: Migration20261205013926_sql_source_applied,
   },
   {
     name: 'Migration20261205015042_redemption_confirm_result',

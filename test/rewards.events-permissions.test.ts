@@ -45,7 +45,8 @@ const eventsOf = (userId: number) =>
 describe('who may report which event', () => {
   it('classifies every event type the route accepts, and only purchase events need an admin', async () => {
     const doc = (await st.api('GET', '/openapi.json', { key: null })).body;
-    const accepted = (doc.components.schemas.LearningEvent.oneOf as any[])
+    type EventSchema = { properties: { type: { const?: string; enum?: string[] } } };
+    const accepted = (doc.components.schemas.LearningEvent.oneOf as EventSchema[])
       .map((s) => s.properties.type.const ?? s.properties.type.enum?.[0])
       .sort();
     expect(accepted).toEqual(Object.keys(EVENT_REPORTERS).sort());

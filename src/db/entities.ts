@@ -39,6 +39,7 @@ import {
   TierChange,
 } from '../membership/membership.entities.js';
 import { WebSession } from '../membership/web-session.entities.js';
+import { SqlSourceApplied } from './migrate.entities.js';
 
 export const entities = [
   User,
@@ -50,6 +51,7 @@ export const entities = [
   LedgerLotUse,
   LedgerHold,
   IdempotencyRecord,
+  SqlSourceApplied,
   AppSetting,
   AuditLog,
   Course,

@@ -9,6 +9,8 @@ import { entities } from './entities.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { BoundPGliteDriver, BoundPostgreSqlDriver } from './bound-drivers.js';
 import { migrationsList } from '../../migrations/index.js';
+import { applyRepeatable, readSqlSources } from './migrate-repeatable.js';
+import type { Em } from './sql.js';
 
 export type Orm = MikroORM;
 
@@ -95,7 +97,12 @@ export async function createOrm(target: DbTarget): Promise<Orm> {
   }
 }
 
+/** The ledger's functions and triggers (repeatable: see src/db/migrate-repeatable.ts). */
+export const LEDGER_SQL_DIR = new URL('../ledger/sql/', import.meta.url);
+
+/** Versioned migrations, then the SQL source files that changed; returns what was applied. */
 export async function migrate(orm: Orm): Promise<string[]> {
   const done = await orm.getMigrator().up();
-  return done.map((m) => m.name);
+  const sources = await applyRepeatable(orm.em as Em, readSqlSources(LEDGER_SQL_DIR));
+  return [...done.map((m) => m.name), ...sources];
 }

@@ -1,0 +1,130 @@
+-- Holds: points set aside for a while (a redemption being confirmed), then posted (all or part),
+-- voided, or expired when their time is up (the database clock decides). A hold's amount is in
+-- ledger_account.held, so available = balance - held.
+--
+-- Example:
+--   select xf_hold_reserve('{"key": "api:k-4", "hash": "h", "account": 6, "amount": 30,
+--     "ttlSeconds": 600, "kind": "deduct.hold", "actor": "user:1", "reason": "redeem"}');
+--   select xf_hold_post('{"key": "api:k-5", "hash": "h", "holdId": 1, "creditAccount": 2}');
+--   select xf_hold_void('{"key": "api:k-6", "hash": "h", "holdId": 1}');
+
+-- Releases holds whose time is up for the given accounts (null: all).
+create or replace function xf_release_expired_holds(p_accounts bigint[]) returns integer
+language plpgsql as $$
+declare
+  v_n int;
+begin
+  with ex as (
+    update ledger_hold set status = 'expired', resolved_at = now()
+      where status = 'active' and expires_at <= now()
+        and (p_accounts is null or account_id = any (p_accounts))
+      returning account_id, amount
+  ), per_account as (
+    select account_id, sum(amount) as amount, count(*) as n from ex group by account_id
+  ), upd as (
+    update ledger_account a set held = a.held - pa.amount
+      from (select * from per_account order by account_id) pa where a.id = pa.account_id
+      returning pa.n
+  )
+  select coalesce(sum(n), 0) into v_n from upd;
+  return v_n;
+end $$;
+
+-- p: {key, hash, account, amount, ttlSeconds, kind, actor, reason, metadata}
+create or replace function xf_hold_reserve(p jsonb) returns jsonb
+language plpgsql as $$
+declare
+  v_prev jsonb;
+  v_err jsonb;
+  v_hold bigint;
+  v_acc bigint := (p->>'account')::bigint;
+  v_amt bigint := (p->>'amount')::bigint;
+  v_exp timestamptz;
+begin
+  v_prev := xf_idem_begin(p->>'key', p->>'hash');
+  if v_prev is not null then return v_prev; end if;
+  v_err := xf_lock_and_check(jsonb_build_array(jsonb_build_object('account', v_acc, 'amount', -v_amt)));
+  if v_err is not null then return xf_idem_finish(p->>'key', v_err); end if;
+  update ledger_account set held = held + v_amt where id = v_acc;
+  insert into ledger_hold (account_id, amount, kind, actor, reason, metadata, expires_at)
+    values (v_acc, v_amt, p->>'kind', p->>'actor', p->>'reason', coalesce(p->'metadata', '{}'::jsonb),
+            now() + make_interval(secs => (p->>'ttlSeconds')::double precision))
+    returning id, expires_at into v_hold, v_exp;
+  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'holdId', v_hold,
+    'expiresAt', v_exp, 'accounts', xf_balances(jsonb_build_array(jsonb_build_object('account', v_acc)))));
+end $$;
+
+-- Locks an active hold (hold row before account row, like every other path). Marks it expired
+-- when its time is up. Returns an error object, or null with the hold in o_hold.
+create or replace function xf_hold_take(p_id bigint, out o_hold ledger_hold, out o_err jsonb)
+language plpgsql as $$
+begin
+  select * into o_hold from ledger_hold where id = p_id for update;
+  if not found then
+    o_err := xf_error('hold_not_found', 'no such hold');
+  elsif o_hold.status = 'expired' then
+    o_err := xf_error('hold_expired', 'this hold expired', jsonb_build_object('status', 'expired'));
+  elsif o_hold.status <> 'active' then
+    o_err := xf_error('hold_not_active', 'this hold is already ' || o_hold.status,
+      jsonb_build_object('status', o_hold.status));
+  elsif o_hold.expires_at <= now() then
+    update ledger_hold set status = 'expired', resolved_at = now() where id = p_id;
+    update ledger_account set held = held - o_hold.amount where id = o_hold.account_id;
+    o_err := xf_error('hold_expired', 'this hold expired', jsonb_build_object('status', 'expired'));
+  end if;
+end $$;
+
+-- p: {key, hash, holdId, amount (optional), creditAccount, kind, actor, reason, metadata, expiry}
+create or replace function xf_hold_post(p jsonb) returns jsonb
+language plpgsql as $$
+declare
+  v_prev jsonb;
+  v_take record;
+  v_hold ledger_hold;
+  v_amt bigint;
+  v_entry bigint;
+  v_postings jsonb;
+begin
+  v_prev := xf_idem_begin(p->>'key', p->>'hash');
+  if v_prev is not null then return v_prev; end if;
+  select * into v_take from xf_hold_take((p->>'holdId')::bigint);
+  if v_take.o_err is not null then return xf_idem_finish(p->>'key', v_take.o_err); end if;
+  v_hold := v_take.o_hold;
+  v_amt := coalesce((p->>'amount')::bigint, v_hold.amount);
+  if v_amt > v_hold.amount then
+    return xf_idem_finish(p->>'key', xf_error('hold_amount_exceeded', 'cannot post more than the hold',
+      jsonb_build_object('held', v_hold.amount, 'requested', v_amt)));
+  end if;
+  perform 1 from ledger_account where id = v_hold.account_id for no key update;
+  update ledger_account set held = held - v_hold.amount where id = v_hold.account_id;
+  if v_amt > 0 then
+    v_postings := jsonb_build_array(
+      jsonb_build_object('account', v_hold.account_id, 'amount', -v_amt),
+      jsonb_build_object('account', (p->>'creditAccount')::bigint, 'amount', v_amt));
+    v_entry := xf_insert_entry(p->>'key', coalesce(p->>'kind', v_hold.kind), coalesce(p->>'actor', v_hold.actor),
+                               coalesce(p->>'reason', v_hold.reason), v_hold.metadata || coalesce(p->'metadata', '{}'::jsonb),
+                               v_postings, p_hold => v_hold.id);
+    perform xf_apply(v_entry, v_postings, p->'expiry', null);
+  end if;
+  update ledger_hold set status = 'posted', posted_amount = v_amt, entry_id = v_entry, resolved_at = now()
+    where id = v_hold.id;
+  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'holdId', v_hold.id, 'entryId', v_entry,
+    'postedAmount', v_amt, 'accounts', xf_balances(jsonb_build_array(jsonb_build_object('account', v_hold.account_id)))));
+end $$;
+
+-- p: {key, hash, holdId}
+create or replace function xf_hold_void(p jsonb) returns jsonb
+language plpgsql as $$
+declare
+  v_prev jsonb;
+  v_take record;
+begin
+  v_prev := xf_idem_begin(p->>'key', p->>'hash');
+  if v_prev is not null then return v_prev; end if;
+  select * into v_take from xf_hold_take((p->>'holdId')::bigint);
+  if v_take.o_err is not null then return xf_idem_finish(p->>'key', v_take.o_err); end if;
+  update ledger_hold set status = 'voided', resolved_at = now() where id = (v_take.o_hold).id;
+  update ledger_account set held = held - (v_take.o_hold).amount where id = (v_take.o_hold).account_id;
+  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'holdId', (v_take.o_hold).id,
+    'accounts', xf_balances(jsonb_build_array(jsonb_build_object('account', (v_take.o_hold).account_id)))));
+end $$;
