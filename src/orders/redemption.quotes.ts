@@ -15,7 +15,7 @@ interface QuoteRow {
   used_order_id: string | null;
   hold_id: string | null;
   address: Address | null;
-  ref_id: string;
+  ref_id: string | null;
   result: RedeemResult | null;
   cancelled_at: Date | null;
 }
@@ -59,7 +59,8 @@ export async function lockQuote(deps: RedemptionDeps, tx: Em, quoteId: string, u
     userId: Number(q.user_id),
     kind: q.kind,
     slug: q.slug,
-    refId: Number(q.ref_id),
+    /** Null on quotes made before quotes kept it. */
+    refId: q.ref_id == null ? null : Number(q.ref_id),
     quantity: q.quantity,
     unitPoints: Number(q.unit_points),
     discountPct: q.discount_pct,

@@ -128,7 +128,8 @@ export function createRedemptionService(deps: RedemptionDeps) {
       const q = await lockQuote(deps, tx, input.quoteId, input.userId);
       if (q.result) return { value: q.result, replayed: true, userId: q.userId };
       const item = q.kind === 'item' ? await deps.catalog.getItem(q.slug, tx) : undefined;
-      const value = await fulfil(deps, tx, { ...q, item, quoteId: input.quoteId });
+      const refId = q.refId ?? item?.id ?? (await deps.catalog.courseRow(q.slug, tx)).id;
+      const value = await fulfil(deps, tx, { ...q, refId, item, quoteId: input.quoteId });
       return { value, replayed: false, userId: q.userId };
     });
     if (!replayed) await deps.onInteraction?.(userId);
