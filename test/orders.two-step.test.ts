@@ -156,6 +156,35 @@ describe('two-step redemption', () => {
     expect((await cancel(u.id, q.body.quoteId)).status).toBe(200);
   });
 
+  it("a user merged into the quote's owner confirms it under the old id", async () => {
+    const owner = await user(st, { balance: 50_000 });
+    const merged = await user(st, { balance: 0 });
+    const q = await start(owner.id, { kind: 'course', slug: 'python-basics' });
+    const code = (await st.api('POST', `/v1/users/${owner.id}/link-code`)).body.code;
+    expect((await st.api('POST', `/v1/users/${merged.id}/link`, { body: { code } })).status).toBe(
+      200,
+    );
+    const done = await confirm(merged.id, q.body.quoteId);
+    expect(done.status, done.text).toBe(201);
+    expect(await balance(owner.id)).toMatchObject({ balance: 30_100, held: 0 });
+  });
+
+  it('a free redemption holds nothing and confirms without moving points', async () => {
+    const u = await user(st, { balance: 10_000 });
+    const trial = await st.api('POST', `/v1/users/${u.id}/redemptions`, {
+      body: { kind: 'item', slug: 'vip-trial-7d' },
+      headers: { 'idempotency-key': `trial-${u.id}` },
+    });
+    expect(trial.status, trial.text).toBe(201);
+    const q = await start(u.id, { kind: 'course', slug: 'stock-investing' });
+    expect(q.body).toMatchObject({ pointsTotal: 0, holdId: null });
+    expect(q.body.quoteId).toMatch(/^q_/);
+    const done = await confirm(u.id, q.body.quoteId);
+    expect(done.body).toMatchObject({ pointsCharged: 0, balance: 5_000 });
+    const enrolled = (await st.api('GET', `/v1/users/${u.id}/enrollments`)).body.items;
+    expect(enrolled).toMatchObject([{ slug: 'stock-investing', source: 'vip_free' }]);
+  });
+
   it('holds nothing when the redemption is blocked or unaffordable', async () => {
     const u = await user(st, { balance: 100 });
     const poor = await start(u.id, { kind: 'course', slug: 'python-basics' });

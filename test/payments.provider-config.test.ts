@@ -10,6 +10,11 @@ import { createHarness, http, uniqueKey, type Harness } from './support/harness.
 import { expectLedgerOk, stackWithClock, user, type Stack } from './support/builders.js';
 import { query } from '../src/db/sql.js';
 
+interface Reply {
+  text: string;
+  buttons?: { id: string; url?: string }[];
+}
+
 let h: Harness;
 let st: Stack;
 beforeAll(async () => {
@@ -85,11 +90,10 @@ describe('PAYMENT_PROVIDER=none', () => {
       },
     });
     expect(chat.status).toBe(200);
-    const text = chat.body.replies.map((r: any) => r.text).join('\n');
+    const replies: Reply[] = chat.body.replies;
+    const text = replies.map((r) => r.text).join('\n');
     expect(text).toContain("Paying with money isn't available right now");
-    expect(
-      chat.body.replies.flatMap((r: any) => r.buttons ?? []).filter((b: any) => b.url),
-    ).toEqual([]);
+    expect(replies.flatMap((r) => r.buttons ?? []).filter((b) => b.url)).toEqual([]);
   });
 });
 

@@ -156,9 +156,8 @@ describe('the sandbox pay link', () => {
     });
     expect(chat.status).toBe(200);
     expect(chat.body.intent).toBe('buy_course');
-    const url: string = chat.body.replies
-      .flatMap((r: any) => r.buttons ?? [])
-      .find((b: any) => b.url)?.url;
+    const replies: { buttons?: { url?: string }[] }[] = chat.body.replies;
+    const url = replies.flatMap((r) => r.buttons ?? []).find((b) => b.url)!.url!;
     const { path, token } = parts(url);
     expect(token).toBeTruthy();
     expect(chat.body.replies[0].text).toContain(url);
@@ -171,7 +170,9 @@ describe('the sandbox pay link', () => {
       await st.api('POST', '/v1/users', { body: { channel: 'telegram', externalId: ext } })
     ).body.id;
     expect(
-      (await st.api('GET', `/v1/users/${userId}/enrollments`)).body.items.map((e: any) => e.slug),
+      (await st.api('GET', `/v1/users/${userId}/enrollments`)).body.items.map(
+        (e: { slug: string }) => e.slug,
+      ),
     ).toEqual(['deep-learning']);
   });
 });
