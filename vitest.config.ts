@@ -12,6 +12,7 @@ const once = [
   'test/telegram.main.test.ts',
   'test/support/*.test.ts',
   'test/architecture.doc.test.ts',
+  'test/db.snapshot-untouched.test.ts',
 ];
 const integration = ['test/**/*.test.ts'];
 const onceInTest = once.filter((p) => p.startsWith('test/'));
