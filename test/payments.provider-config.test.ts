@@ -6,8 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, http, uniqueKey, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  http,
+  uniqueKey,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { query } from '../src/db/sql.js';
 
 interface Reply {
@@ -40,7 +48,7 @@ describe('PAYMENT_PROVIDER=none', () => {
   });
 
   it('answers 503 payments_unavailable to buying with money, holding and recording nothing', async () => {
-    const u = await user(st, { balance: 3000 });
+    const u = await newUser(st, { balance: 3000 });
     const key = uniqueKey('buy');
     const res = await st.api('POST', `/v1/users/${u.id}/orders`, {
       body: { courseSlug: 'personal-finance', points: 2970 },
