@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOrm, LEDGER_SQL_DIR, migrate, type Orm } from '../src/db/orm.js';
-import { applySqlSources, readSqlSources } from '../src/db/migrate-repeatable.js';
+import { applyRepeatable, applySqlSources, readSqlSources } from '../src/db/migrate-repeatable.js';
 import { query, type Em } from '../src/db/sql.js';
 import { verifyLedger } from '../src/ledger/ledger.verify.js';
 import { mergedUserIds } from '../src/membership/user.lock.js';
@@ -105,6 +105,27 @@ describe('the ledger SQL files', () => {
     );
     expect(Object.keys(missing.database)).not.toContain('xf_hold_void(p jsonb)');
     expect(Object.keys(missing.files)).toContain('xf_hold_void(p jsonb)');
+  });
+});
+
+describe('the repeatable step', () => {
+  it('applies changed files once when two processes start together, and then nothing', async () => {
+    const db = await emptyDatabase();
+    try {
+      await migrate(db.orm);
+      const em = db.orm.em as Em;
+      await query(
+        em.fork(),
+        `update sql_source_applied set sha256 = 'old' where name = '30-transfer.sql'`,
+      );
+      const sources = readSqlSources(LEDGER_SQL_DIR);
+      const both = await Promise.all([applyRepeatable(em, sources), applyRepeatable(em, sources)]);
+      expect(both.map((applied) => applied.join()).sort()).toEqual(['', '30-transfer.sql']);
+      expect(await applyRepeatable(em, sources)).toEqual([]);
+      expect(await ledgerCode(em.fork())).toEqual(await ledgerCode(h.orm.em.fork() as Em));
+    } finally {
+      await db.drop();
+    }
   });
 });
 
