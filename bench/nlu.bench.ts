@@ -120,6 +120,41 @@ async function chatDatabase(): Promise<{ kind: 'postgres' | 'pglite'; url?: stri
   }
 }
 
+/** Where a turn's time goes: every call into a service the assistant is given, timed while the
+ * turns run; what is left is HTTP, the turn's own identity look-up and dialog state, the NLU
+ * and waiting for the event loop. Wrapped before the assistant is built, which keeps them. */
+const ASSISTANT_SERVICES = [
+  ...['users', 'account', 'membership', 'roles', 'link', 'catalog', 'rewards', 'referrals'],
+  ...['checkins', 'grants', 'leaderboard', 'orders', 'checkout', 'ledger', 'support'],
+];
+
+function timePhases(services: Record<string, unknown>) {
+  const spent = new Map<string, number>();
+  let measuring = false;
+  for (const name of ASSISTANT_SERVICES) {
+    const methods = services[name] as Record<string, unknown>;
+    for (const [fn, f] of Object.entries(methods)) {
+      if (typeof f !== 'function') continue;
+      const key = `${name}.${fn}`;
+      methods[fn] = (...args: unknown[]) => {
+        const t0 = performance.now();
+        const out = (f as (...a: unknown[]) => unknown).apply(methods, args);
+        if (!measuring || !(out instanceof Promise)) return out;
+        return out.finally(() => spent.set(key, (spent.get(key) ?? 0) + performance.now() - t0));
+      };
+    }
+  }
+  return {
+    start: () => ((measuring = true), spent.clear()),
+    /** The calls that took most of the time, as ms per turn. */
+    report(turns: number, p50: number): string {
+      const top = [...spent].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      const per = (ms: number) => (ms / Math.max(1, turns)).toFixed(1);
+      return `per turn (p50 ${p50} ms): ${top.map(([k, ms]) => `${k} ${per(ms)} ms`).join(', ')}`;
+    },
+  };
+}
+
 export async function benchChat(): Promise<{
   db: string;
   p50: number;
@@ -127,6 +162,7 @@ export async function benchChat(): Promise<{
   rps: number;
   ops: number;
   errors: number;
+  phases: string;
 }> {
   const [
     { serve },
@@ -155,6 +191,9 @@ export async function benchChat(): Promise<{
     ADMIN_API_KEYS: '',
     LOG_LEVEL: 'silent',
     JOBS_INTERVAL_SECONDS: '0',
+    // Measured: what a turn costs, not how fast the flood limits refuse the same 50 users.
+    RATE_LIMIT_CHAT_USER: process.env.RATE_LIMIT_CHAT_USER ?? 'off',
+    RATE_LIMIT_CHECKIN_USER: process.env.RATE_LIMIT_CHECKIN_USER ?? 'off',
   });
   const orm = await createOrm(db.url ? { databaseUrl: db.url, poolMax: 40 } : {});
   await migrate(orm);
@@ -163,6 +202,7 @@ export async function benchChat(): Promise<{
     orm,
     logger: createLogger({ level: 'silent', pretty: false }),
   });
+  const phases = timePhases(s as unknown as Record<string, unknown>);
   await s.catalog.seedDemo();
   await s.support.seedFaq();
   const server = serve({ fetch: createApp(s).fetch, port: 0, hostname: '127.0.0.1' });
@@ -204,10 +244,19 @@ export async function benchChat(): Promise<{
     // Users exist and the catalog/FAQ caches are warm before measuring.
     await Promise.all(Array.from({ length: CHAT_USERS }, (_, u) => chat(u, '你好')));
     await closedLoop(CHAT_USERS, 1000, (u, i) => chat(u, CHAT_MIX[(u + i) % CHAT_MIX.length]!));
+    phases.start();
     const r = await closedLoop(CHAT_USERS, CHAT_SECONDS * 1000, (u, i) =>
       chat(u, CHAT_MIX[(u * 7 + i) % CHAT_MIX.length]!),
     );
-    return { db: db.kind, p50: r.p50, p99: r.p99, rps: r.tps, ops: r.ops, errors: r.errors };
+    return {
+      db: db.kind,
+      p50: r.p50,
+      p99: r.p99,
+      rps: r.tps,
+      ops: r.ops,
+      errors: r.errors,
+      phases: phases.report(r.ops, r.p50),
+    };
   } finally {
     agent.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -226,6 +275,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `/v1/chat: ${CHAT_USERS} concurrent users over HTTP on ${chat.db === 'postgres' ? 'PostgreSQL' : 'embedded PGlite'}, ${CHAT_SECONDS}s: ` +
       `p50 ${chat.p50} ms, p99 ${chat.p99} ms, ${chat.rps} requests/s (${chat.ops} requests, ${chat.errors} errors); total ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+  console.log(`/v1/chat time in services ${chat.phases}`);
   console.log(
     JSON.stringify({
       nlu_msgs_per_s: nlu.nlu_msgs_per_s,

@@ -27,7 +27,7 @@ import { createGrantsService } from './rewards/grants.service.js';
 import { createLeaderboardService } from './rewards/leaderboard.service.js';
 import { createOrdersService } from './orders/orders.service.js';
 import { createPaymentProvider } from './orders/payment.factory.js';
-import { hasOrders, isOrderPaid } from './orders/orders.activity.js';
+import { courseRating, hasOrders, isOrderPaid } from './orders/orders.facts.js';
 import { createCheckoutService } from './orders/checkout.service.js';
 import { createReviewsService } from './orders/reviews.service.js';
 import { createSupportService } from './assistant/support.service.js';
@@ -71,7 +71,7 @@ export function createCoreServices(deps: {
   const membership = createMembershipService({ em, clock, pointsEarned });
   const roles = createRolesService({ em, clock });
   const account = createAccountService({ em, clock });
-  const catalog = createCatalogService({ em });
+  const catalog = createCatalogService({ em, courseRating });
   const rewards = createRewardsService({ em, ledger, membership, clock, isOrderPaid });
   const referrals = createReferralsService({
     em,
@@ -175,7 +175,18 @@ export function createCoreServices(deps: {
 /** Every service, plus the assistant that every chat channel talks to. */
 export function createServices(deps: { config: Config; orm: Orm; logger: Logger; clock?: Clock }) {
   const core = createCoreServices(deps);
-  return { ...core, ...createAssistantOver(core) };
+  const { support, assistant, store } = createAssistantOver(core);
+  // A referral accepted over the API is news for the invitee's next chat turn (the inviter's
+  // join reward); the assistant's own /start tells itself.
+  const referrals: typeof core.referrals = {
+    ...core.referrals,
+    accept: async (inviteeUserId, code) => {
+      const accepted = await core.referrals.accept(inviteeUserId, code);
+      await store.referralAccepted(accepted.inviteeUserId);
+      return accepted;
+    },
+  };
+  return { ...core, referrals, support, assistant };
 }
 
 /** The assistant over these services: it is handed the ones it calls, its own store and the two
@@ -186,6 +197,7 @@ export function createAssistantOver(
 ) {
   const { em, config } = core;
   const support = createSupportService({ em });
+  const store = createAssistantStore({ em });
   const assistant = createAssistant({
     services: {
       ...pick(core, 'clock', 'users', 'account', 'membership', 'roles', 'link', 'catalog'),
@@ -196,11 +208,11 @@ export function createAssistantOver(
       settings: { publicUrl: config.PUBLIC_URL, pointsExpiryMonths: config.POINTS_EXPIRY_MONTHS },
     },
     support,
-    store: createAssistantStore({ em }),
+    store,
     logger: core.logger.child({ module: 'assistant' }),
     catalogTtlMs: opts.catalogTtlMs,
   });
-  return { support, assistant };
+  return { support, assistant, store };
 }
 
 function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {

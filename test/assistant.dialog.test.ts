@@ -112,6 +112,24 @@ const confirmButton = (r: Said) => r.buttons.find((b) => b.id.startsWith('ok:'))
 const cancelButton = (r: Said) => r.buttons.find((b) => b.id.startsWith('no:'))!;
 
 describe('small talk and account', () => {
+  it('a referral accepted over the API after the invitee chatted rewards the inviter at their next turn', async () => {
+    const inviter = await fund(newExt(), 1);
+    const u = newExt();
+    await say(u, '你好');
+    await say(u, '我有多少积分'); // later turns no longer ask about referrals
+    const api = http(h.app, { key: ADMIN_KEY });
+    const code = (await api('GET', `/v1/users/${inviter}/referral`)).body.code as string;
+    const accepted = await api('POST', `/v1/users/${await userIdOf(u)}/referral`, {
+      body: { code },
+    });
+    expect(accepted.status, accepted.text).toBe(201);
+    expect((await balance(inviter)).balance).toBe(1);
+    await say(u, '你好');
+    expect((await balance(inviter)).balance).toBe(501);
+    await say(u, '你好');
+    expect((await balance(inviter)).balance).toBe(501);
+  });
+
   it('greets, helps and says you are welcome', async () => {
     const u = newExt();
     const g = await say(u, '你好');
@@ -145,6 +163,7 @@ describe('small talk and account', () => {
     expect(after).toBeGreaterThan(0);
     const second = await say(u, '签到');
     expect(second.all).toContain('已经签到');
+    expect(second.all).toContain('已连续 1 天');
     expect((await balance(id)).balance).toBe(after);
     const hist = await say(u, '积分明细');
     expect(hist.intent).toBe('points_history');

@@ -2,6 +2,7 @@
 // unknown or forged buttons all get a sensible reply; malformed bodies get 4xx JSON errors.
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Json } from './support/json.js';
 import { createHarness, http, SERVICE_KEY, uniqueKey, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -21,7 +22,7 @@ const user = (ext = uniqueKey('rb')) => ({
 });
 
 /** A 200 with at least one non-empty reply, every button well formed. */
-function expectSensible(r: { status: number; body: any; text: string }) {
+function expectSensible(r: { status: number; body: Json; text: string }) {
   expect(r.status, r.text).toBe(200);
   expect(typeof r.body.intent).toBe('string');
   expect(r.body.replies.length).toBeGreaterThan(0);

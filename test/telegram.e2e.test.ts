@@ -16,6 +16,12 @@ import {
   type Emulator,
   type StoredBotMessage,
 } from './support/telegram-emulator.js';
+import type { Json } from './support/json.js';
+import type {
+  CallbackQueryRequest,
+  CommandRequest,
+  MessageRequest,
+} from 'telegram-test-api/lib/modules/telegramClient.js';
 
 const TOKEN = '123456:E2E-test-token';
 const GROUP = -1001234;
@@ -77,8 +83,9 @@ function client(opts: Parameters<Emulator['client']>[1], languageCode?: string):
   const c = emu.client(TOKEN, opts);
   if (languageCode) {
     for (const m of ['makeMessage', 'makeCommand', 'makeCallbackQuery'] as const) {
-      const make = (c[m] as (...a: unknown[]) => any).bind(c);
-      (c as any)[m] = (...args: unknown[]) => {
+      const target = c as unknown as Record<typeof m, (...a: unknown[]) => { from?: object }>;
+      const make = target[m].bind(c);
+      target[m] = (...args: unknown[]) => {
         const update = make(...args);
         return { ...update, from: { ...update.from, language_code: languageCode } };
       };
@@ -91,17 +98,17 @@ const keyboardOf = (m: StoredBotMessage) => m.message.reply_markup?.inline_keybo
 const callbackIds = (m: StoredBotMessage) =>
   keyboardOf(m)
     .flat()
-    .map((b: any) => b.callback_data);
+    .map((b: Json) => b.callback_data);
 const messageById = (chatId: number, messageId: number) =>
   emu.botMessages(chatId).find((m) => m.messageId === messageId)!;
-const lastMessage = (chatId: number) => emu.botMessages(chatId).at(-1)!;
 
 /** Sends text (a command when it starts with "/") and returns the bot's next message to `chatId`. */
 async function say(c: Client, chatId: number, text: string, extra: Record<string, unknown> = {}) {
   const before = emu.botMessages(chatId).length;
   const started = performance.now();
-  if (text.startsWith('/')) await c.sendCommand({ ...c.makeCommand(text), ...extra } as any);
-  else await c.sendMessage({ ...c.makeMessage(text), ...extra } as any);
+  if (text.startsWith('/'))
+    await c.sendCommand({ ...c.makeCommand(text), ...extra } as CommandRequest);
+  else await c.sendMessage({ ...c.makeMessage(text), ...extra } as MessageRequest);
   const reply = await emu.nextBotMessage(chatId, before);
   (latencies[phase] ??= []).push(performance.now() - started);
   return reply;
@@ -112,8 +119,8 @@ async function tap(c: Client, chatId: number, m: StoredBotMessage, data: string)
   const answered = emu.callsOf('answerCallbackQuery').length;
   await c.sendCallback(
     c.makeCallbackQuery(data, {
-      message: { message_id: m.messageId, chat: { id: chatId } } as any,
-    }) as any,
+      message: { message_id: m.messageId, chat: { id: chatId } },
+    }) as CallbackQueryRequest,
   );
   await emu.waitForCalls('answerCallbackQuery', answered + 1);
   return emu.callsOf('answerCallbackQuery').at(-1)!;
@@ -287,7 +294,7 @@ describe('telegram bot + real assistant against the telegram-test-api emulator (
     expect(
       keyboardOf(page2)
         .at(-1)!
-        .map((b: any) => b.callback_data),
+        .map((b: Json) => b.callback_data),
     ).toEqual(['cl:*:1', 'cl:*:3']);
 
     await tap(alice, ALICE.chatId, list, 'cl:*:3');
@@ -354,7 +361,7 @@ describe('telegram bot + real assistant against the telegram-test-api emulator (
     ]);
 
     const inboundsBefore = assistant.inbounds.length;
-    await bob.sendMessage(bob.makeMessage('lunch anyone?') as any); // chatter: not for the bot
+    await bob.sendMessage(bob.makeMessage('lunch anyone?') as MessageRequest); // chatter: not for the bot
     const modMessage = {
       message_id: 1,
       from: { id: MOD.userId, is_bot: false, first_name: 'Mod' },
@@ -561,7 +568,7 @@ describe('telegram bot + real assistant against the telegram-test-api emulator (
     const polls = emu.callsOf('getUpdates').length;
     const inbounds = assistant.inbounds.length;
     const alice = client(ALICE);
-    await alice.sendMessage(alice.makeMessage('anyone there?') as any);
+    await alice.sendMessage(alice.makeMessage('anyone there?') as MessageRequest);
     await new Promise((r) => setTimeout(r, 200));
     expect(emu.callsOf('getUpdates')).toHaveLength(polls);
     expect(assistant.inbounds).toHaveLength(inbounds);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zh } from '../src/assistant/replies/replies.zh.js';
 import { startEmulator, type Emulator } from './support/telegram-emulator.js';
+import type { CommandRequest } from 'telegram-test-api/lib/modules/telegramClient.js';
 
 const TOKEN = '123456:main-wiring-token';
 const dirs: string[] = [];
@@ -50,8 +51,10 @@ function start(env: Record<string, string>) {
       const timer = setInterval(() => {
         const m = re.exec(out);
         if (m) return (clearInterval(timer), resolve(m));
-        if (Date.now() > deadline)
-          (clearInterval(timer), reject(new Error(`no ${re} in:\n${out}`)));
+        if (Date.now() > deadline) {
+          clearInterval(timer);
+          reject(new Error(`no ${re} in:\n${out}`));
+        }
       }, 50);
     });
   return { child, exited, waitFor, output: () => out };
@@ -68,7 +71,7 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
       userName: 'wang',
     });
     const before = emu.botMessages(901).length;
-    await user.sendCommand(user.makeCommand('/start') as any);
+    await user.sendCommand(user.makeCommand('/start') as CommandRequest);
     const reply = await emu.nextBotMessage(901, before, 15_000);
     expect(reply.message.text).toBe(zh.greeting('Wang'));
     p.child.kill('SIGTERM');

@@ -55,6 +55,18 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const understanding = createUnderstanding(s.catalog, deps.catalogTtlMs);
   const intents = intentHandlers(deps.support);
 
+  /** The invitee's first interaction rewards the inviter; once that is done (or no referral
+   * waits), later turns skip the look-up. */
+  async function settleReferral(userId: number): Promise<boolean> {
+    try {
+      await s.referrals.onInteraction(userId);
+      return true;
+    } catch (err) {
+      logger.warn({ err, userId }, 'referral interaction not recorded');
+      return false;
+    }
+  }
+
   async function handle(inbound: Inbound, opts: HandleOptions = {}): Promise<AssistantResult> {
     if (!inbound.user?.externalId)
       throw new DomainError('invalid_input', 'the inbound message has no user id');
@@ -99,10 +111,15 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       };
     }
     session.lang = lang;
-    if (JSON.stringify(session) !== before) await store.saveSession(userId, session);
-    await s.referrals
-      .onInteraction(userId)
-      .catch((err) => logger.warn({ err, userId }, 'referral interaction not recorded'));
+    const wasSettled = !!session.referralSettled;
+    const settledNow = !wasSettled && (await settleReferral(userId));
+    if (settledNow) session.referralSettled = true;
+    if (JSON.stringify(session) !== before)
+      await store.saveSession(
+        userId,
+        session,
+        settledNow ? 'settled' : wasSettled ? 'as-stored' : 'open',
+      );
     countChatTurn(turn.intent);
     return {
       intent: turn.intent,

@@ -1,184 +1,28 @@
-// Redemptions, quotes, orders (points and paid), refunds, reviews, enrollments; the payment
-// webhook (signature-checked, no API key); admin order status changes.
+// Orders (points and paid), refunds, reviews, enrollments; the payment webhook
+// (signature-checked, no API key); admin order status changes. Redemptions and quotes are in
+// redemptions.routes.ts.
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
+import { redemptionRoutes } from './redemptions.routes.js';
+import { ordersAdminRoutes } from './orders.admin.routes.js';
+import { OrderParams, OrderSchema, Slug } from './orders.schemas.js';
 import {
   errorResponses,
-  Id,
   IdempotencyHeaders,
   IdParam,
   json,
   jsonBody,
   Limit,
-  rateLimitedResponses,
   Reason,
   security,
   UserIdParams,
 } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
 
-const Slug = z
-  .string()
-  .trim()
-  .min(1)
-  .max(80)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
-const Line = (max: number) => z.string().trim().min(1).max(max);
-const Address = z
-  .object({
-    name: Line(100),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 -]{5,20}$/, 'a phone number'),
-    line1: Line(200),
-    line2: z.string().trim().max(200).optional(),
-    city: Line(100),
-    province: z.string().trim().max(100).optional(),
-    postalCode: z.string().trim().max(20).optional(),
-    country: z.string().trim().max(60).optional(),
-  })
-  .strict()
-  .openapi('Address');
-const RedeemBody = z
-  .object({
-    kind: z.enum(['course', 'item']),
-    slug: Slug,
-    quantity: z.number().int().min(1).max(20).default(1),
-    address: Address.optional(),
-    quoteId: z.string().max(40).optional(),
-  })
-  .strict();
-const RedeemResult = z
-  .object({
-    orderId: z.number().int(),
-    kind: z.enum(['course', 'item']),
-    slug: z.string(),
-    status: z.string(),
-    quantity: z.number().int(),
-    unitPoints: z.number().int(),
-    discountPct: z.number().int(),
-    pointsCharged: z.number().int(),
-    balance: z.number().int(),
-    couponCodes: z.array(z.string()),
-    trialUntil: z.string().nullable(),
-  })
-  .openapi('Redemption');
-const QuoteSchema = z
-  .object({
-    quoteId: z.string().nullable(),
-    kind: z.enum(['course', 'item']),
-    slug: z.string(),
-    quantity: z.number().int(),
-    basePoints: z.number().int(),
-    unitPoints: z.number().int(),
-    discountPct: z.number().int(),
-    pointsTotal: z.number().int(),
-    tier: z.string(),
-    balance: z.number().int(),
-    available: z.number().int(),
-    balanceAfter: z.number().int(),
-    affordable: z.boolean(),
-    blocked: z
-      .object({
-        code: z.string(),
-        message: z.string(),
-        details: z.record(z.string(), z.unknown()).optional(),
-      })
-      .nullable(),
-    expiresAt: z.string().nullable(),
-  })
-  .openapi('RedeemQuote');
-const Titles = z.object({ slug: z.string(), titleZh: z.string(), titleEn: z.string() });
-export const OrderSchema = z
-  .object({
-    orderId: z.number().int(),
-    userId: z.number().int(),
-    kind: z.enum(['course', 'item', 'paid_course']),
-    status: z.string(),
-    course: Titles.nullable(),
-    item: Titles.extend({ kind: z.string() }).nullable(),
-    quantity: z.number().int(),
-    unitPoints: z.number().int(),
-    pointsCharged: z.number().int(),
-    discountPct: z.number().int(),
-    priceFen: z.number().int(),
-    couponFen: z.number().int(),
-    amountFen: z.number().int(),
-    couponCodes: z.array(z.string()),
-    address: z.record(z.string(), z.unknown()).nullable(),
-    payUrl: z.string().nullable(),
-    paymentExpiresAt: z.string().nullable(),
-    paidAt: z.string().nullable(),
-    refundableUntil: z.string().nullable(),
-    refundedAt: z.string().nullable(),
-    statusHistory: z.array(z.unknown()),
-    createdAt: z.string(),
-  })
-  .openapi('Order');
-const OrderParams = z.object({
-  id: IdParam.openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
-  orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' }, example: 1 }),
-});
-const actor = (c: { get: (k: 'role') => string | undefined }) => `api:${c.get('role')}`;
-
 export function ordersRoutes(s: AppServices) {
   const r = newRouter();
 
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/users/{id}/redemptions',
-      tags: ['orders'],
-      security,
-      summary: 'Redeem a course or mall item with points (idempotent)',
-      request: { params: UserIdParams, headers: IdempotencyHeaders, body: jsonBody(RedeemBody) },
-      responses: {
-        201: json(RedeemResult, 'Redeemed (a replay returns the first result)'),
-        ...errorResponses,
-        ...rateLimitedResponses,
-      },
-    }),
-    async (c) => {
-      const res = await s.orders.redeem({
-        ...c.req.valid('json'),
-        userId: c.req.valid('param').id,
-        key: c.req.valid('header')['idempotency-key'],
-      });
-      const { replayed, ...body } = res;
-      if (replayed) c.header('idempotent-replayed', 'true');
-      return c.json(body, 201);
-    },
-  );
-
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: '/users/{id}/quotes',
-      tags: ['orders'],
-      security,
-      summary:
-        'What a redemption costs this user now and the balance after; the price holds 10 minutes',
-      request: {
-        params: UserIdParams,
-        body: jsonBody(
-          z
-            .object({
-              kind: z.enum(['course', 'item']),
-              slug: Slug,
-              quantity: z.number().int().min(1).max(20).default(1),
-            })
-            .strict(),
-        ),
-      },
-      responses: { 201: json(QuoteSchema, 'Quoted'), ...errorResponses },
-    }),
-    async (c) =>
-      c.json(
-        await s.orders.quote({ ...c.req.valid('json'), userId: c.req.valid('param').id }),
-        201,
-      ),
-  );
+  redemptionRoutes(r, s);
 
   r.openapi(
     createRoute({
@@ -445,50 +289,5 @@ export function ordersRoutes(s: AppServices) {
     },
   );
 
-  const admin = newRouter();
-  admin.openapi(
-    createRoute({
-      method: 'post',
-      path: '/orders/{orderId}/status',
-      tags: ['admin'],
-      security,
-      summary: 'Ship, deliver or cancel a physical order (cancel returns points and stock)',
-      request: {
-        params: z.object({ orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' } }) }),
-        body: jsonBody(
-          z
-            .object({
-              status: z.enum(['shipped', 'delivered', 'cancelled']),
-              note: z.string().trim().max(300).optional(),
-            })
-            .strict(),
-        ),
-      },
-      responses: { 200: json(OrderSchema), ...errorResponses },
-    }),
-    async (c) => {
-      const b = c.req.valid('json');
-      return c.json(
-        await s.orders.setStatus(c.req.valid('param').orderId, b.status, actor(c), {
-          note: b.note,
-        }),
-        200,
-      );
-    },
-  );
-  admin.openapi(
-    createRoute({
-      method: 'get',
-      path: '/orders/{orderId}',
-      tags: ['admin'],
-      security,
-      request: {
-        params: z.object({ orderId: IdParam.openapi({ param: { name: 'orderId', in: 'path' } }) }),
-      },
-      responses: { 200: json(OrderSchema), ...errorResponses },
-    }),
-    async (c) => c.json(await s.orders.getOrder(c.req.valid('param').orderId), 200),
-  );
-
-  return { public: r, admin };
+  return { public: r, admin: ordersAdminRoutes(s) };
 }

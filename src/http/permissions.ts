@@ -69,6 +69,8 @@ const ROWS: readonly Row[] = [
   ['GET', '/v1/users/{id}/checkins', KEYS],
   ['POST', '/v1/users/{id}/checkins', KEYS],
   ['POST', '/v1/users/{id}/quotes', KEYS],
+  ['POST', '/v1/users/{id}/quotes/{quoteId}/confirm', KEYS],
+  ['POST', '/v1/users/{id}/quotes/{quoteId}/cancel', KEYS],
   ['POST', '/v1/users/{id}/redemptions', KEYS],
   ['GET', '/v1/users/{id}/checkout-quote', KEYS],
   ['GET', '/v1/users/{id}/orders', KEYS],

@@ -1,12 +1,13 @@
 // Who a platform identity is, in one statement: the user an identity belongs to, followed
 // through merges to the user that now answers for it. The chat asks this on every turn, so it
-// must not cost the look-ups of users.upsert (identity, merge chain, user row, identities).
-import { queryOne, type Em } from '../db/sql.js';
+// must not cost the look-ups of users.upsert (identity, merge chain, user row, identities), and
+// runs as a prepared statement (PostgreSQL plans it once per connection).
+import { execPrepared, type Em } from '../db/sql.js';
 import type { Channel } from './users.service.js';
 
 export type IdentityLookup = ReturnType<typeof createIdentityLookup>;
 
-/** Follows merges from the identity rows `matching` selects (with `?` parameters). */
+/** Follows merges from the identity row `matching` selects. */
 const resolvedFrom = (matching: string) =>
   `with recursive chain(id, next, username, depth) as (
      select u.id, u.merged_into_id, i.username, 0
@@ -17,18 +18,20 @@ const resolvedFrom = (matching: string) =>
    )
    select id, next, username from chain order by depth desc limit 1`;
 
-const BY_EXTERNAL_ID = resolvedFrom(`i.channel = ? and i.external_id = ?`);
+const BY_EXTERNAL_ID = resolvedFrom(`i.channel = $1 and i.external_id = $2`);
 const BY_USERNAME = resolvedFrom(
-  `i.id = (select max(id) from user_identity where channel = ? and username = ?)`,
+  `i.id = (select max(id) from user_identity where channel = $1 and username = $2)`,
 );
 
 export function createIdentityLookup(deps: { em: Em }) {
   async function resolved(
+    name: string,
     sql: string,
     params: unknown[],
   ): Promise<{ userId: number; username: string | null } | undefined> {
-    const row = await queryOne<{ id: string; next: string | null; username: string | null }>(
+    const [row] = await execPrepared<{ id: string; next: string | null; username: string | null }>(
       deps.em,
+      name,
       sql,
       params,
     );
@@ -40,12 +43,15 @@ export function createIdentityLookup(deps: { em: Em }) {
   /** The (merge-resolved) user of a channel identity, with the username it was last seen with;
    * undefined while the identity is new. */
   function userOf(channel: Channel, externalId: string) {
-    return resolved(BY_EXTERNAL_ID, [channel, externalId]);
+    return resolved('xf_identity_user', BY_EXTERNAL_ID, [channel, externalId]);
   }
 
   /** The (merge-resolved) user last seen with this @username on the channel. */
   async function userByUsername(channel: Channel, username: string): Promise<number | undefined> {
-    const found = await resolved(BY_USERNAME, [channel, username.replace(/^@/, '').toLowerCase()]);
+    const found = await resolved('xf_identity_username', BY_USERNAME, [
+      channel,
+      username.replace(/^@/, '').toLowerCase(),
+    ]);
     return found?.userId;
   }
 

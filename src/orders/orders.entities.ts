@@ -5,8 +5,10 @@ import { foreignKey } from '../db/foreign-key.js';
 import { User } from '../membership/user.entities.js';
 import { Course } from '../catalog/catalog.entities.js';
 
-const ts = (p: any) => p.datetime().columnType('timestamptz').defaultRaw('now()');
-const tsNull = (p: any) => p.datetime().columnType('timestamptz').nullable();
+type Builders = typeof defineEntity.properties;
+
+const ts = (p: Builders) => p.datetime().columnType('timestamptz').defaultRaw('now()');
+const tsNull = (p: Builders) => p.datetime().columnType('timestamptz').nullable();
 
 export const ShopOrder = defineEntity({
   name: 'ShopOrder',
@@ -127,6 +129,10 @@ export const Quote = defineEntity({
     /** The ledger hold a two-step redemption reserved at the quote; confirm posts it. */
     holdId: p.bigint('number').nullable(),
     address: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
+    /** The quoted course's or item's id. */
+    refId: p.bigint('number').nullable(),
+    /** What confirming the quote answered: a confirm again gets the same. */
+    result: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
     cancelledAt: tsNull(p),
     createdAt: ts(p),
   }),

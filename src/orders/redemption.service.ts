@@ -30,18 +30,25 @@ export function createRedemptionService(deps: RedemptionDeps) {
     const userId = await resolveUserId(deps.em, input.userId);
     const quantity = input.quantity ?? 1;
     const { kind, slug } = input;
+    const req = { kind, slug, quantity };
     const {
       tier,
       priced: p,
       item,
-    } = await priceRedemption(deps, deps.em, userId, {
-      kind,
-      slug,
-      quantity,
-    });
+      refId,
+      titleZh,
+      titleEn,
+    } = await priceRedemption(deps, deps.em, userId, req);
     if (input.hold && item?.kind === 'physical' && !input.address) throw physicalNeedsAddress();
     const w = await walletFunds(deps.em, userId);
-    const base = { kind, slug, quantity, tier, balance: w.balance, available: w.available };
+    const base = {
+      ...req,
+      titleZh,
+      titleEn,
+      tier,
+      balance: w.balance,
+      available: w.available,
+    };
     const none = { quoteId: null, expiresAt: null, holdId: null };
     if (!p.ok)
       return {
@@ -88,8 +95,8 @@ export function createRedemptionService(deps: RedemptionDeps) {
     await query(
       deps.em,
       `insert into redeem_quote (id, user_id, kind, slug, quantity, unit_points, points_total,
-         discount_pct, expires_at, hold_id, address, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?::jsonb, ?::timestamptz)`,
+         discount_pct, expires_at, hold_id, address, ref_id, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?::jsonb, ?, ?::timestamptz)`,
       [
         id,
         userId,
@@ -102,31 +109,29 @@ export function createRedemptionService(deps: RedemptionDeps) {
         expiresAt.toISOString(),
         holdId,
         input.address ? JSON.stringify(input.address) : null,
+        refId,
         deps.clock.now().toISOString(),
       ],
     );
     return { ...priced, quoteId: id, expiresAt: expiresAt.toISOString(), holdId };
   }
 
-  /** Second step: the quoted redemption happens once, however often or concurrently asked. */
+  /**
+   * Second step: the quoted redemption happens once, however often or concurrently asked. The
+   * quote's row is the lock and the record: a confirm waits for one in flight, then replays it.
+   */
   async function confirm(input: {
     userId: number;
     quoteId: string;
   }): Promise<RedeemResult & { replayed: boolean }> {
-    const userId = await resolveUserId(deps.em, input.userId);
-    const { value, replayed } = await inTransaction(deps.em, (tx) =>
-      withIdempotency(
-        tx,
-        scopedKey(`redeem:${userId}`, `confirm:${input.quoteId}`),
-        requestHash('redeem.confirm', { userId, quoteId: input.quoteId }),
-        async () => {
-          const q = await lockQuote(deps, tx, input.quoteId, userId);
-          const item = q.kind === 'item' ? await deps.catalog.getItem(q.slug, tx) : undefined;
-          const refId = item?.id ?? (await deps.catalog.courseRow(q.slug, tx)).id;
-          return fulfil(deps, tx, { ...q, userId, refId, item, quoteId: input.quoteId });
-        },
-      ),
-    );
+    const { value, replayed, userId } = await inTransaction(deps.em, async (tx) => {
+      const q = await lockQuote(deps, tx, input.quoteId, input.userId);
+      if (q.result) return { value: q.result, replayed: true, userId: q.userId };
+      const item = q.kind === 'item' ? await deps.catalog.getItem(q.slug, tx) : undefined;
+      const refId = q.refId ?? item?.id ?? (await deps.catalog.courseRow(q.slug, tx)).id;
+      const value = await fulfil(deps, tx, { ...q, refId, item, quoteId: input.quoteId });
+      return { value, replayed: false, userId: q.userId };
+    });
     if (!replayed) await deps.onInteraction?.(userId);
     return { ...value, replayed };
   }
@@ -191,7 +196,7 @@ export function createRedemptionService(deps: RedemptionDeps) {
         const { priced: p, refId } = await priceRedemption(deps, tx, user.id, req);
         if (!p.ok) throw new DomainError(p.code, p.message, p.details);
         const unitPoints = input.quoteId
-          ? await takeQuote(deps, tx, input.quoteId, user.id, { ...req })
+          ? await takeQuote(tx, deps, input.quoteId, user.id, { ...req })
           : p.unitPoints;
         const total = unitPoints * quantity;
         const w = await walletFunds(tx, user.id);

@@ -65,6 +65,8 @@ export interface QuoteView {
   quoteId: string | null;
   kind: RedeemKind;
   slug: string;
+  titleZh: string;
+  titleEn: string;
   quantity: number;
   basePoints: number;
   unitPoints: number;

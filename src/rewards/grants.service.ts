@@ -38,7 +38,19 @@ export interface GrantView {
   replayed: boolean;
 }
 
-type GrantRow = Record<string, any>;
+/** A row of `moderator_grant` as the driver returns it (bigints as strings). */
+interface GrantRow {
+  id: string;
+  community: string;
+  moderator_user_id: string;
+  user_id: string;
+  points: number;
+  reason: string;
+  award_id: string | null;
+  entry_id: string;
+  undone_at: Date | null;
+  created_at: Date;
+}
 
 export type GrantsService = ReturnType<typeof createGrantsService>;
 

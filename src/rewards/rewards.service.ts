@@ -1,16 +1,16 @@
 // The earning engine every earning path goes through: load the rule, gather the user's
 // history, evaluate purely, credit through the ledger (wallet, or pending during a refund
-// window), record the award and recompute the tier. Plus admin rule edits, the earn guide,
-// the pending-release job and reversals.
-import { DomainError } from '../shared/errors.js';
-import { audit } from '../shared/audit.js';
+// window), record the award and recompute the tier. Plus reversals; rule edits and the earn
+// guide live in earning-rules.ts, the pending-release job in rewards.release.ts.
 import { DAY, localDate, type Clock } from '../shared/clock.js';
 import { scopedKey } from '../shared/with-idempotency.js';
-import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
+import { query, queryOne, type Em } from '../db/sql.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
 import type { MembershipService } from '../membership/membership.service.js';
 import { TIER_BENEFITS } from '../membership/membership.rules.js';
-import { describeRule, evaluate, type DenyReason, type EarningRule } from './rewards.rules.js';
+import { evaluate, type DenyReason } from './rewards.rules.js';
+import { createEarningRules } from './earning-rules.js';
+import { releasePendingAwards } from './rewards.release.js';
 
 export interface AwardInput {
   userId: number;
@@ -44,61 +44,6 @@ export interface AwardOutcome {
   replayed: boolean;
 }
 
-type RuleRow = Record<string, any>;
-
-const toRule = (r: RuleRow): EarningRule => ({
-  code: r.code,
-  trigger: r.trigger,
-  titleZh: r.title_zh,
-  titleEn: r.title_en,
-  descriptionZh: r.description_zh,
-  descriptionEn: r.description_en,
-  amount: r.amount,
-  ratePerYuan: r.rate_per_yuan,
-  streakBonus: r.streak_bonus,
-  maxPoints: r.max_points,
-  dailyLimit: r.daily_limit,
-  totalLimit: r.total_limit,
-  monthlyLimit: r.monthly_limit,
-  cooldownSeconds: r.cooldown_seconds,
-  actorDailyMax: r.actor_daily_max,
-  applyMultiplier: r.apply_multiplier,
-  pendingDays: r.pending_days,
-  active: r.active,
-  startsAt: r.starts_at ? new Date(r.starts_at) : null,
-  endsAt: r.ends_at ? new Date(r.ends_at) : null,
-  sortOrder: r.sort_order,
-});
-
-export type RulePatch = Partial<
-  Omit<EarningRule, 'code' | 'trigger' | 'startsAt' | 'endsAt'> & {
-    startsAt: string | null;
-    endsAt: string | null;
-  }
->;
-
-const PATCH_COLS: Record<string, string> = {
-  titleZh: 'title_zh',
-  titleEn: 'title_en',
-  descriptionZh: 'description_zh',
-  descriptionEn: 'description_en',
-  amount: 'amount',
-  ratePerYuan: 'rate_per_yuan',
-  streakBonus: 'streak_bonus',
-  maxPoints: 'max_points',
-  dailyLimit: 'daily_limit',
-  totalLimit: 'total_limit',
-  monthlyLimit: 'monthly_limit',
-  cooldownSeconds: 'cooldown_seconds',
-  actorDailyMax: 'actor_daily_max',
-  applyMultiplier: 'apply_multiplier',
-  pendingDays: 'pending_days',
-  active: 'active',
-  startsAt: 'starts_at',
-  endsAt: 'ends_at',
-  sortOrder: 'sort_order',
-};
-
 export function entryKindFor(ruleCode: string): string {
   if (ruleCode.startsWith('checkin')) return 'earn.checkin';
   if (ruleCode.startsWith('referral')) return 'earn.referral';
@@ -117,85 +62,8 @@ export function createRewardsService(deps: {
   /** Whether an order is paid (orders answers): a purchase's points release only then. */
   isOrderPaid: (em: Em, orderId: number) => Promise<boolean>;
 }) {
-  async function getRule(code: string, em: Em = deps.em): Promise<EarningRule> {
-    const r = await queryOne<RuleRow>(em, `select * from earning_rule where code = ?`, [code]);
-    if (!r) throw new DomainError('rule_not_found', `no earning rule "${code}"`, { code });
-    return toRule(r);
-  }
-
-  async function listRules(): Promise<EarningRule[]> {
-    return (
-      await query<RuleRow>(deps.em, `select * from earning_rule order by sort_order, code`)
-    ).map(toRule);
-  }
-
-  async function rulesForTrigger(trigger: string, em: Em = deps.em): Promise<EarningRule[]> {
-    return (
-      await query<RuleRow>(
-        em,
-        `select * from earning_rule where trigger = ? order by sort_order, code`,
-        [trigger],
-      )
-    ).map(toRule);
-  }
-
-  async function updateRule(code: string, patch: RulePatch, actor: string): Promise<EarningRule> {
-    return inTransaction(deps.em, async (tx) => {
-      const before = await queryOne<RuleRow>(
-        tx,
-        `select * from earning_rule where code = ? for update`,
-        [code],
-      );
-      if (!before) throw new DomainError('rule_not_found', `no earning rule "${code}"`, { code });
-      const merged = { ...toRule(before), ...patch };
-      if ((merged.amount == null) === (merged.ratePerYuan == null)) {
-        throw new DomainError(
-          'invalid_input',
-          'a rule has either an amount or a ratePerYuan, not both or neither',
-        );
-      }
-      if (
-        merged.startsAt &&
-        merged.endsAt &&
-        new Date(merged.startsAt) >= new Date(merged.endsAt)
-      ) {
-        throw new DomainError('invalid_input', 'startsAt must be before endsAt');
-      }
-      const sets: string[] = [];
-      const values: unknown[] = [];
-      for (const [prop, col] of Object.entries(PATCH_COLS)) {
-        const v = (patch as Record<string, unknown>)[prop];
-        if (v === undefined) continue;
-        sets.push(`${col} = ?`);
-        values.push(v);
-      }
-      sets.push('updated_at = ?::timestamptz', 'updated_by = ?');
-      values.push(deps.clock.now().toISOString(), actor.slice(0, 200));
-      await query(tx, `update earning_rule set ${sets.join(', ')} where code = ?`, [
-        ...values,
-        code,
-      ]);
-      await audit(tx, {
-        actor,
-        action: 'rule.update',
-        subject: `rule:${code}`,
-        details: { patch, before: toRule(before) },
-      });
-      return getRule(code, tx);
-    });
-  }
-
-  function isLive(rule: EarningRule, now: Date): boolean {
-    return (
-      rule.active && (!rule.startsAt || rule.startsAt <= now) && (!rule.endsAt || rule.endsAt > now)
-    );
-  }
-
-  /** The active rules in the user's language: what the assistant answers to "how do I earn". */
-  async function earnGuide(lang: 'zh' | 'en') {
-    const now = deps.clock.now();
-    return (await listRules()).filter((r) => isLive(r, now)).map((r) => describeRule(r, lang));
-  }
+  const rules = createEarningRules(deps);
+  const { getRule } = rules;
 
   /** Awards points for one earning occasion. The caller holds the user's lock in `tx`. */
   async function award(tx: Em, input: AwardInput): Promise<AwardOutcome> {
@@ -349,67 +217,7 @@ export function createRewardsService(deps: {
   }
 
   /** Job: pending points whose refund window closed move from 'pending' to the wallet. */
-  async function releasePending(limit = 500): Promise<{ released: number; points: number }> {
-    const now = deps.clock.now().toISOString();
-    const due = await query<{ id: string }>(
-      deps.em,
-      `select id from reward_award where status = 'pending' and release_at <= ?::timestamptz order by release_at, id limit ?`,
-      [now, limit],
-    );
-    let released = 0;
-    let points = 0;
-    for (const { id } of due) {
-      const moved = await inTransaction(deps.em, async (tx) => {
-        // A refund in progress holds its order in 'refunding': its points stay pending.
-        const a = await queryOne<{ user_id: string; points: number; order_id: string | null }>(
-          tx,
-          `select user_id, points, order_id from reward_award
-            where id = ? and status = 'pending' and release_at <= ?::timestamptz for update`,
-          [Number(id), now],
-        );
-        if (!a || (a.order_id != null && !(await deps.isOrderPaid(tx, Number(a.order_id)))))
-          return 0;
-        await query(tx, `update reward_award set status = 'released' where id = ?`, [Number(id)]);
-        const userId = Number(a.user_id);
-        const pendingAcc = await deps.ledger.userAccount(userId, 'pending', tx);
-        const walletAcc = await deps.ledger.userAccount(userId, 'wallet', tx);
-        const e = await deps.ledger.postEntry(
-          {
-            key: `award-release:${id}`,
-            kind: 'earn.release',
-            actor: 'system:release',
-            reason: 'refund window closed: points are now spendable',
-            metadata: { awardId: Number(id) },
-            postings: [
-              { account: pendingAcc, amount: -a.points },
-              { account: walletAcc, amount: a.points },
-            ],
-          },
-          tx,
-        );
-        await query(tx, `update reward_award set release_entry_id = ? where id = ?`, [
-          e.entryId,
-          Number(id),
-        ]);
-        return a.points;
-      });
-      if (moved) {
-        released++;
-        points += moved;
-      }
-    }
-    return { released, points };
-  }
+  const releasePending = (limit = 500) => releasePendingAwards(deps, limit);
 
-  return {
-    getRule,
-    listRules,
-    rulesForTrigger,
-    updateRule,
-    earnGuide,
-    award,
-    reverseAward,
-    releasePending,
-    isLive,
-  };
+  return { ...rules, award, reverseAward, releasePending };
 }

@@ -37,6 +37,16 @@ const get = async (f: Fixtures, path: string) => {
   if (r.status !== 200) throw new Error(`read-back ${path}: ${r.status} ${r.text.slice(0, 200)}`);
   return r.body;
 };
+/** A quote holding the points of one fuzz notebook, for its confirm or cancel. */
+const heldQuote = async (f: Fixtures): Promise<Built> => {
+  const id = await f.richUser();
+  const q = await f.api('POST', `/v1/users/${id}/quotes`, {
+    body: { kind: 'item', slug: ITEM, hold: true, address: ADDRESS },
+  });
+  if (q.status !== 201 || !q.body.quoteId)
+    throw new Error(`held quote: ${q.status} ${q.text.slice(0, 200)}`);
+  return { path: { id, quoteId: q.body.quoteId } };
+};
 const entryOf = async (f: Fixtures, userId: number, entryId: number) =>
   (await get(f, `/v1/users/${userId}/entries?limit=100`)).items.find(
     (e: { id: number }) => e.id === entryId,
@@ -436,13 +446,37 @@ export const RECIPES: Record<string, Recipe> = {
     readBack: async (f, req, res) => get(f, `/v1/users/${req.path!.id}/orders/${res.body.orderId}`),
   },
   'POST /v1/users/{id}/quotes': {
+    // A quote that holds its points takes the shipping address, which the order shows later.
     bases: [
       async (f) => ({
         path: { id: await f.richUser() },
-        body: { kind: 'item', slug: ITEM, quantity: 1 },
+        body: { kind: 'item', slug: ITEM, quantity: 1, hold: true, address: ADDRESS },
       }),
     ],
     lookup: ['body.slug'],
+    stored: [
+      'body.address.name',
+      'body.address.line1',
+      'body.address.line2',
+      'body.address.city',
+      'body.address.province',
+      'body.address.postalCode',
+      'body.address.country',
+    ],
+    readBack: async (f, req, res) => {
+      const path = `/v1/users/${req.path!.id}/quotes/${res.body.quoteId}/confirm`;
+      const done = await f.api('POST', path);
+      if (done.status !== 201) throw new Error(`confirm ${path}: ${done.status} ${done.text}`);
+      return get(f, `/v1/users/${req.path!.id}/orders/${done.body.orderId}`);
+    },
+  },
+  'POST /v1/users/{id}/quotes/{quoteId}/confirm': {
+    bases: [async (f) => heldQuote(f)],
+    lookup: ['path.quoteId'],
+  },
+  'POST /v1/users/{id}/quotes/{quoteId}/cancel': {
+    bases: [async (f) => heldQuote(f)],
+    lookup: ['path.quoteId'],
   },
   'GET /v1/users/{id}/orders': {
     bases: [

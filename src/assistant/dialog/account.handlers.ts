@@ -53,6 +53,9 @@ export const checkin: Handler = async ({ s, t, userId }) => {
     return personal(t.checkedIn(await s.checkins.checkin(userId)));
   } catch (err) {
     if (!(err instanceof DomainError && err.code === 'already_checked_in')) throw err;
+    // The refusal says today's streak; asking the check-in status again costs four look-ups.
+    const streak = (err.details as { streak?: number } | undefined)?.streak;
+    if (typeof streak === 'number') return personal(t.alreadyCheckedIn(streak));
     const user = await s.users.get(userId);
     return personal(t.alreadyCheckedIn((await s.checkins.status(userId, user.timeZone)).streak));
   }

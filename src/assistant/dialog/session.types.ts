@@ -30,4 +30,7 @@ export interface SessionState {
   /** Outcomes of recent confirmations, so a second press answers without acting again. */
   done?: { token: string; text: string }[];
   lastGrantId?: number;
+  /** No inviter's join reward can be due for this user: turns stop asking the referrals service
+   * until a referral is accepted for them (assistant.store.ts referralAccepted). */
+  referralSettled?: boolean;
 }

@@ -33,6 +33,7 @@ async function start(ctx: DialogContext, tools: TurnTools): Promise<Turn> {
   if (code) {
     try {
       await ctx.s.referrals.accept(ctx.userId, code);
+      ctx.session.referralSettled = undefined;
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       tools.logger.info({ code: err.code, userId: ctx.userId }, 'referral not accepted');
