@@ -3,7 +3,7 @@
 import type { Em } from '../db/sql.js';
 import { balanceOf, type BalanceView, type EntryView } from '../ledger/ledger.queries.js';
 import { DAY, type Clock } from '../shared/clock.js';
-import { historyOf, walletLotsByExpiry } from '../ledger/ledger.history.js';
+import { historyOf, walletExpiry } from '../ledger/ledger.history.js';
 import { mergeFamily, resolveUserId } from './user.lock.js';
 
 export interface ExpirySummary {
@@ -34,8 +34,7 @@ export function createAccountService(deps: { em: Em; clock: Clock }) {
 
   async function expirySummary(userId: number): Promise<ExpirySummary> {
     const id = await resolveUserId(deps.em, userId);
-    const b = await balanceOf(deps.em, id);
-    const lots = await walletLotsByExpiry(deps.em, id);
+    const { lots, ...b } = await walletExpiry(deps.em, id);
     const horizon = deps.clock.now().getTime() + 30 * DAY;
     const dated = lots.flatMap((l) =>
       l.expiresAt ? [{ amount: l.amount, expiresAt: l.expiresAt }] : [],
