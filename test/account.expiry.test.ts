@@ -1,6 +1,8 @@
 // The expiry summary (GET /v1/users/{id}/points-expiry and the chat's expiry answer): balance,
-// pending points and the wallet's lots by expiry date, read together in one statement.
+// pending points and the wallet's lots by expiry date, read together in one statement that the
+// balance answer shares.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { balanceOf } from '../src/ledger/ledger.queries.js';
 import { createHarness, newUser, uniqueKey, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -50,11 +52,27 @@ it('lists what each expiry date still holds, soonest first, with the never-expir
     ],
     neverExpiring: 30,
   });
-  expect((await h.services.account.balance(u.id)).balance).toBe(e.balance);
+  // The chat's balance answer reads the same statement: it says what balanceOf says.
+  expect(await h.services.account.balance(u.id)).toEqual({
+    userId: u.id,
+    ...(await balanceOf(h.services.em, u.id)),
+  });
+  expect((await h.services.account.balance(u.id)).expiring).toEqual([
+    { amount: 85, expiresAt: soon },
+    { amount: 50, expiresAt: late },
+  ]);
 });
 
 it('is all zero for a user without a wallet', async () => {
   const u = await newUser(h);
+  expect(await h.services.account.balance(u.id)).toEqual({
+    userId: u.id,
+    balance: 0,
+    held: 0,
+    available: 0,
+    pending: 0,
+    expiring: [],
+  });
   expect(await h.services.account.expirySummary(u.id)).toEqual({
     balance: 0,
     pending: 0,
