@@ -54,6 +54,7 @@ const ASSISTANT_SERVICES = [
 
 function timePhases(services: Record<string, unknown>) {
   const spent = new Map<string, number>();
+  const calls = new Map<string, number>();
   let measuring = false;
   for (const name of ASSISTANT_SERVICES) {
     const methods = services[name] as Record<string, unknown>;
@@ -64,17 +65,19 @@ function timePhases(services: Record<string, unknown>) {
         const t0 = performance.now();
         const out = (f as (...a: unknown[]) => unknown).apply(methods, args);
         if (!measuring || !(out instanceof Promise)) return out;
+        calls.set(key, (calls.get(key) ?? 0) + 1);
         return out.finally(() => spent.set(key, (spent.get(key) ?? 0) + performance.now() - t0));
       };
     }
   }
   return {
-    start: () => ((measuring = true), spent.clear()),
+    start: () => ((measuring = true), spent.clear(), calls.clear()),
     /** The calls that took most of the time, as ms per turn. */
     report(turns: number, p50: number): string {
       const top = [...spent].sort((a, b) => b[1] - a[1]).slice(0, 8);
       const per = (ms: number) => (ms / Math.max(1, turns)).toFixed(1);
-      return `per turn (p50 ${p50} ms): ${top.map(([k, ms]) => `${k} ${per(ms)} ms`).join(', ')}`;
+      const each = (k: string, ms: number) => (ms / (calls.get(k) ?? 1)).toFixed(1);
+      return `per turn (p50 ${p50} ms; in brackets: per call): ${top.map(([k, ms]) => `${k} ${per(ms)} ms (${each(k, ms)})`).join(', ')}`;
     },
   };
 }
