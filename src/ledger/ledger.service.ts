@@ -336,11 +336,15 @@ export function createLedgerService(deps: LedgerDeps) {
       };
       const hash = requestHash('hold', { ...body, account: undefined, userId: req.userId });
       const r = await call('xf_hold_reserve', { ...body, key: req.key, hash }, em);
+      const wallet = toEntryResult(r).accounts[String(account)];
       return {
         holdId: Number(r.holdId),
         userId,
         expiresAt: new Date(String(r.expiresAt)).toISOString(),
         replayed: Boolean(r.replayed),
+        /** The wallet with this hold: its balance and all it holds. */
+        balance: Number(wallet?.balance ?? 0),
+        held: Number(wallet?.held ?? 0),
       };
     });
   }
@@ -379,6 +383,8 @@ export function createLedgerService(deps: LedgerDeps) {
       entryId: r.entryId == null ? null : Number(r.entryId),
       postedAmount: Number(r.postedAmount),
       replayed: Boolean(r.replayed),
+      /** The balance of the hold's wallet after the posting. */
+      balance: userBalance(toEntryResult(r), 0),
     };
   }
 
