@@ -4,7 +4,7 @@ import { DomainError } from '../shared/errors.js';
 import { queryOne, type Em } from '../db/sql.js';
 import { requestHash } from './idempotency.js';
 import type { createLedgerAccounts, SystemAccount } from './ledger.accounts.js';
-import type { createLedgerCalls } from './ledger.calls.js';
+import type { createLedgerCalls, DbResult } from './ledger.calls.js';
 
 export interface HoldOpsDeps {
   em: Em;
@@ -45,11 +45,15 @@ export function createHoldOps(deps: HoldOpsDeps) {
       };
       const hash = requestHash('hold', { ...body, account: undefined, userId: req.userId });
       const r = await call('xf_hold_reserve', { ...body, key: req.key, hash }, em);
+      const wallet = walletIn(r, account);
       return {
         holdId: Number(r.holdId),
         userId,
         expiresAt: new Date(String(r.expiresAt)).toISOString(),
         replayed: Boolean(r.replayed),
+        /** The wallet with this hold: its balance and all it holds. */
+        balance: Number(wallet?.balance ?? 0),
+        held: Number(wallet?.held ?? 0),
       };
     });
   }
@@ -88,6 +92,8 @@ export function createHoldOps(deps: HoldOpsDeps) {
       entryId: r.entryId == null ? null : Number(r.entryId),
       postedAmount: Number(r.postedAmount),
       replayed: Boolean(r.replayed),
+      /** The balance of the hold's wallet after the posting. */
+      balance: Number(walletIn(r)?.balance ?? 0),
     };
   }
 
@@ -115,4 +121,13 @@ export function createHoldOps(deps: HoldOpsDeps) {
   }
 
   return { reserve, postHold, voidHold };
+}
+
+/** A wallet's state as a ledger function returned it (the given account, else the only one). */
+function walletIn(
+  r: DbResult,
+  account?: number,
+): { balance?: unknown; held?: unknown } | undefined {
+  const states = (r.accounts ?? {}) as Record<string, { balance?: unknown; held?: unknown }>;
+  return (account !== undefined && states[String(account)]) || Object.values(states)[0];
 }

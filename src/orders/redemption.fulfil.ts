@@ -124,8 +124,10 @@ async function pay(
   let balance: number;
   if (f.holdId) {
     try {
-      entryId = (await deps.ledger.postHold({ ...entry, holdId: f.holdId, amount: total }, tx))
-        .entryId;
+      ({ entryId, balance } = await deps.ledger.postHold(
+        { ...entry, holdId: f.holdId, amount: total },
+        tx,
+      ));
     } catch (err) {
       // The ledger released the hold (expired or voided): so is the quote.
       if (isDomainError(err) && (err.code === 'hold_expired' || err.code === 'hold_not_active'))
@@ -134,7 +136,6 @@ async function pay(
         });
       throw err;
     }
-    balance = (await walletFunds(tx, f.userId)).balance;
   } else {
     const d = await deps.ledger.debit({ ...entry, userId: f.userId, amount: total }, tx);
     entryId = d.entryId;

@@ -13,6 +13,9 @@ export interface RedemptionDeps {
   catalog: CatalogService;
   membership: MembershipService;
   onInteraction?: (userId: number) => Promise<void>;
+  /** The caller names every user by the survivor of its merges already (the assistant: its
+   * identity look-up follows them), so the protocol does not look the merge chain up again. */
+  survivorIds?: boolean;
 }
 
 export interface Address {
