@@ -61,7 +61,7 @@ describe('daily check-in', () => {
 
   it('of several at once, one checks in; the rest are refused with the streak and the next day', async () => {
     st.clock.set(START);
-    const u = await user(st);
+    const u = await newUser(st);
     const path = `/v1/users/${u.id}/checkins`;
     const all = await Promise.all(Array.from({ length: 4 }, () => st.api('POST', path)));
     expect(all.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
