@@ -13,6 +13,7 @@ const once = [
   'test/support/*.test.ts',
   'test/architecture.doc.test.ts',
   'test/db.snapshot-untouched.test.ts',
+  'test/build.dist.test.ts',
 ];
 const integration = ['test/**/*.test.ts'];
 const onceInTest = once.filter((p) => p.startsWith('test/'));
