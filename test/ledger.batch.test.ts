@@ -39,7 +39,7 @@ describe('ledger batches', () => {
   const sql = <T>(text: string, params: unknown[] = []) => query<T>(h.services.em, text, params);
   const transfer = (
     key: string,
-    postings: { account: number; amount: number; expiresAt?: string }[],
+    postings: { account: number; amount: number; expires_at?: string }[],
   ): Op => ({
     fn: 'xf_transfer',
     p: {
@@ -50,7 +50,8 @@ describe('ledger batches', () => {
       reason: 'batch',
       metadata: {},
       postings,
-      expiry: { months: 12, tz: 'Asia/Shanghai' },
+      expiry_months: 12,
+      expiry_tz: 'Asia/Shanghai',
     },
   });
   const grant = (account: number, amount: number, key = uniqueKey('g')) =>
@@ -120,7 +121,7 @@ describe('ledger batches', () => {
     const soon = new Date(Date.now() + 86_400_000).toISOString();
     const early = transfer(uniqueKey('g'), [
       { account: issuance, amount: -40 },
-      { account: a, amount: 40, expiresAt: soon },
+      { account: a, amount: 40, expires_at: soon },
     ]);
     expect(await fast([early])).not.toBeNull();
     const results = await fast([deduct(a, 70), deduct(b, 10)]);
@@ -163,7 +164,7 @@ describe('ledger batches', () => {
             hash: 'h',
             account: b,
             amount: 1,
-            ttlSeconds: 60,
+            ttl_seconds: 60,
             kind: 'hold',
             actor: 't',
             reason: 'r',

@@ -24,7 +24,7 @@ afterAll(async () => h?.close());
 
 type Defs = Record<string, string>;
 
-/** Every ledger function (by signature) and every trigger with its definition. */
+/** Every ledger function (by signature), type and trigger with its definition. */
 async function ledgerCode(em: Em): Promise<Defs> {
   const fns = await query<{ k: string; d: string }>(
     em,
@@ -32,11 +32,20 @@ async function ledgerCode(em: Em): Promise<Defs> {
             pg_get_functiondef(p.oid) as d
        from pg_proc p where p.proname like 'xf\\_%' and p.pronamespace = current_schema()::regnamespace`,
   );
+  const types = await query<{ k: string; d: string }>(
+    em,
+    `select 'type ' || y.typname as k,
+            string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' order by a.attnum) as d
+       from pg_type y join pg_class c on c.oid = y.typrelid and c.relkind = 'c'
+       join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      where y.typname like 'xf\\_%' and y.typnamespace = current_schema()::regnamespace
+      group by y.typname`,
+  );
   const triggers = await query<{ k: string; d: string }>(
     em,
     `select 'trigger ' || tgname as k, pg_get_triggerdef(oid) as d from pg_trigger where not tgisinternal`,
   );
-  return Object.fromEntries([...fns, ...triggers].map((r) => [r.k, r.d]));
+  return Object.fromEntries([...fns, ...types, ...triggers].map((r) => [r.k, r.d]));
 }
 
 /** Tables, columns, constraints and indexes, besides the ledger's code. */
@@ -78,10 +87,13 @@ describe('the ledger SQL files', () => {
   it('are every ledger function and trigger of a migrated database, as they are there', async () => {
     const { database, files } = await codeFromFiles(h.orm.em as Em);
     expect(Object.keys(database).filter((k) => k.startsWith('xf_')).length).toBeGreaterThan(20);
+    expect(database['type xf_posting']).toBe(
+      'account bigint, amount bigint, expires_at timestamp with time zone',
+    );
     expect(database).toEqual(files);
   });
 
-  it('tell a function edited by hand, a missing one and an extra one', async () => {
+  it('tell a function or type edited by hand, a missing one and an extra one', async () => {
     const edited = await codeFromFiles(h.orm.em as Em, (tx) =>
       query(
         tx,
@@ -101,10 +113,15 @@ describe('the ledger SQL files', () => {
     expect(Object.keys(extra.database)).toContain('xf_extra()');
     expect(Object.keys(extra.files)).not.toContain('xf_extra()');
     const missing = await codeFromFiles(h.orm.em as Em, (tx) =>
-      query(tx, `drop function xf_hold_void(jsonb)`),
+      query(tx, `drop function xf_hold_void(text, text, bigint)`),
     );
-    expect(Object.keys(missing.database)).not.toContain('xf_hold_void(p jsonb)');
-    expect(Object.keys(missing.files)).toContain('xf_hold_void(p jsonb)');
+    const hold = 'xf_hold_void(p_key text, p_hash text, p_hold_id bigint)';
+    expect(Object.keys(missing.database)).not.toContain(hold);
+    expect(Object.keys(missing.files)).toContain(hold);
+    const type = await codeFromFiles(h.orm.em as Em, (tx) =>
+      query(tx, `alter type xf_posting add attribute note text`),
+    );
+    expect(type.database['type xf_posting']).not.toBe(type.files['type xf_posting']);
   });
 });
 
@@ -226,20 +243,8 @@ describe('migrating up', () => {
       expect(replay).toEqual({ value: { orderId: 5 }, replayed: true });
       const again = await query<{ r: { status: string } }>(
         after,
-        `select xf_transfer(?::jsonb) as r`,
-        [
-          JSON.stringify({
-            key: 'new-1',
-            hash: 'n1',
-            kind: 'grant.admin',
-            actor: 'test',
-            reason: 'after the upgrade',
-            postings: [
-              { account: b, amount: -5 },
-              { account: a, amount: 5 },
-            ],
-          }),
-        ],
+        `select xf_transfer(?, ?, ?, ?, ?, '{}', array[(?, -5, null), (?, 5, null)]::xf_posting[], 12, 'UTC') as r`,
+        ['new-1', 'n1', 'grant.admin', 'test', 'after the upgrade', b, a],
       );
       expect(again[0]!.r.status).toBe('ok');
       expect((await verifyLedger(after, { mergedUserIds })).violations).toEqual([]);

@@ -69,18 +69,16 @@ beforeAll(async () => {
   await strand(B, 'wallet', 230, sooner);
   const r = await queryOne<{ r: { status: string } }>(
     h.services.em,
-    `select xf_hold_reserve(?::jsonb) as r`,
+    `select xf_hold_reserve(?, ?, ?, ?, ?, ?, ?, ?, '{}') as r`,
     [
-      JSON.stringify({
-        key: uniqueKey('old-hold'),
-        hash: 'old',
-        account: bWallet,
-        amount: 100,
-        ttlSeconds: 3600,
-        kind: 'deduct.hold',
-        actor: 'old-version',
-        reason: 'hold on a merged id',
-      }),
+      uniqueKey('old-hold'),
+      'old',
+      bWallet,
+      100,
+      3600,
+      'deduct.hold',
+      'old-version',
+      'hold on a merged id',
     ],
   );
   expect(r!.r.status).toBe('ok');

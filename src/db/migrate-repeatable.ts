@@ -3,10 +3,11 @@
 // checksum differs from the one recorded in sql_source_applied.
 //
 // A change to any file re-creates the whole set: every function named xf_% is dropped (with
-// the triggers that use it) and the files run again in name order. Files reference each other
+// the triggers that use it), then every composite type named xf_% (the functions' argument
+// types), and the files run again in name order. Files reference each other
 // (a trigger names a function, a function another's signature), so applying one changed file
 // alone could leave an old overload or a renamed function behind; dropping them all first means
-// a function deleted from the files does not linger. It runs in one transaction under an
+// a function or type deleted from the files does not linger. It runs in one transaction under an
 // advisory lock, so two processes starting at once apply it once, and PGlite (one connection)
 // takes the same path. Versioned migrations must not create xf_% functions any more.
 import { createHash } from 'node:crypto';
@@ -26,10 +27,15 @@ export const DROP_LEDGER_CODE = /* sql */ `
 do $$
 declare
   f regprocedure;
+  ty regtype;
 begin
   for f in select p.oid::regprocedure from pg_proc p
             where p.proname like 'xf\\_%' and p.pronamespace = current_schema()::regnamespace loop
     execute 'drop function ' || f || ' cascade';
+  end loop;
+  for ty in select y.oid::regtype from pg_type y join pg_class c on c.oid = y.typrelid and c.relkind = 'c'
+             where y.typname like 'xf\\_%' and y.typnamespace = current_schema()::regnamespace loop
+    execute 'drop type ' || ty || ' cascade';
   end loop;
 end $$;`;
 

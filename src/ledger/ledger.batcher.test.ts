@@ -7,13 +7,9 @@ function recorder() {
   const exec = {
     single: (_fn: string, payload: string) =>
       new Promise<string>((resolve) => calls.push({ size: 1, release: () => resolve(payload) })),
-    batch: (payload: string) =>
+    batch: (items: { payload: string }[]) =>
       new Promise<string[]>((resolve) => {
-        const ops = JSON.parse(payload) as { p: string }[];
-        calls.push({
-          size: ops.length,
-          release: () => resolve(ops.map((o) => JSON.stringify(o.p))),
-        });
+        calls.push({ size: items.length, release: () => resolve(items.map((i) => i.payload)) });
       }),
   };
   return { calls, exec };
@@ -23,7 +19,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 describe('ledger batcher', () => {
   it('sends calls made in one turn together, shared evenly among the free slots', async () => {
     const { calls, exec } = recorder();
-    const b = createLedgerBatcher<string>(exec, { maxInFlight: 2, maxBatch: 32 });
+    const b = createLedgerBatcher<string, string>(exec, { maxInFlight: 2, maxBatch: 32 });
     const results = Array.from({ length: 8 }, (_, i) =>
       b.submit('xf_transfer', JSON.stringify({ n: i })),
     );
@@ -52,7 +48,7 @@ describe('ledger batcher', () => {
 
   it('never puts more than maxBatch calls in one batch', async () => {
     const { calls, exec } = recorder();
-    const b = createLedgerBatcher<string>(exec, { maxInFlight: 1, maxBatch: 5 });
+    const b = createLedgerBatcher<string, string>(exec, { maxInFlight: 1, maxBatch: 5 });
     const all = Array.from({ length: 12 }, (_, i) => b.submit('xf_transfer', String(i)));
     for (let i = 0; i < 6; i++) {
       await tick();
@@ -64,7 +60,11 @@ describe('ledger batcher', () => {
 
   it('sends a batch beside one in flight only when enough calls wait for it', async () => {
     const { calls, exec } = recorder();
-    const b = createLedgerBatcher<string>(exec, { maxInFlight: 2, maxBatch: 32, minExtraBatch: 4 });
+    const b = createLedgerBatcher<string, string>(exec, {
+      maxInFlight: 2,
+      maxBatch: 32,
+      minExtraBatch: 4,
+    });
     const all = [b.submit('xf_transfer', '0')];
     await tick();
     expect(calls.map((c) => c.size)).toEqual([1]);

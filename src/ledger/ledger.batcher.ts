@@ -20,34 +20,34 @@ export interface BatcherOptions {
   minExtraBatch?: number;
 }
 
-export interface BatchExecutor<R> {
-  single(fn: BatchableFn, payload: string): Promise<R>;
-  batch(payload: string): Promise<R[]>;
+/** A call's arguments (P) travel as they are: the executor encodes one call or a batch. */
+export interface BatchExecutor<P, R> {
+  single(fn: BatchableFn, payload: P): Promise<R>;
+  batch(items: { fn: BatchableFn; payload: P }[]): Promise<R[]>;
 }
 
-interface Pending<R> {
+interface Pending<P, R> {
   fn: BatchableFn;
-  payload: string;
+  payload: P;
   resolve: (r: R) => void;
   reject: (e: unknown) => void;
 }
 
-export function createLedgerBatcher<R>(
-  exec: BatchExecutor<R>,
+export function createLedgerBatcher<P, R>(
+  exec: BatchExecutor<P, R>,
   opts: BatcherOptions = { maxInFlight: 4, maxBatch: 32 },
 ) {
-  const queue: Pending<R>[] = [];
+  const queue: Pending<P, R>[] = [];
   let inFlight = 0;
 
-  async function run(items: Pending<R>[]): Promise<void> {
+  async function run(items: Pending<P, R>[]): Promise<void> {
     observeLedgerBatch(items.length);
     try {
       if (items.length === 1) {
         items[0]!.resolve(await exec.single(items[0]!.fn, items[0]!.payload));
         return;
       }
-      const ops = `[${items.map((i) => `{"fn":"${i.fn}","p":${i.payload}}`).join(',')}]`;
-      const results = await exec.batch(ops);
+      const results = await exec.batch(items);
       items.forEach((item, n) => item.resolve(results[n]!));
     } catch (err) {
       for (const item of items) item.reject(err);
@@ -84,7 +84,7 @@ export function createLedgerBatcher<R>(
   }
 
   return {
-    submit(fn: BatchableFn, payload: string): Promise<R> {
+    submit(fn: BatchableFn, payload: P): Promise<R> {
       return new Promise<R>((resolve, reject) => {
         queue.push({ fn, payload, resolve, reject });
         pump();

@@ -5,7 +5,7 @@
 -- increase of a closed account (SQLSTATE XF002), and reversals send points to the survivor's.
 --
 -- Example:
---   select xf_lock_and_check('[{"account": 6, "amount": -50}, {"account": 2, "amount": 50}]');
+--   select xf_lock_and_check(array[(6, -50, null), (2, 50, null)]::xf_posting[]);
 --   select xf_survivor_account(6);   -- the account that answers for 6 (itself unless closed)
 
 create or replace function xf_account_closed() returns trigger
@@ -21,7 +21,7 @@ create trigger ledger_account_closed_guard before update of balance, held on led
 -- Locks the user accounts touched by the postings (ascending id), lets due points expire
 -- first, and checks that every debit fits the available balance. Returns an error object, or
 -- null when funds suffice.
-create or replace function xf_lock_and_check(p_postings jsonb) returns jsonb
+create or replace function xf_lock_and_check(p_postings xf_posting[]) returns jsonb
 language plpgsql as $$
 declare
   v_accounts bigint[] := xf_accounts(p_postings);
@@ -31,7 +31,6 @@ declare
   v_held bigint;
   v_delta bigint;
   v_closed boolean;
-  x jsonb;
 begin
   if exists (select 1 from ledger_hold where account_id = any (v_accounts) and status = 'active' and expires_at <= now()) then
     perform xf_release_expired_holds(v_accounts);
@@ -48,10 +47,7 @@ begin
     if v_closed then
       raise exception 'ledger account % is closed: its user was merged into another', v_id using errcode = 'XF002';
     end if;
-    v_delta := 0;
-    for x in select value from jsonb_array_elements(p_postings) loop
-      if (x->>'account')::bigint = v_id then v_delta := v_delta + (x->>'amount')::bigint; end if;
-    end loop;
+    select coalesce(sum(x.amount), 0) into v_delta from unnest(p_postings) x where x.account = v_id;
     if v_delta < 0 and exists (select 1 from ledger_lot where account_id = v_id and remaining > 0 and expires_at <= now()) then
       perform xf_expire_due(array[v_id]);
       select balance, held into v_balance, v_held from ledger_account where id = v_id;
@@ -96,15 +92,15 @@ begin
 end $$;
 
 -- Postings on closed accounts moved to the survivors' accounts, netted per account.
-create or replace function xf_to_survivors(p_postings jsonb) returns jsonb
+create or replace function xf_to_survivors(p_postings xf_posting[]) returns xf_posting[]
 language plpgsql as $$
 begin
-  if not exists (select 1 from jsonb_array_elements(p_postings) x
-                   join ledger_account a on a.id = (x->>'account')::bigint where a.closed_at is not null) then
+  if not exists (select 1 from unnest(p_postings) x
+                   join ledger_account a on a.id = x.account where a.closed_at is not null) then
     return p_postings;
   end if;
-  return (select jsonb_agg(jsonb_build_object('account', m.acc, 'amount', m.amt) order by m.ord)
-            from (select xf_survivor_account((t.x->>'account')::bigint) as acc, sum((t.x->>'amount')::bigint) as amt, min(t.o) as ord
-                    from jsonb_array_elements(p_postings) with ordinality t(x, o) group by 1) m
+  return (select array_agg(row(m.acc, m.amt, null)::xf_posting order by m.ord)
+            from (select xf_survivor_account(t.account) as acc, sum(t.amount)::bigint as amt, min(t.o) as ord
+                    from unnest(p_postings) with ordinality t(account, amount, expires_at, o) group by 1) m
            where m.amt <> 0);
 end $$;

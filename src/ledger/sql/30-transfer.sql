@@ -3,14 +3,19 @@
 -- are what the service calls for one operation; the batch path (60-batch.sql) writes the same
 -- rows for many transfers in one statement.
 --
+-- Inputs are typed (postings an xf_posting[], the default lot expiry as months and a time
+-- zone); metadata stays jsonb, being free-form. The outcome is a jsonb object ({status: 'ok',
+-- entryId, accounts} or an xf_error): it is what the idempotency record stores and replays.
+--
 -- Example:
---   select xf_transfer('{"key": "api:k-2", "hash": "h", "kind": "grant.admin", "actor": "admin",
---     "reason": "welcome", "postings": [{"account": 1, "amount": -100}, {"account": 6, "amount": 100}],
---     "expiry": {"months": 12, "tz": "UTC"}}');
---   select xf_reverse('{"key": "api:k-3", "hash": "h", "entryId": 7, "actor": "admin", "reason": "typo"}');
+--   select xf_transfer(p_key => 'api:k-2', p_hash => 'h', p_kind => 'grant.admin', p_actor => 'admin',
+--     p_reason => 'welcome', p_metadata => '{}', p_postings => array[(1, -100, null), (6, 100, null)]::xf_posting[],
+--     p_expiry_months => 12, p_expiry_tz => 'UTC');
+--   select xf_reverse(p_key => 'api:k-3', p_hash => 'h', p_entry_id => 7, p_actor => 'admin', p_reason => 'typo',
+--     p_metadata => '{}', p_expiry_months => 12, p_expiry_tz => 'UTC');
 
 -- Inserts an entry and its postings in one statement (the balance triggers see both).
-create or replace function xf_insert_entry(p_key text, p_kind text, p_actor text, p_reason text, p_metadata jsonb, p_postings jsonb, p_reverses bigint default null, p_hold bigint default null) returns bigint
+create or replace function xf_insert_entry(p_key text, p_kind text, p_actor text, p_reason text, p_metadata jsonb, p_postings xf_posting[], p_reverses bigint default null, p_hold bigint default null) returns bigint
 language plpgsql as $$
 declare
   v_entry bigint;
@@ -18,7 +23,7 @@ begin
   with e as (insert into ledger_entry (idempotency_key, kind, actor, reason, metadata, reverses_entry_id, hold_id)
                values (p_key, p_kind, p_actor, p_reason, p_metadata, p_reverses, p_hold) returning id),
        p as (insert into ledger_posting (entry_id, account_id, amount)
-               select e.id, (j->>'account')::bigint, (j->>'amount')::bigint from e cross join jsonb_array_elements(p_postings) j)
+               select e.id, j.account, j.amount from e cross join unnest(p_postings) j)
   select id into v_entry from e;
   return v_entry;
 end $$;
@@ -48,10 +53,11 @@ end $$;
 -- Applies postings of a new entry: balances of user accounts (already locked), lots. p_lot_source
 -- is the reversed entry: its lots are the first to give back. Returns the new balance and held
 -- amount of each user account it touched.
-create or replace function xf_apply(p_entry bigint, p_postings jsonb, p_expiry jsonb, p_lot_source bigint) returns jsonb
+create or replace function xf_apply(p_entry bigint, p_postings xf_posting[], p_expiry_months integer, p_expiry_tz text,
+                                    p_lot_source bigint) returns jsonb
 language plpgsql as $$
 declare
-  x jsonb;
+  x xf_posting;
   v_acc bigint;
   v_amt bigint;
   v_balance bigint;
@@ -62,9 +68,9 @@ declare
   v_exp timestamptz;
   r record;
 begin
-  for x in select value from jsonb_array_elements(p_postings) order by (value->>'account')::bigint loop
-    v_acc := (x->>'account')::bigint;
-    v_amt := (x->>'amount')::bigint;
+  for x in select u.* from unnest(p_postings) u order by u.account loop
+    v_acc := x.account;
+    v_amt := x.amount;
     -- System accounts keep no cached balance: the update finds no row for them.
     update ledger_account set balance = balance + v_amt where id = v_acc and kind <> 'system'
       returning balance, held into v_balance, v_held;
@@ -89,8 +95,7 @@ begin
         end loop;
       end if;
       if v_need > 0 then
-        v_exp := case when x->'expiresAt' is not null then (x->>'expiresAt')::timestamptz
-                      else xf_default_expiry((p_expiry->>'months')::int, coalesce(p_expiry->>'tz', 'UTC')) end;
+        v_exp := xf_lot_expiry(x.expires_at, p_expiry_months, p_expiry_tz);
         insert into ledger_lot (account_id, entry_id, amount, remaining, expires_at)
           values (v_acc, p_entry, v_need, v_need, v_exp);
       end if;
@@ -109,54 +114,55 @@ begin
   return v_out;
 end $$;
 
--- A new balanced entry. p: {key, hash, kind, actor, reason, metadata, postings:[{account, amount,
--- expiresAt (optional)}], expiry:{months, tz}}.
-create or replace function xf_transfer(p jsonb) returns jsonb
+-- A new balanced entry under an idempotency key (p_hash: the request's fingerprint).
+create or replace function xf_transfer(p_key text, p_hash text, p_kind text, p_actor text, p_reason text,
+                                       p_metadata jsonb, p_postings xf_posting[],
+                                       p_expiry_months integer, p_expiry_tz text) returns jsonb
 language plpgsql as $$
 declare
   v_prev jsonb;
   v_err jsonb;
   v_entry bigint;
 begin
-  v_prev := xf_idem_begin(p->>'key', p->>'hash');
+  v_prev := xf_idem_begin(p_key, p_hash);
   if v_prev is not null then return v_prev; end if;
-  v_err := xf_lock_and_check(p->'postings');
-  if v_err is not null then return xf_idem_finish(p->>'key', v_err); end if;
-  v_entry := xf_insert_entry(p->>'key', p->>'kind', p->>'actor', p->>'reason', coalesce(p->'metadata', '{}'::jsonb),
-                             p->'postings');
-  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'entryId', v_entry,
-    'accounts', xf_apply(v_entry, p->'postings', p->'expiry', null)));
+  v_err := xf_lock_and_check(p_postings);
+  if v_err is not null then return xf_idem_finish(p_key, v_err); end if;
+  v_entry := xf_insert_entry(p_key, p_kind, p_actor, p_reason, coalesce(p_metadata, '{}'::jsonb), p_postings);
+  return xf_idem_finish(p_key, jsonb_build_object('status', 'ok', 'entryId', v_entry,
+    'accounts', xf_apply(v_entry, p_postings, p_expiry_months, p_expiry_tz, null)));
 end $$;
 
--- p: {key, hash, entryId, actor, reason, metadata, expiry}. Points of the entry that expired
--- since go back from breakage; accounts closed by a merge are replaced by their survivors'.
-create or replace function xf_reverse(p jsonb) returns jsonb
+-- Reverses entry p_entry_id. Points of the entry that expired since go back from breakage;
+-- accounts closed by a merge are replaced by their survivors'.
+create or replace function xf_reverse(p_key text, p_hash text, p_entry_id bigint, p_actor text, p_reason text,
+                                      p_metadata jsonb, p_expiry_months integer, p_expiry_tz text) returns jsonb
 language plpgsql as $$
 declare
   v_prev jsonb;
   v_err jsonb;
   v_orig ledger_entry;
   v_accounts bigint[];
-  v_postings jsonb;
+  v_postings xf_posting[];
   v_entry bigint;
 begin
-  v_prev := xf_idem_begin(p->>'key', p->>'hash');
+  v_prev := xf_idem_begin(p_key, p_hash);
   if v_prev is not null then return v_prev; end if;
-  select * into v_orig from ledger_entry where id = (p->>'entryId')::bigint for update;
+  select * into v_orig from ledger_entry where id = p_entry_id for update;
   if not found then
-    return xf_idem_finish(p->>'key', xf_error('entry_not_found', 'no such ledger entry'));
+    return xf_idem_finish(p_key, xf_error('entry_not_found', 'no such ledger entry'));
   end if;
   if v_orig.kind = 'reverse' then
-    return xf_idem_finish(p->>'key', xf_error('not_reversible', 'a reversal cannot be reversed'));
+    return xf_idem_finish(p_key, xf_error('not_reversible', 'a reversal cannot be reversed'));
   end if;
   if exists (select 1 from ledger_entry where reverses_entry_id = v_orig.id) then
-    return xf_idem_finish(p->>'key', xf_error('already_reversed', 'this entry was already reversed'));
+    return xf_idem_finish(p_key, xf_error('already_reversed', 'this entry was already reversed'));
   end if;
   if v_orig.kind = 'expire' and exists (
        select 1 from ledger_lot_use u join ledger_lot l on l.id = u.lot_id
          join ledger_entry c on c.reverses_entry_id = l.entry_id
         where u.entry_id = v_orig.id) then
-    return xf_idem_finish(p->>'key', xf_error('not_reversible',
+    return xf_idem_finish(p_key, xf_error('not_reversible',
       'the points this expiry took came from an entry that was reversed since, which took them back'));
   end if;
   -- The user accounts, locked in ascending order; then their due points go, and only then is
@@ -185,23 +191,23 @@ begin
      where p.entry_id = v_orig.id
      group by p.account_id
   )
-  select jsonb_agg(q.posting order by q.ord) into v_postings from (
-    select n.ord, jsonb_build_object('account', n.account_id, 'amount', n.amount) as posting from net n where n.amount <> 0
+  select array_agg(row(q.account, q.amount, null)::xf_posting order by q.ord) into v_postings from (
+    select n.ord, n.account_id as account, n.amount::bigint as amount from net n where n.amount <> 0
     union all
-    select 0, jsonb_build_object('account', (select id from ledger_account where code = 'breakage'), 'amount', -sum(ex.amount))
+    select 0, (select id from ledger_account where code = 'breakage'), -sum(ex.amount)::bigint
       from expired ex having coalesce(sum(ex.amount), 0) > 0
   ) q;
   v_postings := xf_to_survivors(v_postings);
   -- A move between two accounts merged since (the merge itself) nets to nothing.
-  if coalesce(jsonb_array_length(v_postings), 0) < 2 then
-    return xf_idem_finish(p->>'key', xf_error('not_reversible', 'the accounts of this entry were merged into one since; there is nothing to reverse'));
+  if coalesce(cardinality(v_postings), 0) < 2 then
+    return xf_idem_finish(p_key, xf_error('not_reversible', 'the accounts of this entry were merged into one since; there is nothing to reverse'));
   end if;
   v_err := xf_lock_and_check(v_postings);
-  if v_err is not null then return xf_idem_finish(p->>'key', v_err); end if;
-  v_entry := xf_insert_entry(p->>'key', 'reverse', p->>'actor', p->>'reason',
-                             coalesce(p->'metadata', '{}'::jsonb) || jsonb_build_object('reversedKind', v_orig.kind),
+  if v_err is not null then return xf_idem_finish(p_key, v_err); end if;
+  v_entry := xf_insert_entry(p_key, 'reverse', p_actor, p_reason,
+                             coalesce(p_metadata, '{}'::jsonb) || jsonb_build_object('reversedKind', v_orig.kind),
                              v_postings, p_reverses => v_orig.id);
-  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'entryId', v_entry,
+  return xf_idem_finish(p_key, jsonb_build_object('status', 'ok', 'entryId', v_entry,
     'reversedEntryId', v_orig.id, 'accounts',
-    xf_apply(v_entry, v_postings, p->'expiry', case when v_orig.kind = 'expire' then null else v_orig.id end)));
+    xf_apply(v_entry, v_postings, p_expiry_months, p_expiry_tz, case when v_orig.kind = 'expire' then null else v_orig.id end)));
 end $$;

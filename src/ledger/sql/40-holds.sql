@@ -2,11 +2,16 @@
 -- voided, or expired when their time is up (the database clock decides). A hold's amount is in
 -- ledger_account.held, so available = balance - held.
 --
+-- Inputs are plain typed arguments (metadata jsonb, being free-form); the outcome is a jsonb
+-- object, what the idempotency record stores and replays. A null kind, actor or reason of a
+-- posting takes the hold's; a null amount posts all of it.
+--
 -- Example:
---   select xf_hold_reserve('{"key": "api:k-4", "hash": "h", "account": 6, "amount": 30,
---     "ttlSeconds": 600, "kind": "deduct.hold", "actor": "user:1", "reason": "redeem"}');
---   select xf_hold_post('{"key": "api:k-5", "hash": "h", "holdId": 1, "creditAccount": 2}');
---   select xf_hold_void('{"key": "api:k-6", "hash": "h", "holdId": 1}');
+--   select xf_hold_reserve(p_key => 'api:k-4', p_hash => 'h', p_account => 6, p_amount => 30,
+--     p_ttl_seconds => 600, p_kind => 'deduct.hold', p_actor => 'user:1', p_reason => 'redeem', p_metadata => '{}');
+--   select xf_hold_post(p_key => 'api:k-5', p_hash => 'h', p_hold_id => 1, p_amount => null, p_credit_account => 2,
+--     p_kind => null, p_actor => null, p_reason => null, p_metadata => null, p_expiry_months => 12, p_expiry_tz => 'UTC');
+--   select xf_hold_void(p_key => 'api:k-6', p_hash => 'h', p_hold_id => 1);
 
 -- Releases holds whose time is up for the given accounts (null: all).
 create or replace function xf_release_expired_holds(p_accounts bigint[]) returns integer
@@ -30,28 +35,28 @@ begin
   return v_n;
 end $$;
 
--- p: {key, hash, account, amount, ttlSeconds, kind, actor, reason, metadata}
-create or replace function xf_hold_reserve(p jsonb) returns jsonb
+-- Sets p_amount of account p_account aside for p_ttl_seconds.
+create or replace function xf_hold_reserve(p_key text, p_hash text, p_account bigint, p_amount bigint,
+                                           p_ttl_seconds double precision, p_kind text, p_actor text,
+                                           p_reason text, p_metadata jsonb) returns jsonb
 language plpgsql as $$
 declare
   v_prev jsonb;
   v_err jsonb;
   v_hold bigint;
-  v_acc bigint := (p->>'account')::bigint;
-  v_amt bigint := (p->>'amount')::bigint;
   v_exp timestamptz;
 begin
-  v_prev := xf_idem_begin(p->>'key', p->>'hash');
+  v_prev := xf_idem_begin(p_key, p_hash);
   if v_prev is not null then return v_prev; end if;
-  v_err := xf_lock_and_check(jsonb_build_array(jsonb_build_object('account', v_acc, 'amount', -v_amt)));
-  if v_err is not null then return xf_idem_finish(p->>'key', v_err); end if;
-  update ledger_account set held = held + v_amt where id = v_acc;
+  v_err := xf_lock_and_check(array[row(p_account, -p_amount, null)::xf_posting]);
+  if v_err is not null then return xf_idem_finish(p_key, v_err); end if;
+  update ledger_account set held = held + p_amount where id = p_account;
   insert into ledger_hold (account_id, amount, kind, actor, reason, metadata, expires_at)
-    values (v_acc, v_amt, p->>'kind', p->>'actor', p->>'reason', coalesce(p->'metadata', '{}'::jsonb),
-            now() + make_interval(secs => (p->>'ttlSeconds')::double precision))
+    values (p_account, p_amount, p_kind, p_actor, p_reason, coalesce(p_metadata, '{}'::jsonb),
+            now() + make_interval(secs => p_ttl_seconds))
     returning id, expires_at into v_hold, v_exp;
-  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'holdId', v_hold,
-    'expiresAt', v_exp, 'accounts', xf_balances(jsonb_build_array(jsonb_build_object('account', v_acc)))));
+  return xf_idem_finish(p_key, jsonb_build_object('status', 'ok', 'holdId', v_hold,
+    'expiresAt', v_exp, 'accounts', xf_balances(array[p_account])));
 end $$;
 
 -- Locks an active hold (hold row before account row, like every other path). Marks it expired
@@ -74,8 +79,10 @@ begin
   end if;
 end $$;
 
--- p: {key, hash, holdId, amount (optional), creditAccount, kind, actor, reason, metadata, expiry}
-create or replace function xf_hold_post(p jsonb) returns jsonb
+-- Posts p_amount (null: all) of hold p_hold_id to p_credit_account, releasing the rest.
+create or replace function xf_hold_post(p_key text, p_hash text, p_hold_id bigint, p_amount bigint,
+                                        p_credit_account bigint, p_kind text, p_actor text, p_reason text,
+                                        p_metadata jsonb, p_expiry_months integer, p_expiry_tz text) returns jsonb
 language plpgsql as $$
 declare
   v_prev jsonb;
@@ -83,48 +90,46 @@ declare
   v_hold ledger_hold;
   v_amt bigint;
   v_entry bigint;
-  v_postings jsonb;
+  v_postings xf_posting[];
 begin
-  v_prev := xf_idem_begin(p->>'key', p->>'hash');
+  v_prev := xf_idem_begin(p_key, p_hash);
   if v_prev is not null then return v_prev; end if;
-  select * into v_take from xf_hold_take((p->>'holdId')::bigint);
-  if v_take.o_err is not null then return xf_idem_finish(p->>'key', v_take.o_err); end if;
+  select * into v_take from xf_hold_take(p_hold_id);
+  if v_take.o_err is not null then return xf_idem_finish(p_key, v_take.o_err); end if;
   v_hold := v_take.o_hold;
-  v_amt := coalesce((p->>'amount')::bigint, v_hold.amount);
+  v_amt := coalesce(p_amount, v_hold.amount);
   if v_amt > v_hold.amount then
-    return xf_idem_finish(p->>'key', xf_error('hold_amount_exceeded', 'cannot post more than the hold',
+    return xf_idem_finish(p_key, xf_error('hold_amount_exceeded', 'cannot post more than the hold',
       jsonb_build_object('held', v_hold.amount, 'requested', v_amt)));
   end if;
   perform 1 from ledger_account where id = v_hold.account_id for no key update;
   update ledger_account set held = held - v_hold.amount where id = v_hold.account_id;
   if v_amt > 0 then
-    v_postings := jsonb_build_array(
-      jsonb_build_object('account', v_hold.account_id, 'amount', -v_amt),
-      jsonb_build_object('account', (p->>'creditAccount')::bigint, 'amount', v_amt));
-    v_entry := xf_insert_entry(p->>'key', coalesce(p->>'kind', v_hold.kind), coalesce(p->>'actor', v_hold.actor),
-                               coalesce(p->>'reason', v_hold.reason), v_hold.metadata || coalesce(p->'metadata', '{}'::jsonb),
+    v_postings := array[row(v_hold.account_id, -v_amt, null), row(p_credit_account, v_amt, null)]::xf_posting[];
+    v_entry := xf_insert_entry(p_key, coalesce(p_kind, v_hold.kind), coalesce(p_actor, v_hold.actor),
+                               coalesce(p_reason, v_hold.reason), v_hold.metadata || coalesce(p_metadata, '{}'::jsonb),
                                v_postings, p_hold => v_hold.id);
-    perform xf_apply(v_entry, v_postings, p->'expiry', null);
+    perform xf_apply(v_entry, v_postings, p_expiry_months, p_expiry_tz, null);
   end if;
   update ledger_hold set status = 'posted', posted_amount = v_amt, entry_id = v_entry, resolved_at = now()
     where id = v_hold.id;
-  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'holdId', v_hold.id, 'entryId', v_entry,
-    'postedAmount', v_amt, 'accounts', xf_balances(jsonb_build_array(jsonb_build_object('account', v_hold.account_id)))));
+  return xf_idem_finish(p_key, jsonb_build_object('status', 'ok', 'holdId', v_hold.id, 'entryId', v_entry,
+    'postedAmount', v_amt, 'accounts', xf_balances(array[v_hold.account_id])));
 end $$;
 
--- p: {key, hash, holdId}
-create or replace function xf_hold_void(p jsonb) returns jsonb
+-- Releases hold p_hold_id.
+create or replace function xf_hold_void(p_key text, p_hash text, p_hold_id bigint) returns jsonb
 language plpgsql as $$
 declare
   v_prev jsonb;
   v_take record;
 begin
-  v_prev := xf_idem_begin(p->>'key', p->>'hash');
+  v_prev := xf_idem_begin(p_key, p_hash);
   if v_prev is not null then return v_prev; end if;
-  select * into v_take from xf_hold_take((p->>'holdId')::bigint);
-  if v_take.o_err is not null then return xf_idem_finish(p->>'key', v_take.o_err); end if;
+  select * into v_take from xf_hold_take(p_hold_id);
+  if v_take.o_err is not null then return xf_idem_finish(p_key, v_take.o_err); end if;
   update ledger_hold set status = 'voided', resolved_at = now() where id = (v_take.o_hold).id;
   update ledger_account set held = held - (v_take.o_hold).amount where id = (v_take.o_hold).account_id;
-  return xf_idem_finish(p->>'key', jsonb_build_object('status', 'ok', 'holdId', (v_take.o_hold).id,
-    'accounts', xf_balances(jsonb_build_array(jsonb_build_object('account', (v_take.o_hold).account_id)))));
+  return xf_idem_finish(p_key, jsonb_build_object('status', 'ok', 'holdId', (v_take.o_hold).id,
+    'accounts', xf_balances(array[(v_take.o_hold).account_id])));
 end $$;

@@ -14,7 +14,7 @@ declare
   v_due bigint;
   v_amt bigint;
   v_entry bigint;
-  v_postings jsonb;
+  v_postings xf_posting[];
 begin
   perform xf_release_expired_holds(array[p_account]);
   select * into v_acc from ledger_account where id = p_account for no key update;
@@ -22,11 +22,10 @@ begin
     where account_id = p_account and remaining > 0 and expires_at <= now();
   v_amt := least(v_due, v_acc.balance - v_acc.held);
   if v_amt <= 0 then return 0; end if;
-  v_postings := jsonb_build_array(jsonb_build_object('account', p_account, 'amount', -v_amt),
-                                  jsonb_build_object('account', p_breakage, 'amount', v_amt));
+  v_postings := array[row(p_account, -v_amt, null), row(p_breakage, v_amt, null)]::xf_posting[];
   v_entry := xf_insert_entry('expire:' || p_account || ':' || gen_random_uuid(), 'expire', 'system:expiry',
                              'points expired', jsonb_build_object('expiredThrough', now()), v_postings);
-  perform xf_apply(v_entry, v_postings, null, null);
+  perform xf_apply(v_entry, v_postings, null, null, null);
   return v_amt;
 end $$;
 

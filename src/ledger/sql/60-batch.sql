@@ -5,9 +5,16 @@
 -- on its own in a subtransaction, so one that fails does not undo the others. Keep batches
 -- small (<= 32): a transaction with more than 64 subtransactions slows every snapshot.
 --
+-- A batch stays a jsonb array: a list of different operations has no better type. Each element
+-- is {fn, p}, p holding the typed function's arguments by name without their p_ prefix
+-- (postings as [{account, amount, expires_at}]); xf_batch_each unpacks them into the typed
+-- calls (postings through jsonb_populate_recordset into xf_posting[]). Outcomes are jsonb, one
+-- per operation, in order.
+--
 -- Example:
 --   select xf_batch('[{"fn": "xf_transfer", "p": {"key": "api:k-7", "hash": "h", "kind": "grant.admin",
---     "actor": "admin", "reason": "r", "postings": [{"account": 1, "amount": -5}, {"account": 6, "amount": 5}]}}]');
+--     "actor": "admin", "reason": "r", "metadata": {}, "postings": [{"account": 1, "amount": -5},
+--     {"account": 6, "amount": 5}], "expiry_months": 12, "expiry_tz": "UTC"}}]');
 
 create or replace function xf_batch(p_ops jsonb) returns jsonb
 language plpgsql as $$
@@ -28,27 +35,34 @@ end $$;
 create or replace function xf_batch_each(p_ops jsonb) returns jsonb
 language plpgsql as $$
 declare
-  v_all jsonb := '[]'::jsonb;
+  v_all bigint[] := '{}';
   v_id bigint;
   v_out jsonb := '[]'::jsonb;
   v_res jsonb;
   op jsonb;
+  p jsonb;
 begin
   for op in select value from jsonb_array_elements(p_ops) loop
     if op->>'fn' = 'xf_transfer' then
-      v_all := v_all || (op->'p'->'postings');
+      v_all := v_all || array(select (x->>'account')::bigint from jsonb_array_elements(op->'p'->'postings') x);
     elsif op->>'fn' = 'xf_hold_reserve' then
-      v_all := v_all || jsonb_build_array(jsonb_build_object('account', op->'p'->'account'));
+      v_all := v_all || (op->'p'->>'account')::bigint;
     end if;
   end loop;
-  foreach v_id in array xf_accounts(v_all) loop
+  for v_id in select distinct x from unnest(v_all) x order by x loop
     perform 1 from ledger_account where id = v_id and kind <> 'system' for no key update;
   end loop;
   for op in select value from jsonb_array_elements(p_ops) loop
+    p := op->'p';
     begin
       v_res := case op->>'fn'
-        when 'xf_transfer' then xf_transfer(op->'p')
-        when 'xf_hold_reserve' then xf_hold_reserve(op->'p')
+        when 'xf_transfer' then
+          xf_transfer(p->>'key', p->>'hash', p->>'kind', p->>'actor', p->>'reason', p->'metadata',
+                      array(select x from jsonb_populate_recordset(null::xf_posting, p->'postings') x),
+                      (p->>'expiry_months')::integer, p->>'expiry_tz')
+        when 'xf_hold_reserve' then
+          xf_hold_reserve(p->>'key', p->>'hash', (p->>'account')::bigint, (p->>'amount')::bigint,
+                          (p->>'ttl_seconds')::double precision, p->>'kind', p->>'actor', p->>'reason', p->'metadata')
         else xf_error('invalid_input', 'unknown batch operation') end;
     exception
       when serialization_failure or deadlock_detected then raise;
@@ -107,9 +121,9 @@ begin
          array_agg(t.ord order by t.ord, x.pn), array_agg((x.j->>'account')::bigint order by t.ord, x.pn),
          array_agg((x.j->>'amount')::bigint order by t.ord, x.pn), count(distinct (x.j->>'account')::bigint),
          -- only a credit opens a lot, so only a credit needs its expiry
-         array_agg(case when x.j ? 'expiresAt' then (x.j->>'expiresAt')::timestamptz
-                        when (x.j->>'amount')::bigint > 0
-                        then xf_default_expiry((t.o->'p'->'expiry'->>'months')::int, coalesce(t.o->'p'->'expiry'->>'tz', 'UTC')) end
+         array_agg(case when (x.j->>'amount')::bigint > 0
+                        then xf_lot_expiry((x.j->>'expires_at')::timestamptz, (t.o->'p'->>'expiry_months')::integer,
+                                           t.o->'p'->>'expiry_tz') end
                    order by t.ord, x.pn)
     into v_n, v_keys, v_hashes, v_ok, v_pord, v_pacc, v_pamt, v_nacc, v_pexp
     from jsonb_array_elements(p_ops) with ordinality t(o, ord)
