@@ -116,6 +116,21 @@ describe('ledger batches', () => {
     await verify();
   });
 
+  it('opens a lot without expiry for a credit whose expires_at is infinity', async () => {
+    const a = await wallet(0);
+    const never = transfer(uniqueKey('g'), [
+      { account: issuance, amount: -7 },
+      { account: a, amount: 7, expires_at: 'infinity' },
+    ]);
+    expect(await fast([never])).not.toBeNull();
+    expect(
+      await sql<{ expires_at: Date | null }>(
+        `select expires_at from ledger_lot where account_id = ?`,
+        [a],
+      ),
+    ).toEqual([{ expires_at: null }]);
+  });
+
   it('takes a debit lot by lot, earliest expiry first, when its first lot does not cover it', async () => {
     const [a, b] = [await wallet(50), await wallet(10)];
     const soon = new Date(Date.now() + 86_400_000).toISOString();

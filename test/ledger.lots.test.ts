@@ -54,6 +54,14 @@ describe('ledger lots and expiry', () => {
     expect((await lots(u.id)).map((l) => Number(l.remaining))).toEqual([100, 50, 0]);
   });
 
+  it('opens lots without expiry for credits that never expire, alone or batched', async () => {
+    const u = await newUser(h);
+    await credit(u.id, 10, null);
+    // Concurrent credits of one account ride in one batch, which goes operation by operation.
+    await Promise.all(Array.from({ length: 6 }, () => credit(u.id, 1, null)));
+    expect((await lots(u.id)).map((l) => l.expires_at)).toEqual(Array(7).fill(null));
+  });
+
   it('moves expired remainders to breakage once, keeping held points', async () => {
     const u = await newUser(h);
     const { entryId } = await credit(u.id, 300, '2030-01-01T00:00:00Z');
