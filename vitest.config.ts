@@ -11,6 +11,9 @@ const once = [
   'test/discord.interactions.test.ts',
   'test/telegram.main.test.ts',
   'test/support/*.test.ts',
+  'test/architecture.doc.test.ts',
+  'test/db.snapshot-untouched.test.ts',
+  'test/build.dist.test.ts',
 ];
 const integration = ['test/**/*.test.ts'];
 const onceInTest = once.filter((p) => p.startsWith('test/'));

@@ -10,7 +10,7 @@ const SQL_TABLE =
   /\b(?:from|join|into|update|table|references|truncate)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi;
 
 /** table name → owning module, read from every src/<module>/*.entities.ts. */
-function tableOwners() {
+export function tableOwners() {
   const owners = new Map();
   const src = join(ROOT, 'src');
   for (const mod of readdirSync(src, { withFileTypes: true })) {

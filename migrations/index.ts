@@ -13,6 +13,7 @@ import { Migration20261204223257_merged_accounts_closed } from './Migration20261
 import { Migration20261205000000_merge_chains_one_hop } from './Migration20261205000000_merge_chains_one_hop.js';
 import { Migration20261205012748_redemption_holds } from './Migration20261205012748_redemption_holds.js';
 import { Migration20261205013926_sql_source_applied } from './Migration20261205013926_sql_source_applied.js';
+import { Migration20261205015042_redemption_confirm_result } from './Migration20261205015042_redemption_confirm_result.js';
 
 export const migrationsList = [
   { name: 'Migration20261124200413_initial', class: Migration20261124200413_initial },
@@ -55,5 +56,9 @@ export const migrationsList = [
   {
     name: 'Migration20261205013926_sql_source_applied',
     class: Migration20261205013926_sql_source_applied,
+  },
+  {
+    name: 'Migration20261205015042_redemption_confirm_result',
+    class: Migration20261205015042_redemption_confirm_result,
   },
 ];

@@ -1,18 +1,28 @@
 // Generates a migration from the difference between the entities and the committed
 // snapshot, then rewrites migrations/index.ts so the new class is registered.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import { createOrm } from '../src/db/orm.js';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const orm = await createOrm({ databaseUrl: url });
+const orm = await createOrm({ databaseUrl: url, writeSnapshot: true });
 try {
   const name = process.argv[2];
   const result = await orm.getMigrator().createMigration('migrations', false, false, name);
   console.log(result.fileName ? `created ${result.fileName}` : 'no changes');
+  writeIndex();
+  // Generated code is committed, so it is formatted the way npm run lint checks.
+  for (const file of ['migrations/index.ts', result.fileName && `migrations/${result.fileName}`]) {
+    if (file) await formatFile(file);
+  }
 } finally {
   await orm.close();
 }
-writeIndex();
+
+async function formatFile(file: string): Promise<void> {
+  const options = await resolveConfig(file);
+  writeFileSync(file, await format(readFileSync(file, 'utf8'), { ...options, filepath: file }));
+}
 
 function writeIndex(): void {
   const files = readdirSync('migrations')

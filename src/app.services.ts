@@ -15,7 +15,7 @@ import { createLinkService } from './membership/link.service.js';
 import { ledgerMergeHook } from './ledger/ledger.merge.js';
 import { ordersMergeHook } from './orders/orders.merge.js';
 import { rewardsMergeHook } from './rewards/rewards.merge.js';
-import { resolveUserId } from './membership/user.lock.js';
+import { mergedUserIds, resolveUserId } from './membership/user.lock.js';
 import { createAccountService } from './membership/account.service.js';
 import { createCatalogService } from './catalog/catalog.service.js';
 import { createRewardsService } from './rewards/rewards.service.js';
@@ -33,6 +33,7 @@ import { createReviewsService } from './orders/reviews.service.js';
 import { createSupportService } from './assistant/support.service.js';
 import { createAssistant } from './assistant/assistant.service.js';
 import { createAssistantStore } from './assistant/assistant.store.js';
+import { assistantMergeHook } from './assistant/assistant.merge.js';
 import { createIdentityLookup } from './membership/identity.lookup.js';
 import { createEnrollmentCounts } from './orders/enrollment.counts.js';
 import { createRateLimits, type RateLimit } from './shared/rate-limits.js';
@@ -66,7 +67,7 @@ export function createCoreServices(deps: {
       const id = await resolveUserId(em, userId);
       return { userId: id, ...(await entriesOf(em, id, opts)) };
     },
-    verify: () => verifyLedger(em),
+    verify: () => verifyLedger(em, { mergedUserIds }),
   };
   const membership = createMembershipService({ em, clock, pointsEarned });
   const roles = createRolesService({ em, clock });
@@ -93,7 +94,12 @@ export function createCoreServices(deps: {
   const grants = createGrantsService({ em, clock, rewards, roles });
   const leaderboard = createLeaderboardService({ em, clock, timeZone: config.TIME_ZONE });
   // Rewards take self-referral points back before the ledger moves what is left.
-  const mergeHooks = [rewardsMergeHook(rewards), ledgerMergeHook(ledger), ordersMergeHook];
+  const mergeHooks = [
+    rewardsMergeHook(rewards),
+    ledgerMergeHook(ledger),
+    ordersMergeHook,
+    assistantMergeHook,
+  ];
   const link = createLinkService({ em, clock, membership, hooks: mergeHooks });
   const orders = createOrdersService({ em, clock, ledger, catalog, membership, onInteraction });
   // `sandbox` is the same provider when PAYMENT_PROVIDER=sandbox (its pay page is ours), else null.
@@ -201,8 +207,8 @@ export function createAssistantOver(
   const assistant = createAssistant({
     services: {
       ...pick(core, 'clock', 'users', 'account', 'membership', 'roles', 'link', 'catalog'),
-      ...pick(core, 'rewards', 'referrals', 'checkins', 'grants', 'leaderboard'),
-      ...pick(core, 'orders', 'checkout', 'ledger'),
+      ...pick(core, 'rewards', 'referrals', 'grants', 'leaderboard', 'checkout', 'ledger'),
+      ...forTheTurn(core),
       identities: createIdentityLookup({ em }),
       enrollments: createEnrollmentCounts({ em }),
       settings: { publicUrl: config.PUBLIC_URL, pointsExpiryMonths: config.POINTS_EXPIRY_MONTHS },
@@ -213,6 +219,34 @@ export function createAssistantOver(
     catalogTtlMs: opts.catalogTtlMs,
   });
   return { support, assistant, store };
+}
+
+/**
+ * The check-ins and orders the assistant calls. Its turn names the user by the survivor id its
+ * identity look-up resolved and records the interaction itself (the referral check at the end
+ * of the turn), so these skip the merge-chain look-ups and the referral check that the HTTP
+ * routes need; they count against the same per-user limits, keyed by that id.
+ */
+function forTheTurn(core: ReturnType<typeof createCoreServices>) {
+  const base = pick(core, 'em', 'clock', 'ledger');
+  const checkins = createCheckinService({ ...base, rewards: core.rewards });
+  const orders = createOrdersService({
+    ...base,
+    ...pick(core, 'catalog', 'membership'),
+    survivorIds: true,
+  });
+  const { checkinUser, redeemUser } = core.limits;
+  return {
+    checkins: {
+      ...checkins,
+      checkin: async (userId) => (await checkinUser.consume(userId), checkins.checkin(userId)),
+    } satisfies typeof checkins,
+    orders: {
+      ...orders,
+      redeem: async (input) => (await redeemUser.consume(input.userId), orders.redeem(input)),
+      confirm: async (input) => (await redeemUser.consume(input.userId), orders.confirm(input)),
+    } satisfies typeof orders,
+  };
 }
 
 function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {

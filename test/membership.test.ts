@@ -1,8 +1,15 @@
 // Tiers at their thresholds (rolling 365 days, never demoted by spending), identity merge
 // keeping every point with its expiry, roles, and leaderboards without staff.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, uniqueKey, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  uniqueKey,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { DAY, MINUTE } from '../src/shared/clock.js';
 import { query } from '../src/db/sql.js';
 
@@ -28,7 +35,7 @@ const membership = async (id: number) => (await st.api('GET', `/v1/users/${id}/m
 describe('membership tiers', () => {
   it('changes at 5,000 and 20,000 earned points, multiplies earnings, ignores spending, and expires with the 365-day window', async () => {
     await st.api('PATCH', '/v1/admin/rules/purchase.other', { body: { applyMultiplier: false } });
-    const u = await user(st);
+    const u = await newUser(st);
     await event(u.id, 'purchase.completed', { purchaseId: 'p1', amountFen: 498_000 });
     expect(await membership(u.id)).toMatchObject({
       tier: 'normal',
@@ -78,8 +85,8 @@ describe('membership tiers', () => {
 
 describe('identity linking', () => {
   it('merges two channel identities keeping every point, lot expiry, pending point, enrollment and the history', async () => {
-    const tg = await user(st, { channel: 'telegram', externalId: 'tg-42' });
-    const dc = await user(st, { channel: 'discord', externalId: 'dc-42' });
+    const tg = await newUser(st, { channel: 'telegram', externalId: 'tg-42' });
+    const dc = await newUser(st, { channel: 'discord', externalId: 'dc-42' });
     const soon = new Date(Date.now() + 20 * DAY).toISOString();
     const later = new Date(Date.now() + 200 * DAY).toISOString();
     await st.s.ledger.credit({
@@ -190,7 +197,7 @@ describe('identity linking', () => {
       (await st.api('POST', `/v1/users/${dc.id}/link`, { body: { code: code.body.code } })).body
         .error.code,
     ).toBe('link_code_invalid');
-    const other = await user(st);
+    const other = await newUser(st);
     const stale = await st.api('POST', `/v1/users/${tg.id}/link-code`);
     st.clock.advance(11 * MINUTE);
     expect(
@@ -206,8 +213,8 @@ describe('identity linking', () => {
 
 describe('linking with expired points', () => {
   it('moves the points still valid; those past their expiry go to breakage, not along', async () => {
-    const a = await user(st);
-    const b = await user(st);
+    const a = await newUser(st);
+    const b = await newUser(st);
     const old = await st.s.ledger.credit({
       key: uniqueKey(),
       userId: a.id,
@@ -247,10 +254,10 @@ describe('roles and leaderboards', () => {
     st.clock.set('2026-06-15T04:00:00Z'); // a Monday noon in Shanghai
     const community = 'discord:5550001';
     const [a, b, c, mod] = await Promise.all([
-      user(st, { name: 'A' }),
-      user(st, { name: 'B' }),
-      user(st, { name: 'C' }),
-      user(st, { name: 'Mod' }),
+      newUser(st, { name: 'A' }),
+      newUser(st, { name: 'B' }),
+      newUser(st, { name: 'C' }),
+      newUser(st, { name: 'Mod' }),
     ]);
     expect(
       (await st.api('POST', '/v1/admin/roles', { body: { userId: mod.id, community } })).status,

@@ -3,8 +3,14 @@
 // empty and closed, and ledger:verify passes. PostgreSQL only: PGlite has one connection, so
 // nothing there can run beside the merge.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, defaultKind, http, newUser, type Harness } from './support/harness.js';
-import { uniqueKey } from './support/builders.js';
+import {
+  createHarness,
+  defaultKind,
+  http,
+  newUser,
+  type Harness,
+  uniqueKey,
+} from './support/harness.js';
 import { query } from '../src/db/sql.js';
 
 const pg = defaultKind() === 'postgres';

@@ -4,8 +4,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, defaultKind, http, newUser, type Harness } from './support/harness.js';
-import { uniqueKey } from './support/builders.js';
+import {
+  createHarness,
+  defaultKind,
+  http,
+  newUser,
+  type Harness,
+  uniqueKey,
+} from './support/harness.js';
 import { query, queryOne } from '../src/db/sql.js';
 import { repairMerges } from '../src/ledger/ledger.merge.js';
 import { mergedUsers } from '../src/membership/user.lock.js';

@@ -2,8 +2,16 @@
 // given C's id, acts on A (the end of the chain) and says so where it returns a user id.
 // Walked as a table; each row compares with A's own state or A's own answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, SERVICE_KEY, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, uniqueKey, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  SERVICE_KEY,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  uniqueKey,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { query } from '../src/db/sql.js';
 
 let h: Harness;
@@ -21,9 +29,9 @@ const balanceOfA = async () => get(`/v1/users/${A}/balance`);
 beforeAll(async () => {
   h = await createHarness();
   st = await stackWithClock(h);
-  const a = await user(st, { balance: 60_000, channel: 'telegram' });
-  const b = await user(st, { balance: 500, channel: 'discord' });
-  const m = await user(st, { channel: 'web' });
+  const a = await newUser(st, { balance: 60_000, channel: 'telegram' });
+  const b = await newUser(st, { balance: 500, channel: 'discord' });
+  const m = await newUser(st, { channel: 'web' });
   A = a.id;
   M = m.id;
   grantToM = (
@@ -39,7 +47,7 @@ beforeAll(async () => {
   };
   await link(M, b.id);
   await link(b.id, A);
-  moderator = (await user(st)).id;
+  moderator = (await newUser(st)).id;
   expect(
     (await st.api('POST', '/v1/admin/roles', { body: { userId: moderator, community } })).status,
   ).toBe(201);
@@ -334,7 +342,7 @@ const ROUTES: Row[] = [
     'POST /v1/users/{id}/link-code, …/link',
     async () => {
       const code = (await st.api('POST', `/v1/users/${M}/link-code`)).body.code;
-      const d = await user(st, { balance: 7 });
+      const d = await newUser(st, { balance: 7 });
       const merged = await st.api('POST', `/v1/users/${d.id}/link`, { body: { code } });
       expect(merged.body).toMatchObject({ userId: A, mergedUserId: d.id, pointsMoved: 7 });
       const own = (await st.api('POST', `/v1/users/${A}/link-code`)).body.code;

@@ -3,8 +3,15 @@
 // and nothing changes; replays have no second effect), pending purchase points, refunds
 // (twenty concurrent requests → exactly one refund).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, uniqueKey, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  uniqueKey,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { DAY, MINUTE } from '../src/shared/clock.js';
 import { query, queryOne } from '../src/db/sql.js';
 
@@ -36,7 +43,7 @@ const snapshot = async () => ({
 
 describe('paid course orders', () => {
   it('partial points payment: points held during payment, then posted; enrollment and pending earned points', async () => {
-    const u = await user(st, { balance: 10000 });
+    const u = await newUser(st, { balance: 10000 });
     const max = await st.api('GET', `/v1/users/${u.id}/checkout-quote?course=python-basics`);
     expect(max.body).toMatchObject({
       priceFen: 19900,
@@ -97,7 +104,7 @@ describe('paid course orders', () => {
   });
 
   it('a failed payment releases the held points and the coupon', async () => {
-    const u = await user(st, { balance: 5000 });
+    const u = await newUser(st, { balance: 5000 });
     const c = await st.api('POST', `/v1/users/${u.id}/redemptions`, {
       body: { kind: 'item', slug: 'coupon-20' },
       headers: { 'idempotency-key': uniqueKey() },
@@ -127,7 +134,7 @@ describe('paid course orders', () => {
   });
 
   it('a payment that times out is closed at the provider and releases the held points', async () => {
-    const u = await user(st, { balance: 5000 });
+    const u = await newUser(st, { balance: 5000 });
     const o = await buy(u.id, { courseSlug: 'time-management', points: 2000 });
     st.clock.advance(14 * MINUTE);
     await st.s.checkout.expireUnpaid();
@@ -151,7 +158,7 @@ describe('paid course orders', () => {
   });
 
   it('a late success webhook for an expired order refunds the money instead of enrolling', async () => {
-    const u = await user(st, { balance: 0 });
+    const u = await newUser(st, { balance: 0 });
     const o = await buy(u.id, { courseSlug: 'time-management' });
     const ref = refOf(o.body.payUrl);
     const late = JSON.stringify({
@@ -182,7 +189,7 @@ describe('paid course orders', () => {
 
 describe('webhook security', () => {
   it('a bad signature → 401 and nothing changes; a stale timestamp → 401; a replay has no second effect', async () => {
-    const u = await user(st, { balance: 3000 });
+    const u = await newUser(st, { balance: 3000 });
     const o = await buy(u.id, { courseSlug: 'personal-finance', points: 2970 });
     const hook = await st.s.sandbox!.settle(refOf(o.body.payUrl), 'succeeded');
     const before = await snapshot();
@@ -242,7 +249,7 @@ describe('webhook security', () => {
 
 describe('refunds', () => {
   it('twenty concurrent refund requests → exactly one refund: money back, points returned, earned points reversed, enrollment revoked', async () => {
-    const u = await user(st, { balance: 8000 });
+    const u = await newUser(st, { balance: 8000 });
     const o = await buy(u.id, { courseSlug: 'data-analysis-pandas', points: 8000 });
     await st.app.request(payPath(o.body.payUrl, 'succeed'), { method: 'POST' });
     expect(await st.s.account.balance(u.id)).toMatchObject({ balance: 0, pending: 1095 });

@@ -2,8 +2,15 @@
 // discounts, quotes), mall items (stock race, per-user limits under concurrency, quantity,
 // coupon codes, VIP trial, physical order status and cancellation).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, uniqueKey, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  uniqueKey,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { DAY, MINUTE } from '../src/shared/clock.js';
 import { queryOne } from '../src/db/sql.js';
 
@@ -24,7 +31,7 @@ const redeem = (userId: number, body: Record<string, unknown>, key = uniqueKey('
 
 describe('course redemption', () => {
   it('enrolls, charges once per key, and refuses a second enrollment without charging', async () => {
-    const u = await user(st, { balance: 50000 });
+    const u = await newUser(st, { balance: 50000 });
     const first = await redeem(u.id, { kind: 'course', slug: 'python-basics' }, 'course-k1');
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ pointsCharged: 19900, balance: 30100 });
@@ -46,7 +53,7 @@ describe('course redemption', () => {
   });
 
   it('refuses with insufficient_points and changes nothing', async () => {
-    const u = await user(st, { balance: 100 });
+    const u = await newUser(st, { balance: 100 });
     const res = await redeem(u.id, { kind: 'course', slug: 'deep-learning' });
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({
@@ -68,7 +75,7 @@ describe('course redemption', () => {
       },
     });
     expect(created.status).toBe(201);
-    const u = await user(st, { balance: 100000 });
+    const u = await newUser(st, { balance: 100000 });
     const refused = await redeem(u.id, { kind: 'course', slug: 'vip-masterclass' });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({
@@ -87,7 +94,7 @@ describe('course redemption', () => {
   });
 
   it('charges the quoted price within the quote validity, then refuses the expired quote', async () => {
-    const u = await user(st, { balance: 40000 });
+    const u = await newUser(st, { balance: 40000 });
     const q = await st.api('POST', `/v1/users/${u.id}/quotes`, {
       body: { kind: 'course', slug: 'sql-databases' },
     });
@@ -128,7 +135,7 @@ describe('course redemption', () => {
 describe('mall redemption', () => {
   it('100 concurrent redemptions of the 5 headphones → exactly 5 orders and stock 0', async () => {
     const users = await Promise.all(
-      Array.from({ length: 100 }, () => user(st, { balance: 60000 })),
+      Array.from({ length: 100 }, () => newUser(st, { balance: 60000 })),
     );
     const results = await Promise.all(
       users.map((u) => redeem(u.id, { kind: 'item', slug: 'headphones', address: ADDRESS })),
@@ -148,7 +155,7 @@ describe('mall redemption', () => {
   });
 
   it('per-user limits hold under concurrency (thermos cup: 2 per person)', async () => {
-    const u = await user(st, { balance: 100000 });
+    const u = await newUser(st, { balance: 100000 });
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
         redeem(u.id, { kind: 'item', slug: 'thermos-cup', address: ADDRESS }),
@@ -168,7 +175,7 @@ describe('mall redemption', () => {
   });
 
   it('issues unique coupon codes per unit and grants the VIP trial for 7 days', async () => {
-    const u = await user(st, { balance: 20000 });
+    const u = await newUser(st, { balance: 20000 });
     const c = await redeem(u.id, { kind: 'item', slug: 'coupon-20', quantity: 3 });
     expect(c.status).toBe(201);
     expect(c.body.pointsCharged).toBe(6000);
@@ -191,7 +198,7 @@ describe('mall redemption', () => {
   });
 
   it('physical orders need an address and go placed → shipped → delivered; cancelling returns points and stock', async () => {
-    const u = await user(st, { balance: 10000 });
+    const u = await newUser(st, { balance: 10000 });
     const noAddress = await redeem(u.id, { kind: 'item', slug: 'tote-bag' });
     expect(noAddress.status).toBe(400);
     const stock0 = (await st.api('GET', '/v1/mall/items/tote-bag')).body.stock;

@@ -1,8 +1,14 @@
 // Two-step redemptions over the API: a quote that holds the points, then confirm (once, however
 // often or concurrently asked) or cancel; an unconfirmed quote expires with its hold.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { MINUTE } from '../src/shared/clock.js';
 import { query } from '../src/db/sql.js';
 
@@ -31,7 +37,7 @@ const orders = async (userId: number) =>
 
 describe('two-step redemption', () => {
   it('start holds the points and confirm redeems them', async () => {
-    const u = await user(st, { balance: 50_000 });
+    const u = await newUser(st, { balance: 50_000 });
     const q = await start(u.id, { kind: 'course', slug: 'python-basics' });
     expect(q.status, q.text).toBe(201);
     expect(q.body).toMatchObject({ pointsTotal: 19_900, affordable: true, blocked: null });
@@ -48,7 +54,7 @@ describe('two-step redemption', () => {
   });
 
   it('a physical item is held with its address and shipped to it', async () => {
-    const u = await user(st, { balance: 10_000 });
+    const u = await newUser(st, { balance: 10_000 });
     const bare = await start(u.id, { kind: 'item', slug: 'thermos-cup' });
     expect(bare.status).toBe(400);
     expect(await balance(u.id)).toMatchObject({ held: 0 });
@@ -66,7 +72,7 @@ describe('two-step redemption', () => {
   });
 
   it('cancel gives the points back; the quote cannot be confirmed after', async () => {
-    const u = await user(st, { balance: 50_000 });
+    const u = await newUser(st, { balance: 50_000 });
     const q = await start(u.id, { kind: 'course', slug: 'python-basics' });
     const c = await cancel(u.id, q.body.quoteId);
     expect(c.status, c.text).toBe(200);
@@ -80,7 +86,7 @@ describe('two-step redemption', () => {
   });
 
   it('an expired hold gives the points back and the quote answers quote_expired', async () => {
-    const u = await user(st, { balance: 50_000 });
+    const u = await newUser(st, { balance: 50_000 });
     const q = await start(u.id, { kind: 'course', slug: 'python-basics' });
     // The ledger expires holds on the database clock: move this hold's end into the past.
     await query(
@@ -99,7 +105,7 @@ describe('two-step redemption', () => {
   });
 
   it('a quote past its time is expired, and cancelling it releases its hold', async () => {
-    const u = await user(st, { balance: 50_000 });
+    const u = await newUser(st, { balance: 50_000 });
     const q = await start(u.id, { kind: 'course', slug: 'sql-databases' });
     st.clock.advance(11 * MINUTE);
     const late = await confirm(u.id, q.body.quoteId);
@@ -110,7 +116,7 @@ describe('two-step redemption', () => {
   });
 
   it('confirming again returns the same order', async () => {
-    const u = await user(st, { balance: 50_000 });
+    const u = await newUser(st, { balance: 50_000 });
     const q = await start(u.id, { kind: 'course', slug: 'python-basics' });
     const first = await confirm(u.id, q.body.quoteId);
     const again = await confirm(u.id, q.body.quoteId);
@@ -125,7 +131,7 @@ describe('two-step redemption', () => {
   });
 
   it('concurrent confirms make one order', async () => {
-    const u = await user(st, { balance: 50_000 });
+    const u = await newUser(st, { balance: 50_000 });
     const q = await start(u.id, { kind: 'course', slug: 'python-basics' });
     const all = await Promise.all(Array.from({ length: 6 }, () => confirm(u.id, q.body.quoteId)));
     for (const r of all) expect(r.status, r.text).toBe(201);
@@ -135,8 +141,8 @@ describe('two-step redemption', () => {
   });
 
   it("someone else's quote is not found; a held quote is not redeemed in one step", async () => {
-    const u = await user(st, { balance: 50_000 });
-    const other = await user(st, { balance: 50_000 });
+    const u = await newUser(st, { balance: 50_000 });
+    const other = await newUser(st, { balance: 50_000 });
     const q = await start(u.id, { kind: 'course', slug: 'python-basics' });
     for (const r of [
       await confirm(other.id, q.body.quoteId),
@@ -156,8 +162,37 @@ describe('two-step redemption', () => {
     expect((await cancel(u.id, q.body.quoteId)).status).toBe(200);
   });
 
+  it("a user merged into the quote's owner confirms it under the old id", async () => {
+    const owner = await newUser(st, { balance: 50_000 });
+    const merged = await newUser(st, { balance: 0 });
+    const q = await start(owner.id, { kind: 'course', slug: 'python-basics' });
+    const code = (await st.api('POST', `/v1/users/${owner.id}/link-code`)).body.code;
+    expect((await st.api('POST', `/v1/users/${merged.id}/link`, { body: { code } })).status).toBe(
+      200,
+    );
+    const done = await confirm(merged.id, q.body.quoteId);
+    expect(done.status, done.text).toBe(201);
+    expect(await balance(owner.id)).toMatchObject({ balance: 30_100, held: 0 });
+  });
+
+  it('a free redemption holds nothing and confirms without moving points', async () => {
+    const u = await newUser(st, { balance: 10_000 });
+    const trial = await st.api('POST', `/v1/users/${u.id}/redemptions`, {
+      body: { kind: 'item', slug: 'vip-trial-7d' },
+      headers: { 'idempotency-key': `trial-${u.id}` },
+    });
+    expect(trial.status, trial.text).toBe(201);
+    const q = await start(u.id, { kind: 'course', slug: 'stock-investing' });
+    expect(q.body).toMatchObject({ pointsTotal: 0, holdId: null });
+    expect(q.body.quoteId).toMatch(/^q_/);
+    const done = await confirm(u.id, q.body.quoteId);
+    expect(done.body).toMatchObject({ pointsCharged: 0, balance: 5_000 });
+    const enrolled = (await st.api('GET', `/v1/users/${u.id}/enrollments`)).body.items;
+    expect(enrolled).toMatchObject([{ slug: 'stock-investing', source: 'vip_free' }]);
+  });
+
   it('holds nothing when the redemption is blocked or unaffordable', async () => {
-    const u = await user(st, { balance: 100 });
+    const u = await newUser(st, { balance: 100 });
     const poor = await start(u.id, { kind: 'course', slug: 'python-basics' });
     expect(poor.status).toBe(201);
     expect(poor.body).toMatchObject({ affordable: false, quoteId: null, holdId: null });

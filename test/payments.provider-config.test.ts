@@ -6,9 +6,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, http, uniqueKey, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  http,
+  uniqueKey,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { query } from '../src/db/sql.js';
+
+interface Reply {
+  text: string;
+  buttons?: { id: string; url?: string }[];
+}
 
 let h: Harness;
 let st: Stack;
@@ -35,7 +48,7 @@ describe('PAYMENT_PROVIDER=none', () => {
   });
 
   it('answers 503 payments_unavailable to buying with money, holding and recording nothing', async () => {
-    const u = await user(st, { balance: 3000 });
+    const u = await newUser(st, { balance: 3000 });
     const key = uniqueKey('buy');
     const res = await st.api('POST', `/v1/users/${u.id}/orders`, {
       body: { courseSlug: 'personal-finance', points: 2970 },
@@ -85,11 +98,10 @@ describe('PAYMENT_PROVIDER=none', () => {
       },
     });
     expect(chat.status).toBe(200);
-    const text = chat.body.replies.map((r: any) => r.text).join('\n');
+    const replies: Reply[] = chat.body.replies;
+    const text = replies.map((r) => r.text).join('\n');
     expect(text).toContain("Paying with money isn't available right now");
-    expect(
-      chat.body.replies.flatMap((r: any) => r.buttons ?? []).filter((b: any) => b.url),
-    ).toEqual([]);
+    expect(replies.flatMap((r) => r.buttons ?? []).filter((b) => b.url)).toEqual([]);
   });
 });
 

@@ -3,8 +3,15 @@
 // expired, another order's) the page and its Pay/Cancel answer 403 and nothing changes. The link
 // the chat assistant hands out works end to end.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, uniqueKey, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  uniqueKey,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { MINUTE } from '../src/shared/clock.js';
 import { query } from '../src/db/sql.js';
 
@@ -51,7 +58,7 @@ const snapshot = async (userId: number) => ({
 
 describe('the sandbox pay link', () => {
   it('carries a token; the page and its buttons act only with it', async () => {
-    const u = await user(st, { balance: 3000 });
+    const u = await newUser(st, { balance: 3000 });
     const o = await buy(u.id, { courseSlug: 'personal-finance', points: 2970 });
     expect(o.status).toBe(201);
     const { path, token } = parts(o.body.payUrl);
@@ -110,8 +117,8 @@ describe('the sandbox pay link', () => {
   });
 
   it("refuses another order's token, and an expired one, changing nothing", async () => {
-    const a = await user(st, { balance: 0 });
-    const b = await user(st, { balance: 2000 });
+    const a = await newUser(st, { balance: 0 });
+    const b = await newUser(st, { balance: 2000 });
     const oa = await buy(a.id, { courseSlug: 'time-management' });
     const ob = await buy(b.id, { courseSlug: 'time-management', points: 2000 });
     const pa = parts(oa.body.payUrl);
@@ -156,9 +163,8 @@ describe('the sandbox pay link', () => {
     });
     expect(chat.status).toBe(200);
     expect(chat.body.intent).toBe('buy_course');
-    const url: string = chat.body.replies
-      .flatMap((r: any) => r.buttons ?? [])
-      .find((b: any) => b.url)?.url;
+    const replies: { buttons?: { url?: string }[] }[] = chat.body.replies;
+    const url = replies.flatMap((r) => r.buttons ?? []).find((b) => b.url)!.url!;
     const { path, token } = parts(url);
     expect(token).toBeTruthy();
     expect(chat.body.replies[0].text).toContain(url);
@@ -171,7 +177,9 @@ describe('the sandbox pay link', () => {
       await st.api('POST', '/v1/users', { body: { channel: 'telegram', externalId: ext } })
     ).body.id;
     expect(
-      (await st.api('GET', `/v1/users/${userId}/enrollments`)).body.items.map((e: any) => e.slug),
+      (await st.api('GET', `/v1/users/${userId}/enrollments`)).body.items.map(
+        (e: { slug: string }) => e.slug,
+      ),
     ).toEqual(['deep-learning']);
   });
 });

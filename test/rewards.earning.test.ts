@@ -1,8 +1,15 @@
 // Every earning rule with its caps, cooldown and streak, on a controllable clock; events are
 // idempotent; moderator grants within caps and admin undo; the ledger verifies after each.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, uniqueKey, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  uniqueKey,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { DAY, HOUR, MINUTE } from '../src/shared/clock.js';
 
 let h: Harness;
@@ -33,7 +40,7 @@ const event = (
 describe('daily check-in', () => {
   it('gives 10, +10 per day in a row up to 70, once per local day, and resets after a gap', async () => {
     st.clock.set(START);
-    const u = await user(st);
+    const u = await newUser(st);
     const got: number[] = [];
     for (let day = 0; day < 9; day++) {
       const res = await st.api('POST', `/v1/users/${u.id}/checkins`);
@@ -54,7 +61,7 @@ describe('daily check-in', () => {
 
   it('of several at once, one checks in; the rest are refused with the streak and the next day', async () => {
     st.clock.set(START);
-    const u = await user(st);
+    const u = await newUser(st);
     const path = `/v1/users/${u.id}/checkins`;
     const all = await Promise.all(Array.from({ length: 4 }, () => st.api('POST', path)));
     expect(all.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
@@ -69,7 +76,7 @@ describe('daily check-in', () => {
 
   it("counts days in the user's time zone (Asia/Shanghai), not UTC", async () => {
     st.clock.set('2026-03-10T15:30:00Z'); // 23:30 in Shanghai
-    const u = await user(st);
+    const u = await newUser(st);
     expect((await st.api('POST', `/v1/users/${u.id}/checkins`)).body.streak).toBe(1);
     st.clock.set('2026-03-10T16:10:00Z'); // 00:10 the next day in Shanghai, same UTC day
     const next = await st.api('POST', `/v1/users/${u.id}/checkins`);
@@ -79,7 +86,7 @@ describe('daily check-in', () => {
 
   it('applies the tier multiplier to check-in points', async () => {
     st.clock.set(START);
-    const u = await user(st, { balance: 5000 });
+    const u = await newUser(st, { balance: 5000 });
     await st.s.orders.redeem({
       userId: u.id,
       key: uniqueKey(),
@@ -93,7 +100,7 @@ describe('daily check-in', () => {
 describe('learning events', () => {
   it('quiz.passed earns 20 with a daily limit of 5 and a 60 s cooldown; the same event never earns twice', async () => {
     st.clock.set(START);
-    const u = await user(st);
+    const u = await newUser(st);
     const first = await event(u.id, 'quiz.passed', { quizId: 'q-0' }, 'quiz-key-0');
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ points: 20, replayed: false });
@@ -125,7 +132,7 @@ describe('learning events', () => {
 
   it('lesson.completed earns 5 up to 10 a day', async () => {
     st.clock.set(START);
-    const u = await user(st);
+    const u = await newUser(st);
     const pts: number[] = [];
     for (let i = 0; i < 11; i++) {
       st.clock.advance(MINUTE);
@@ -138,7 +145,7 @@ describe('learning events', () => {
   });
 
   it('review.posted earns 50 for the first review only', async () => {
-    const u = await user(st, { balance: 20000 });
+    const u = await newUser(st, { balance: 20000 });
     expect((await event(u.id, 'review.posted', { courseSlug: 'python-basics' })).body.points).toBe(
       50,
     );
@@ -147,7 +154,7 @@ describe('learning events', () => {
   });
 
   it('reviews need an enrollment, are one per course, and the first earns through the same rule', async () => {
-    const u = await user(st, { balance: 20000 });
+    const u = await newUser(st, { balance: 20000 });
     const denied = await st.api('POST', `/v1/users/${u.id}/reviews`, {
       body: { courseSlug: 'python-basics', rating: 5, comment: 'great' },
     });
@@ -177,7 +184,7 @@ describe('learning events', () => {
 
   it('purchase.completed earns 1 per ¥1, pending until the refund window closes; purchase.refunded takes it back', async () => {
     st.clock.set(START);
-    const u = await user(st);
+    const u = await newUser(st);
     const p = await event(u.id, 'purchase.completed', { purchaseId: 'shop-1', amountFen: 12345 });
     expect(p.body.awards[0]).toMatchObject({ points: 123, pending: true });
     expect(await st.s.account.balance(u.id)).toMatchObject({ balance: 0, pending: 123 });
@@ -193,7 +200,7 @@ describe('learning events', () => {
 describe('rules are data, editable by admins', () => {
   it('changes amounts, caps and the active window over the API; the earn guide follows', async () => {
     st.clock.set(START);
-    const u = await user(st);
+    const u = await newUser(st);
     const svcKey = await st.api('PATCH', '/v1/admin/rules/lesson.completed', {
       body: { amount: 8 },
       key: 'test-service-key-0123456789',
@@ -236,8 +243,8 @@ describe('rules are data, editable by admins', () => {
 describe('moderator grants', () => {
   it('need the role in that community, a reason, ≤ 500 per grant and ≤ 5,000 per moderator per day; admins undo', async () => {
     st.clock.set(START);
-    const mod = await user(st, { channel: 'telegram' });
-    const learner = await user(st);
+    const mod = await newUser(st, { channel: 'telegram' });
+    const learner = await newUser(st);
     const community = 'telegram:-100777';
     const grant = (points: number, key = uniqueKey('g'), by = mod.id, c = community) =>
       st.api('POST', `/v1/communities/${c}/grants`, {

@@ -3,8 +3,16 @@
 // classified; the purchase ones need an admin key and are refused for service keys before
 // anything is stored; learning events keep earning for service keys within their rules' caps.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, SERVICE_KEY, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, uniqueKey, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  SERVICE_KEY,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  uniqueKey,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { MINUTE } from '../src/shared/clock.js';
 import { query } from '../src/db/sql.js';
 import { EVENT_REPORTERS } from '../src/rewards/events.service.js';
@@ -59,7 +67,7 @@ describe('who may report which event', () => {
   });
 
   it('a service key cannot mint points with purchase.completed: 403, nothing stored, the key stays unused', async () => {
-    const u = await user(st);
+    const u = await newUser(st);
     const idem = uniqueKey('mint');
     const before = {
       wallet: await wallet(u.id),
@@ -95,7 +103,7 @@ describe('who may report which event', () => {
   });
 
   it('a service key cannot take purchase points back with purchase.refunded; an admin can', async () => {
-    const u = await user(st);
+    const u = await newUser(st);
     expect(
       (await asAdmin(u.id, 'purchase.completed', { purchaseId: 'shop-9', amountFen: 10000 })).body
         .points,
@@ -116,7 +124,7 @@ describe('who may report which event', () => {
 
   it("learning events keep earning for service keys, within their rules' caps", async () => {
     st.clock.set(START);
-    const u = await user(st);
+    const u = await newUser(st);
     const lessons: number[] = [];
     for (let i = 0; i < 11; i++) {
       const res = await asService(u.id, 'lesson.completed', {

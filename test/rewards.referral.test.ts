@@ -2,8 +2,15 @@
 // first paid purchase; fraud cases: self-referral (also across linked identities), one reward
 // per invitee, only new users, no cycles, per-inviter monthly cap.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './support/harness.js';
-import { expectLedgerOk, stackWithClock, uniqueKey, user, type Stack } from './support/builders.js';
+import {
+  createHarness,
+  type Harness,
+  expectLedgerOk,
+  stackWithClock,
+  uniqueKey,
+  newUser,
+  type Stack,
+} from './support/harness.js';
 import { DAY } from '../src/shared/clock.js';
 
 let h: Harness;
@@ -33,8 +40,8 @@ const pay = async (userId: number, courseSlug: string) => {
 
 describe('referral rewards', () => {
   it('rewards the inviter at the first interaction (once) and at the first paid purchase (pending)', async () => {
-    const inviter = await user(st);
-    const invitee = await user(st);
+    const inviter = await newUser(st);
+    const invitee = await newUser(st);
     const info = await st.api('GET', `/v1/users/${inviter.id}/referral`);
     expect(info.body.link).toMatch(new RegExp(`/r/${info.body.code}$`));
     expect((await accept(invitee.id, info.body.code.toLowerCase())).status).toBe(201);
@@ -62,8 +69,8 @@ describe('referral rewards', () => {
   });
 
   it("a refunded first purchase takes the inviter's pending reward back", async () => {
-    const inviter = await user(st);
-    const invitee = await user(st);
+    const inviter = await newUser(st);
+    const invitee = await newUser(st);
     await accept(invitee.id, await codeOf(inviter.id));
     const orderId = await pay(invitee.id, 'time-management');
     expect((await st.s.account.balance(inviter.id)).pending).toBe(1000);
@@ -74,7 +81,7 @@ describe('referral rewards', () => {
 
 describe('referral fraud', () => {
   it('refuses self-referral', async () => {
-    const u = await user(st);
+    const u = await newUser(st);
     const res = await accept(u.id, await codeOf(u.id));
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({
@@ -84,8 +91,8 @@ describe('referral fraud', () => {
   });
 
   it('refuses self-referral across linked identities, and voids one found when identities are linked later', async () => {
-    const tg = await user(st, { channel: 'telegram' });
-    const dc = await user(st, { channel: 'discord' });
+    const tg = await newUser(st, { channel: 'telegram' });
+    const dc = await newUser(st, { channel: 'discord' });
     const { code } = await st.s.link.createCode(tg.id);
     await st.s.link.redeemCode(dc.id, code);
     // The Discord identity is the same person now: its id resolves to the Telegram user.
@@ -93,8 +100,8 @@ describe('referral fraud', () => {
       'self_referral',
     );
 
-    const a = await user(st, { channel: 'telegram' });
-    const b = await user(st, { channel: 'web' });
+    const a = await newUser(st, { channel: 'telegram' });
+    const b = await newUser(st, { channel: 'web' });
     await accept(b.id, await codeOf(a.id));
     await st.api('POST', `/v1/users/${b.id}/checkins`);
     expect((await st.s.account.balance(a.id)).balance).toBe(500);
@@ -106,14 +113,14 @@ describe('referral fraud', () => {
   });
 
   it('rewards one referral per invitee and only new users', async () => {
-    const inviter1 = await user(st);
-    const inviter2 = await user(st);
-    const invitee = await user(st);
+    const inviter1 = await newUser(st);
+    const inviter2 = await newUser(st);
+    const invitee = await newUser(st);
     await accept(invitee.id, await codeOf(inviter1.id));
     expect((await accept(invitee.id, await codeOf(inviter2.id))).body.error.details.reason).toBe(
       'already_referred',
     );
-    const veteran = await user(st);
+    const veteran = await newUser(st);
     await st.api('POST', `/v1/users/${veteran.id}/checkins`);
     expect((await accept(veteran.id, await codeOf(inviter1.id))).body.error.details.reason).toBe(
       'not_new_user',
@@ -122,24 +129,24 @@ describe('referral fraud', () => {
   });
 
   it('refuses cycles', async () => {
-    const a = await user(st);
-    const b = await user(st);
+    const a = await newUser(st);
+    const b = await newUser(st);
     await accept(b.id, await codeOf(a.id));
     expect((await accept(a.id, await codeOf(b.id))).body.error.details.reason).toBe('cycle');
   });
 
   it('caps join rewards per inviter per month (rule monthlyLimit)', async () => {
     await st.api('PATCH', '/v1/admin/rules/referral.joined', { body: { monthlyLimit: 2 } });
-    const inviter = await user(st);
+    const inviter = await newUser(st);
     const code = await codeOf(inviter.id);
     for (let i = 0; i < 3; i++) {
-      const f = await user(st);
+      const f = await newUser(st);
       await accept(f.id, code);
       await st.api('POST', `/v1/users/${f.id}/checkins`);
     }
     expect((await st.s.account.balance(inviter.id)).balance).toBe(1000);
     st.clock.advance(31 * DAY);
-    const late = await user(st);
+    const late = await newUser(st);
     await accept(late.id, code);
     await st.api('POST', `/v1/users/${late.id}/checkins`);
     expect((await st.s.account.balance(inviter.id)).balance).toBe(1500);

@@ -21,6 +21,10 @@ export interface DbTarget {
   dataDir?: string;
   poolMax?: number;
   debug?: boolean;
+  /** Keep migrations/.snapshot-xuefen.json up to date (only `npm run migration:create` does:
+   * MikroORM rewrites the snapshot after every migration run, which would make the service and
+   * each test run write into the source tree). */
+  writeSnapshot?: boolean;
 }
 
 function ormOptions(target: DbTarget, embedded: { pglite?: PGlite }): Options {
@@ -30,7 +34,7 @@ function ormOptions(target: DbTarget, embedded: { pglite?: PGlite }): Options {
     migrations: {
       tableName: 'mikro_orm_migrations',
       path: 'migrations',
-      snapshot: true,
+      snapshot: target.writeSnapshot ?? false,
       snapshotName: '.snapshot-xuefen',
       transactional: true,
       silent: true,

@@ -54,6 +54,8 @@ export const QuoteSchema = z
     quoteId: z.string().nullable(),
     kind: z.enum(['course', 'item']),
     slug: z.string(),
+    titleZh: z.string(),
+    titleEn: z.string(),
     quantity: z.number().int(),
     basePoints: z.number().int(),
     unitPoints: z.number().int(),

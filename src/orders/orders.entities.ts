@@ -129,6 +129,10 @@ export const Quote = defineEntity({
     /** The ledger hold a two-step redemption reserved at the quote; confirm posts it. */
     holdId: p.bigint('number').nullable(),
     address: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
+    /** The quoted course's or item's id. */
+    refId: p.bigint('number').nullable(),
+    /** What confirming the quote answered: a confirm again gets the same. */
+    result: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
     cancelledAt: tsNull(p),
     createdAt: ts(p),
   }),

@@ -36,15 +36,11 @@ export async function fulfil(deps: RedemptionDeps, tx: Em, f: Fulfilment): Promi
   if (item?.stock != null && !(await takeStock(tx, item.id, f.quantity)))
     throw new DomainError('out_of_stock', `${item.slug} is out of stock`, { available: 0 });
   const status = item?.kind === 'physical' ? 'placed' : 'completed';
-  // The quote is marked used in the same statement that creates its order.
   const order = await queryOne<{ id: string }>(
     tx,
-    `with o as (
-       insert into shop_order (user_id, kind, course_id, item_id, quantity, unit_points, points_charged,
-         discount_pct, status, address, quote_id, status_history, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?::timestamptz, ?::timestamptz) returning id),
-     q as (update redeem_quote set used_order_id = (select id from o) where id = ?)
-     select id from o`,
+    `insert into shop_order (user_id, kind, course_id, item_id, quantity, unit_points, points_charged,
+       discount_pct, status, address, quote_id, status_history, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?::timestamptz, ?::timestamptz) returning id`,
     [
       f.userId,
       f.kind,
@@ -60,11 +56,9 @@ export async function fulfil(deps: RedemptionDeps, tx: Em, f: Fulfilment): Promi
       JSON.stringify([{ status, at: now }]),
       now,
       now,
-      f.quoteId ?? null,
     ],
   );
   const orderId = Number(order!.id);
-  const balance = await pay(deps, tx, f, orderId, total);
   const couponCodes: string[] = [];
   let trialUntil: string | null = null;
   if (f.kind === 'course') await enroll(tx, f, orderId, total === 0, now);
@@ -84,7 +78,8 @@ export async function fulfil(deps: RedemptionDeps, tx: Em, f: Fulfilment): Promi
     const trial = await deps.membership.grantTrial(f.userId, item!.trialTier ?? 'vip', days, tx);
     trialUntil = trial.until;
   }
-  return {
+  const { balance, entryId } = await pay(deps, tx, f, orderId, total);
+  const result: RedeemResult = {
     orderId,
     kind: f.kind,
     slug: f.slug,
@@ -97,17 +92,27 @@ export async function fulfil(deps: RedemptionDeps, tx: Em, f: Fulfilment): Promi
     couponCodes,
     trialUntil,
   };
+  // One statement links the order to its ledger entry and closes the quote with its answer.
+  if (entryId != null || f.quoteId)
+    await query(
+      tx,
+      `with o as (update shop_order set entry_id = ? where id = ?)
+       update redeem_quote set used_order_id = ?, result = ?::jsonb where id = ?`,
+      [entryId, orderId, orderId, JSON.stringify(result), f.quoteId ?? null],
+    );
+  return result;
 }
 
-/** Moves the points and returns the balance after. */
+/** Moves the points; the balance after and the ledger entry. */
 async function pay(
   deps: RedemptionDeps,
   tx: Em,
   f: Fulfilment,
   orderId: number,
   total: number,
-): Promise<number> {
-  if (total === 0) return f.balance ?? (await walletFunds(tx, f.userId)).balance;
+): Promise<{ balance: number; entryId: number | null }> {
+  if (total === 0)
+    return { balance: f.balance ?? (await walletFunds(tx, f.userId)).balance, entryId: null };
   const entry = {
     key: `order:${orderId}:redeem`,
     actor: `user:${f.userId}`,
@@ -119,8 +124,10 @@ async function pay(
   let balance: number;
   if (f.holdId) {
     try {
-      entryId = (await deps.ledger.postHold({ ...entry, holdId: f.holdId, amount: total }, tx))
-        .entryId;
+      ({ entryId, balance } = await deps.ledger.postHold(
+        { ...entry, holdId: f.holdId, amount: total },
+        tx,
+      ));
     } catch (err) {
       // The ledger released the hold (expired or voided): so is the quote.
       if (isDomainError(err) && (err.code === 'hold_expired' || err.code === 'hold_not_active'))
@@ -129,14 +136,12 @@ async function pay(
         });
       throw err;
     }
-    balance = (await walletFunds(tx, f.userId)).balance;
   } else {
     const d = await deps.ledger.debit({ ...entry, userId: f.userId, amount: total }, tx);
     entryId = d.entryId;
     balance = d.balance;
   }
-  await query(tx, `update shop_order set entry_id = ? where id = ?`, [entryId, orderId]);
-  return balance;
+  return { balance, entryId };
 }
 
 async function enroll(tx: Em, f: Fulfilment, orderId: number, free: boolean, now: string) {

@@ -10,6 +10,8 @@ import type { RedeemKind, RedemptionDeps } from './redemption.types.js';
 
 export interface Checked {
   tier: Tier;
+  titleZh: string;
+  titleEn: string;
   /** The course's or item's id. */
   refId: number;
   item?: MallItemView;
@@ -43,18 +45,19 @@ export async function priceRedemption(
 ): Promise<Checked> {
   const tier = await deps.membership.tierOf(userId, em);
   if (req.kind === 'course') {
+    const c = await deps.catalog.courseRow(req.slug, em);
+    if (!c.active)
+      throw new DomainError('course_not_found', `no course "${req.slug}"`, { slug: req.slug });
+    const found = { tier, refId: c.id, titleZh: c.titleZh, titleEn: c.titleEn };
     if (req.quantity !== 1) {
       const priced: Priced = {
         ok: false,
         code: 'invalid_input',
         message: 'a course is redeemed once',
       };
-      return { tier, refId: 0, priced };
+      return { ...found, priced };
     }
-    const c = await deps.catalog.courseRow(req.slug, em);
-    if (!c.active)
-      throw new DomainError('course_not_found', `no course "${req.slug}"`, { slug: req.slug });
-    return { tier, refId: c.id, priced: priceCourse(c, tier, await isEnrolled(em, userId, c.id)) };
+    return { ...found, priced: priceCourse(c, tier, await isEnrolled(em, userId, c.id)) };
   }
   const item = req.item ?? (await deps.catalog.getItem(req.slug, em));
   // Only a limited item counts what this user already has.
@@ -62,6 +65,8 @@ export async function priceRedemption(
   return {
     tier,
     refId: item.id,
+    titleZh: item.titleZh,
+    titleEn: item.titleEn,
     item,
     priced: priceItem(item, tier, req.quantity, bought, deps.clock.now()),
   };

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, isDomainError } from '../shared/errors.js';
 import { scopedKey, withIdempotency } from '../shared/with-idempotency.js';
 import { requestHash } from '../ledger/idempotency.js';
-import { walletFunds } from '../ledger/ledger.holds-read.js';
-import { inTransaction, query, queryOne } from '../db/sql.js';
+import { walletFunds, type WalletFunds } from '../ledger/ledger.holds-read.js';
+import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { lockUser, resolveUserId } from '../membership/user.lock.js';
 import { QUOTE_TTL_MS } from './orders.rules.js';
 import { physicalNeedsAddress, priceRedemption } from './redemption.price.js';
@@ -17,6 +17,7 @@ import { lockQuote, takeQuote } from './redemption.quotes.js';
 import type {
   QuoteView,
   RedeemInput,
+  RedeemKind,
   RedeemResult,
   RedemptionDeps,
   StartInput,
@@ -25,23 +26,71 @@ import type {
 export type RedemptionService = ReturnType<typeof createRedemptionService>;
 
 export function createRedemptionService(deps: RedemptionDeps) {
+  const survivor = (em: Em, userId: number) =>
+    deps.survivorIds ? Promise.resolve(userId) : resolveUserId(em, userId);
+
+  /**
+   * Reserves the quoted points. The ledger decides whether they are there (it refuses what is
+   * not free), so its answer gives the wallet's figures as they were before the hold; a refusal
+   * reads them for the reply.
+   */
+  async function holdPoints(
+    quoteId: string,
+    userId: number,
+    total: number,
+    req: { kind: RedeemKind; slug: string; quantity: number },
+  ): Promise<{ funds: WalletFunds; hold: { holdId: number; expiresAt: string } | null }> {
+    try {
+      // A crash before the quote row is written leaves a hold that simply expires.
+      const h = await deps.ledger.reserve({
+        key: `quote:${quoteId}:hold`,
+        userId,
+        amount: total,
+        ttlSeconds: QUOTE_TTL_MS / 1000,
+        reason: `quote for ${req.slug}`,
+        actor: `user:${userId}`,
+        kind: req.kind === 'course' ? 'redeem.course' : 'redeem.item',
+        metadata: { slug: req.slug, quantity: req.quantity, quoteId },
+      });
+      const held = h.held - total;
+      return { funds: { balance: h.balance, held, available: h.balance - held }, hold: h };
+    } catch (err) {
+      if (!(isDomainError(err) && err.code === 'insufficient_points')) throw err;
+      const w = await walletFunds(deps.em, userId);
+      // What the ledger found free when it refused, even if points arrived since.
+      const refused = err.details as { available?: number } | undefined;
+      const available = Math.min(w.available, Number(refused?.available ?? w.available));
+      return { funds: { ...w, available }, hold: null };
+    }
+  }
+
   /** A price quote (hold: false) or the first step of a two-step redemption (hold: true). */
   async function start(input: StartInput): Promise<QuoteView> {
-    const userId = await resolveUserId(deps.em, input.userId);
+    const userId = await survivor(deps.em, input.userId);
     const quantity = input.quantity ?? 1;
     const { kind, slug } = input;
+    const req = { kind, slug, quantity };
     const {
       tier,
       priced: p,
       item,
-    } = await priceRedemption(deps, deps.em, userId, {
-      kind,
-      slug,
-      quantity,
-    });
+      refId,
+      titleZh,
+      titleEn,
+    } = await priceRedemption(deps, deps.em, userId, req);
     if (input.hold && item?.kind === 'physical' && !input.address) throw physicalNeedsAddress();
-    const w = await walletFunds(deps.em, userId);
-    const base = { kind, slug, quantity, tier, balance: w.balance, available: w.available };
+    const id = `q_${randomUUID()}`;
+    const reserved =
+      input.hold && p.ok && p.total > 0 ? await holdPoints(id, userId, p.total, req) : undefined;
+    const w = reserved?.funds ?? (await walletFunds(deps.em, userId));
+    const base = {
+      ...req,
+      titleZh,
+      titleEn,
+      tier,
+      balance: w.balance,
+      available: w.available,
+    };
     const none = { quoteId: null, expiresAt: null, holdId: null };
     if (!p.ok)
       return {
@@ -62,34 +111,21 @@ export function createRedemptionService(deps: RedemptionDeps) {
       discountPct: p.discountPct,
       pointsTotal: p.total,
       balanceAfter: w.balance - p.total,
-      affordable: w.available >= p.total,
+      affordable: reserved ? reserved.hold !== null : w.available >= p.total,
       blocked: null,
     };
-    // Nothing to reserve when the points are not there.
+    // The points are not there (the ledger refused to hold them): nothing to confirm.
     if (input.hold && !priced.affordable) return { ...priced, ...none };
-    const id = `q_${randomUUID()}`;
-    let expiresAt = new Date(deps.clock.now().getTime() + QUOTE_TTL_MS);
-    let holdId: number | null = null;
-    if (input.hold && p.total > 0) {
-      // A crash before the quote row is written leaves a hold that simply expires.
-      const h = await deps.ledger.reserve({
-        key: `quote:${id}:hold`,
-        userId,
-        amount: p.total,
-        ttlSeconds: QUOTE_TTL_MS / 1000,
-        reason: `quote for ${slug}`,
-        actor: `user:${userId}`,
-        kind: kind === 'course' ? 'redeem.course' : 'redeem.item',
-        metadata: { slug, quantity, quoteId: id },
-      });
-      holdId = h.holdId;
-      expiresAt = new Date(h.expiresAt);
-    }
+    const hold = reserved?.hold;
+    const expiresAt = hold
+      ? new Date(hold.expiresAt)
+      : new Date(deps.clock.now().getTime() + QUOTE_TTL_MS);
+    const holdId = hold?.holdId ?? null;
     await query(
       deps.em,
       `insert into redeem_quote (id, user_id, kind, slug, quantity, unit_points, points_total,
-         discount_pct, expires_at, hold_id, address, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?::jsonb, ?::timestamptz)`,
+         discount_pct, expires_at, hold_id, address, ref_id, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?::jsonb, ?, ?::timestamptz)`,
       [
         id,
         userId,
@@ -102,31 +138,29 @@ export function createRedemptionService(deps: RedemptionDeps) {
         expiresAt.toISOString(),
         holdId,
         input.address ? JSON.stringify(input.address) : null,
+        refId,
         deps.clock.now().toISOString(),
       ],
     );
     return { ...priced, quoteId: id, expiresAt: expiresAt.toISOString(), holdId };
   }
 
-  /** Second step: the quoted redemption happens once, however often or concurrently asked. */
+  /**
+   * Second step: the quoted redemption happens once, however often or concurrently asked. The
+   * quote's row is the lock and the record: a confirm waits for one in flight, then replays it.
+   */
   async function confirm(input: {
     userId: number;
     quoteId: string;
   }): Promise<RedeemResult & { replayed: boolean }> {
-    const userId = await resolveUserId(deps.em, input.userId);
-    const { value, replayed } = await inTransaction(deps.em, (tx) =>
-      withIdempotency(
-        tx,
-        scopedKey(`redeem:${userId}`, `confirm:${input.quoteId}`),
-        requestHash('redeem.confirm', { userId, quoteId: input.quoteId }),
-        async () => {
-          const q = await lockQuote(deps, tx, input.quoteId, userId);
-          const item = q.kind === 'item' ? await deps.catalog.getItem(q.slug, tx) : undefined;
-          const refId = item?.id ?? (await deps.catalog.courseRow(q.slug, tx)).id;
-          return fulfil(deps, tx, { ...q, userId, refId, item, quoteId: input.quoteId });
-        },
-      ),
-    );
+    const { value, replayed, userId } = await inTransaction(deps.em, async (tx) => {
+      const q = await lockQuote(deps, tx, input.quoteId, input.userId);
+      if (q.result) return { value: q.result, replayed: true, userId: q.userId };
+      const item = q.kind === 'item' ? await deps.catalog.getItem(q.slug, tx) : undefined;
+      const refId = q.refId ?? item?.id ?? (await deps.catalog.courseRow(q.slug, tx)).id;
+      const value = await fulfil(deps, tx, { ...q, refId, item, quoteId: input.quoteId });
+      return { value, replayed: false, userId: q.userId };
+    });
     if (!replayed) await deps.onInteraction?.(userId);
     return { ...value, replayed };
   }
@@ -136,7 +170,7 @@ export function createRedemptionService(deps: RedemptionDeps) {
     userId: number;
     quoteId: string;
   }): Promise<{ quoteId: string; status: 'cancelled' }> {
-    const userId = await resolveUserId(deps.em, input.userId);
+    const userId = await survivor(deps.em, input.userId);
     const row = await queryOne<{ hold_id: string | null }>(
       deps.em,
       `update redeem_quote set cancelled_at = coalesce(cancelled_at, ?::timestamptz)
@@ -173,7 +207,7 @@ export function createRedemptionService(deps: RedemptionDeps) {
   /** One step: checks and fulfils under the user's lock, idempotent on the caller's key. */
   async function redeem(input: RedeemInput): Promise<RedeemResult & { replayed: boolean }> {
     const quantity = input.quantity ?? 1;
-    const userId = await resolveUserId(deps.em, input.userId);
+    const userId = await survivor(deps.em, input.userId);
     const hash = requestHash('redeem', {
       userId,
       kind: input.kind,
@@ -191,7 +225,7 @@ export function createRedemptionService(deps: RedemptionDeps) {
         const { priced: p, refId } = await priceRedemption(deps, tx, user.id, req);
         if (!p.ok) throw new DomainError(p.code, p.message, p.details);
         const unitPoints = input.quoteId
-          ? await takeQuote(deps, tx, input.quoteId, user.id, { ...req })
+          ? await takeQuote(tx, deps, input.quoteId, user.id, { ...req })
           : p.unitPoints;
         const total = unitPoints * quantity;
         const w = await walletFunds(tx, user.id);

@@ -13,6 +13,9 @@ export interface RedemptionDeps {
   catalog: CatalogService;
   membership: MembershipService;
   onInteraction?: (userId: number) => Promise<void>;
+  /** The caller names every user by the survivor of its merges already (the assistant: its
+   * identity look-up follows them), so the protocol does not look the merge chain up again. */
+  survivorIds?: boolean;
 }
 
 export interface Address {
@@ -65,6 +68,8 @@ export interface QuoteView {
   quoteId: string | null;
   kind: RedeemKind;
   slug: string;
+  titleZh: string;
+  titleEn: string;
   quantity: number;
   basePoints: number;
   unitPoints: number;

@@ -18,6 +18,7 @@ import type {
   WebhookEvent,
 } from './payment.provider.js';
 import { checkPayToken, signPayToken } from './pay-token.js';
+import { parseSandboxEvent } from './sandbox.event.js';
 
 export const SIGNATURE_HEADER = 'x-sandbox-signature';
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -181,28 +182,7 @@ export function createSandboxProvider(deps: {
         'the webhook timestamp is too old or in the future (replay refused)',
       );
     }
-    let body: any;
-    try {
-      body = JSON.parse(rawBody);
-    } catch {
-      throw new DomainError('invalid_input', 'the webhook body is not JSON');
-    }
-    const ok =
-      body &&
-      typeof body.id === 'string' &&
-      ['payment.succeeded', 'payment.failed'].includes(body.type) &&
-      typeof body.data?.ref === 'string' &&
-      Number.isSafeInteger(body.data?.amountFen) &&
-      typeof body.data?.merchantOrderId === 'string';
-    if (!ok) throw new DomainError('invalid_input', 'the webhook body is not a sandbox event');
-    return {
-      id: body.id,
-      type: body.type,
-      providerRef: body.data.ref,
-      merchantOrderId: body.data.merchantOrderId,
-      amountFen: body.data.amountFen,
-      occurredAt: String(body.created),
-    };
+    return parseSandboxEvent(rawBody);
   }
 
   async function charge(ref: string): Promise<SandboxCharge | null> {

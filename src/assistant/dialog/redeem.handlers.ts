@@ -66,10 +66,10 @@ export async function quoteRedemption(
 ): Promise<Reply[]> {
   const { s, t, lang, userId, session } = ctx;
   const quantity = req.quantity ?? 1;
-  let title: string;
+  // A course needs nothing asked first: its title comes with the quote.
   if (req.kind === 'item') {
     const item = await s.catalog.getItem(req.slug);
-    title = lang === 'zh' ? item.titleZh : item.titleEn;
+    const title = lang === 'zh' ? item.titleZh : item.titleEn;
     const limit = item.perUserLimit ?? 99;
     if (req.quantity === undefined && limit > 1 && item.kind === 'physical') {
       session.slot = { intent: 'redeem_item', need: 'quantity', slug: req.slug };
@@ -84,9 +84,6 @@ export async function quoteRedemption(
       session.slot = { intent: 'redeem_item', need: 'address', slug: req.slug, quantity };
       return [{ text: t.askAddress(title), private: true }];
     }
-  } else {
-    const course = await s.catalog.getCourse(req.slug);
-    title = lang === 'zh' ? course.titleZh : course.titleEn;
   }
   session.slot = undefined;
   await release(ctx, session.pending);
@@ -100,6 +97,7 @@ export async function quoteRedemption(
     hold: true,
   });
   if (q.blocked) return [{ text: t.error(q.blocked.code, q.blocked.message), private: true }];
+  const title = lang === 'zh' ? q.titleZh : q.titleEn;
   if (!q.affordable || !q.quoteId)
     return [
       {
