@@ -2,6 +2,7 @@
 // every service call timed, and CHAT_USERS concurrent users in a closed loop from a load generator
 // in a process of its own (bench/http-load.ts), so its event loop is not counted as the server's.
 import { readFileSync } from 'node:fs';
+import { timeStatements } from './chat.statements.js';
 import type { HttpLoadRun, HttpLoadSetup } from './http-load.js';
 import type { LoadResult } from './bench-kit.js';
 
@@ -92,6 +93,7 @@ export async function benchChat(): Promise<{
   ops: number;
   errors: number;
   phases: string;
+  statements: string;
   cpu: string;
 }> {
   const [
@@ -132,6 +134,7 @@ export async function benchChat(): Promise<{
     logger: createLogger({ level: 'silent', pretty: false }),
   });
   const phases = timePhases(s as unknown as Record<string, unknown>);
+  const statements = timeStatements();
   await s.catalog.seedDemo();
   await s.support.seedFaq();
   const server = serve({ fetch: createApp(s).fetch, port: 0, hostname: '127.0.0.1' });
@@ -151,6 +154,7 @@ export async function benchChat(): Promise<{
     // turn creates it.
     await load.run({ clients: CHAT_USERS, ms: 1500, hot: false });
     phases.start();
+    statements.start();
     const backends = db.url ? await backendPids(orm) : [];
     const cpu0 = cpuNow(load.pid, backends);
     const r = await load.run({ clients: CHAT_USERS, ms: CHAT_SECONDS * 1000, hot: false });
@@ -168,6 +172,7 @@ export async function benchChat(): Promise<{
       ops: r.ops,
       errors: r.errors,
       phases: phases.report(r.ops, r.p50),
+      statements: statements.report(r.ops),
     };
   } finally {
     await load.stop();
