@@ -2,7 +2,6 @@
 // HTTP (8 and 32 clients; uniform users and one hot user), next to pgbench tpcb-like on the
 // same server. The last line is one JSON object for machines.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import pg from 'pg';
 import { createConfig } from '../src/config.js';
 import { createOrm, migrate } from '../src/db/orm.js';
@@ -10,6 +9,7 @@ import { createServices } from '../src/app.services.js';
 import { createLogger } from '../src/shared/logger.js';
 import { closedLoop, combine, fmt, type LoadResult } from './bench-kit.js';
 import type { HttpLoadRun, HttpLoadSetup } from './http-load.js';
+import { findPgbench } from './ledger.pgbench.js';
 
 const BASE = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS || 6);
@@ -39,32 +39,6 @@ async function recreate(name: string, create = true) {
   await c.query(`drop database if exists ${name} with (force)`);
   if (create) await c.query(`create database ${name}`);
   await c.end();
-}
-
-/** pgbench from the PATH, else from the PostgreSQL installation (pg_config, then Debian's layout). */
-function findPgbench(): string | null {
-  const runs = (bin: string) => {
-    try {
-      execFileSync(bin, ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (runs('pgbench')) return 'pgbench';
-  const dirs: string[] = [];
-  try {
-    dirs.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim());
-  } catch {
-    // no pg_config either
-  }
-  if (existsSync('/usr/lib/postgresql')) {
-    const versions = readdirSync('/usr/lib/postgresql')
-      .filter((v) => /^\d+$/.test(v))
-      .sort((a, b) => Number(b) - Number(a));
-    dirs.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
-  }
-  return dirs.map((d) => `${d}/pgbench`).find((bin) => existsSync(bin) && runs(bin)) ?? null;
 }
 
 /** One line of what a failed command wrote to stderr. */

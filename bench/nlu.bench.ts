@@ -1,6 +1,8 @@
 // NLU throughput and latency over a generated mix of messages (zh/en, with catalog names,
 // quantities, typos and noise). `benchNlu()` is the pure part; the chat round trip is added
-// separately. Run directly: `tsx bench/nlu.bench.ts`.
+// in bench/chat.bench.ts. Run directly: `tsx bench/nlu.bench.ts`.
+import { benchChat, CHAT_SECONDS, CHAT_USERS } from './chat.bench.js';
+import { loadavg } from 'node:os';
 import { createNlu } from '../src/assistant/nlu/nlu.js';
 import { demoNluCatalog } from '../src/assistant/nlu/nlu.demo.js';
 import { DEMO_COURSES, DEMO_MALL_ITEMS } from '../src/catalog/data/demo-catalog.js';
@@ -78,192 +80,6 @@ export function benchNlu(count = 5000): NluBenchResult {
   };
 }
 
-// ---- /v1/chat round trip: 50 concurrent users over real HTTP ----------------------------------
-
-const CHAT_USERS = Number(process.env.BENCH_CHAT_USERS || 50);
-const CHAT_SECONDS = Number(process.env.BENCH_SECONDS || 8);
-const SERVICE_KEY = 'bench-service-key-0123456789';
-const CHAT_MIX = [
-  '我有多少积分',
-  'how many points do I have',
-  '有哪些课程',
-  'Python课讲什么',
-  '签到',
-  '积分排行榜',
-  'tell me about the SQL course',
-  '推荐几门课',
-  '积分会过期吗',
-  '你好',
-  '积分商城有什么',
-  'how long does shipping take',
-  '我的订单到哪了',
-  '今天天气怎么样',
-];
-
-/** PostgreSQL (BENCH_DATABASE_URL, or the local default) when it answers, else embedded PGlite. */
-async function chatDatabase(): Promise<{ kind: 'postgres' | 'pglite'; url?: string }> {
-  const base = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-    await admin.query('drop database if exists xuefen_bench_chat with (force)');
-    await admin.query('create database xuefen_bench_chat');
-    return {
-      kind: 'postgres',
-      url: Object.assign(new URL(base), { pathname: '/xuefen_bench_chat' }).toString(),
-    };
-  } catch {
-    return { kind: 'pglite' };
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-}
-
-/** Where a turn's time goes: every call into a service the assistant is given, timed while the
- * turns run; what is left is HTTP, the turn's own identity look-up and dialog state, the NLU
- * and waiting for the event loop. Wrapped before the assistant is built, which keeps them. */
-const ASSISTANT_SERVICES = [
-  ...['users', 'account', 'membership', 'roles', 'link', 'catalog', 'rewards', 'referrals'],
-  ...['checkins', 'grants', 'leaderboard', 'orders', 'checkout', 'ledger', 'support'],
-];
-
-function timePhases(services: Record<string, unknown>) {
-  const spent = new Map<string, number>();
-  let measuring = false;
-  for (const name of ASSISTANT_SERVICES) {
-    const methods = services[name] as Record<string, unknown>;
-    for (const [fn, f] of Object.entries(methods)) {
-      if (typeof f !== 'function') continue;
-      const key = `${name}.${fn}`;
-      methods[fn] = (...args: unknown[]) => {
-        const t0 = performance.now();
-        const out = (f as (...a: unknown[]) => unknown).apply(methods, args);
-        if (!measuring || !(out instanceof Promise)) return out;
-        return out.finally(() => spent.set(key, (spent.get(key) ?? 0) + performance.now() - t0));
-      };
-    }
-  }
-  return {
-    start: () => ((measuring = true), spent.clear()),
-    /** The calls that took most of the time, as ms per turn. */
-    report(turns: number, p50: number): string {
-      const top = [...spent].sort((a, b) => b[1] - a[1]).slice(0, 8);
-      const per = (ms: number) => (ms / Math.max(1, turns)).toFixed(1);
-      return `per turn (p50 ${p50} ms): ${top.map(([k, ms]) => `${k} ${per(ms)} ms`).join(', ')}`;
-    },
-  };
-}
-
-export async function benchChat(): Promise<{
-  db: string;
-  p50: number;
-  p99: number;
-  rps: number;
-  ops: number;
-  errors: number;
-  phases: string;
-}> {
-  const [
-    { serve },
-    { Agent, request },
-    { createConfig },
-    { createOrm, migrate },
-    { createServices },
-    { createApp },
-    { createLogger },
-    { closedLoop },
-  ] = await Promise.all([
-    import('@hono/node-server'),
-    import('node:http'),
-    import('../src/config.js'),
-    import('../src/db/orm.js'),
-    import('../src/app.services.js'),
-    import('../src/http/app.js'),
-    import('../src/shared/logger.js'),
-    import('./bench-kit.js'),
-  ]);
-  const db = await chatDatabase();
-  const config = createConfig({
-    ...process.env,
-    DATABASE_URL: db.url ?? '',
-    SERVICE_API_KEYS: SERVICE_KEY,
-    ADMIN_API_KEYS: '',
-    LOG_LEVEL: 'silent',
-    JOBS_INTERVAL_SECONDS: '0',
-    // Measured: what a turn costs, not how fast the flood limits refuse the same 50 users.
-    RATE_LIMIT_CHAT_USER: process.env.RATE_LIMIT_CHAT_USER ?? 'off',
-    RATE_LIMIT_CHECKIN_USER: process.env.RATE_LIMIT_CHECKIN_USER ?? 'off',
-  });
-  const orm = await createOrm(db.url ? { databaseUrl: db.url, poolMax: 40 } : {});
-  await migrate(orm);
-  const s = createServices({
-    config,
-    orm,
-    logger: createLogger({ level: 'silent', pretty: false }),
-  });
-  const phases = timePhases(s as unknown as Record<string, unknown>);
-  await s.catalog.seedDemo();
-  await s.support.seedFaq();
-  const server = serve({ fetch: createApp(s).fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) =>
-    server.listening ? resolve() : server.once('listening', () => resolve()),
-  );
-  const port = (server.address() as { port: number }).port;
-  const agent = new Agent({ keepAlive: true, maxSockets: CHAT_USERS + 8 });
-  const chat = (user: number, text: string) =>
-    new Promise<void>((resolve, reject) => {
-      const data = JSON.stringify({
-        user: { channel: 'telegram', externalId: `bench-chat-${user}`, displayName: `U${user}` },
-        text,
-      });
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/v1/chat',
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${SERVICE_KEY}`,
-            'content-length': Buffer.byteLength(data),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(data);
-    });
-  try {
-    // Users exist and the catalog/FAQ caches are warm before measuring.
-    await Promise.all(Array.from({ length: CHAT_USERS }, (_, u) => chat(u, '你好')));
-    await closedLoop(CHAT_USERS, 1000, (u, i) => chat(u, CHAT_MIX[(u + i) % CHAT_MIX.length]!));
-    phases.start();
-    const r = await closedLoop(CHAT_USERS, CHAT_SECONDS * 1000, (u, i) =>
-      chat(u, CHAT_MIX[(u * 7 + i) % CHAT_MIX.length]!),
-    );
-    return {
-      db: db.kind,
-      p50: r.p50,
-      p99: r.p99,
-      rps: r.tps,
-      ops: r.ops,
-      errors: r.errors,
-      phases: phases.report(r.ops, r.p50),
-    };
-  } finally {
-    agent.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await orm.close(true);
-  }
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
   const nlu = benchNlu();
@@ -272,10 +88,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   const chat = await benchChat();
   console.log(
-    `/v1/chat: ${CHAT_USERS} concurrent users over HTTP on ${chat.db === 'postgres' ? 'PostgreSQL' : 'embedded PGlite'}, ${CHAT_SECONDS}s: ` +
+    `/v1/chat: ${CHAT_USERS} concurrent users over HTTP (load from another process) on ${chat.db === 'postgres' ? `PostgreSQL, pool ${chat.pool}` : 'embedded PGlite'}, ${CHAT_SECONDS}s: ` +
       `p50 ${chat.p50} ms, p99 ${chat.p99} ms, ${chat.rps} requests/s (${chat.ops} requests, ${chat.errors} errors); total ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   console.log(`/v1/chat time in services ${chat.phases}`);
+  // Others' work on the machine changes the figures: say how busy it was.
+  console.log(
+    `load average (1/5/15 min): ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(
     JSON.stringify({
       nlu_msgs_per_s: nlu.nlu_msgs_per_s,

@@ -15,7 +15,7 @@ import { createLinkService } from './membership/link.service.js';
 import { ledgerMergeHook } from './ledger/ledger.merge.js';
 import { ordersMergeHook } from './orders/orders.merge.js';
 import { rewardsMergeHook } from './rewards/rewards.merge.js';
-import { resolveUserId } from './membership/user.lock.js';
+import { mergedUserIds, resolveUserId } from './membership/user.lock.js';
 import { createAccountService } from './membership/account.service.js';
 import { createCatalogService } from './catalog/catalog.service.js';
 import { createRewardsService } from './rewards/rewards.service.js';
@@ -67,7 +67,7 @@ export function createCoreServices(deps: {
       const id = await resolveUserId(em, userId);
       return { userId: id, ...(await entriesOf(em, id, opts)) };
     },
-    verify: () => verifyLedger(em),
+    verify: () => verifyLedger(em, { mergedUserIds }),
   };
   const membership = createMembershipService({ em, clock, pointsEarned });
   const roles = createRolesService({ em, clock });

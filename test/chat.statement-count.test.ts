@@ -5,8 +5,13 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHarness, http, SERVICE_KEY, uniqueKey, type Harness } from './support/harness.js';
 
-/** Statements per turn: the targets. */
-const BUDGET = { balance: 5, quote: 8, confirm: 10 };
+/** Statements per turn. The issue's targets are balance 5, quote 8, Confirm 10; the balance
+ * reads its wallet in one statement, so 4. */
+const BUDGET = { balance: 4, quote: 8, confirm: 10 };
+
+/** The common questions of the chat benchmark: a second check-in the same day is refused without
+ * a transaction (it was 8), the expiry answer reads balance and lots at once (it was 6). */
+const COMMON = { checkinAgain: 6, expiry: 4, courseInfo: 4 };
 
 const oneLine = (q: string) => q.replace(/\s+/g, ' ').slice(0, 140);
 
@@ -98,5 +103,30 @@ it.skipIf(!onPostgres)(
     expect(counts.balance).toBeLessThanOrEqual(BUDGET.balance);
     expect(counts.quote).toBeLessThanOrEqual(BUDGET.quote);
     expect(counts.confirm).toBeLessThanOrEqual(BUDGET.confirm);
+  },
+);
+
+it.skipIf(!onPostgres)(
+  'a second check-in the same day, the expiry answer and a course page stay within their budgets',
+  async () => {
+    const ext = uniqueKey('tg');
+    await turn(ext, { text: '你好' });
+    const first = await turn(ext, { text: '签到' });
+    expect(first.body.intent).toBe('checkin');
+    const again = await turn(ext, { text: '签到' });
+    expect(again.body.intent).toBe('checkin');
+    const expiry = await turn(ext, { text: '积分会过期吗' });
+    expect(expiry.body.intent).toBe('points_expiry');
+    const course = await turn(ext, { text: 'Python课讲什么' });
+    expect(course.body.intent).toBe('course_detail');
+
+    const counts = {
+      checkinAgain: again.statements.length,
+      expiry: expiry.statements.length,
+      courseInfo: course.statements.length,
+    };
+    expect(again.statements, 'no transaction for a refusal').not.toContain('BEGIN;');
+    for (const [name, n] of Object.entries(counts))
+      expect(n, name).toBeLessThanOrEqual(COMMON[name as keyof typeof COMMON]);
   },
 );

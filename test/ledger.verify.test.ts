@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../src/db/sql.js';
 import { verifyLedger } from '../src/ledger/ledger.verify.js';
+import { mergedUserIds } from '../src/membership/user.lock.js';
 import { createHarness, newUser, uniqueKey, type Harness } from './support/harness.js';
 
 describe('ledger verifier', () => {
@@ -70,7 +71,7 @@ describe('ledger verifier', () => {
       .fork()
       .transactional(async (tx) => {
         await query(tx as never, tamper, params);
-        found = (await verifyLedger(tx as never)).violations;
+        found = (await verifyLedger(tx as never, { mergedUserIds })).violations;
         throw new Error('roll back');
       })
       .catch((err: Error) => {

@@ -59,6 +59,21 @@ describe('daily check-in', () => {
     expect((await st.s.account.balance(u.id)).balance).toBe(430);
   });
 
+  it('of several at once, one checks in; the rest are refused with the streak and the next day', async () => {
+    st.clock.set(START);
+    const u = await newUser(st);
+    const path = `/v1/users/${u.id}/checkins`;
+    const all = await Promise.all(Array.from({ length: 4 }, () => st.api('POST', path)));
+    expect(all.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    const again = await st.api('POST', path);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({
+      code: 'already_checked_in',
+      details: { streak: 1, nextCheckinAt: '2026-03-02T16:00:00.000Z' },
+    });
+    expect((await st.s.account.balance(u.id)).balance).toBe(10);
+  });
+
   it("counts days in the user's time zone (Asia/Shanghai), not UTC", async () => {
     st.clock.set('2026-03-10T15:30:00Z'); // 23:30 in Shanghai
     const u = await newUser(st);

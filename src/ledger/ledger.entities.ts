@@ -4,7 +4,8 @@ import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { foreignKey } from '../db/foreign-key.js';
 import { User } from '../membership/user.entities.js';
 
-const ts = (p: any) => p.datetime().columnType('timestamptz').defaultRaw('now()');
+type Builders = typeof defineEntity.properties;
+const ts = (p: Builders) => p.datetime().columnType('timestamptz').defaultRaw('now()');
 
 export const LedgerAccount = defineEntity({
   name: 'LedgerAccount',

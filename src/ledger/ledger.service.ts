@@ -1,31 +1,21 @@
-// The ledger's application service: typed calls onto the database functions of the ledger
-// migration (one round trip per operation), plus reads. Every mutation carries an
+// The ledger's application service: typed calls onto the database functions of
+// src/ledger/sql/ (one round trip per operation), plus reads. Every mutation carries an
 // idempotency key; a replay returns the first outcome, a different body is a conflict.
-import { DomainError, type ErrorCode } from '../shared/errors.js';
-import {
-  execPrepared,
-  inTransaction,
-  pgErrorCode,
-  query,
-  queryOne,
-  withRetry,
-  type Em,
-} from '../db/sql.js';
+import { DomainError } from '../shared/errors.js';
+import { inTransaction, query, queryOne, withRetry, type Em } from '../db/sql.js';
 import { requestHash } from './idempotency.js';
-import { createLedgerBatcher, type BatcherOptions } from './ledger.batcher.js';
-import { CLOSED_ACCOUNT, createMergedAccounts } from './ledger.merged.js';
+import type { BatcherOptions } from './ledger.batcher.js';
+import { createMergedAccounts } from './ledger.merged.js';
+import {
+  createLedgerAccounts,
+  type SystemAccount,
+  type UserAccountKind,
+} from './ledger.accounts.js';
+import { createLedgerCalls, type DbResult } from './ledger.calls.js';
+import { createHoldOps } from './ledger.holds.js';
 import type { Logger } from '../shared/logger.js';
-import { countLedgerOperation } from '../shared/metrics.js';
 
-export const SYSTEM_ACCOUNTS = [
-  'issuance',
-  'redemption',
-  'breakage',
-  'promotions',
-  'refunds',
-] as const;
-export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
-export type UserAccountKind = 'wallet' | 'pending';
+export { SYSTEM_ACCOUNTS, type SystemAccount, type UserAccountKind } from './ledger.accounts.js';
 
 export interface LedgerDeps {
   em: Em;
@@ -63,158 +53,15 @@ export interface EntryResult {
   replayed: boolean;
 }
 
-type DbResult = {
-  status: 'ok' | 'error' | 'failed';
-  code?: string;
-  message?: string;
-  details?: unknown;
-  replayed?: boolean;
-} & Record<string, unknown>;
-
 export type LedgerService = ReturnType<typeof createLedgerService>;
 
 export function createLedgerService(deps: LedgerDeps) {
   const expiry = { months: deps.expiry.months, tz: deps.expiry.timeZone };
   const { closedError, onUser, retryClosed } = createMergedAccounts(deps);
-  let systemIds: Record<SystemAccount, number> | undefined;
-
-  const batcher = createLedgerBatcher<DbResult>(
-    {
-      single: (fn, payload) =>
-        withRetry(
-          async () =>
-            (
-              await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [
-                payload,
-              ])
-            )[0]!.r,
-        ),
-      batch: (payload) =>
-        withRetry(
-          async () =>
-            (
-              await execPrepared<{ r: DbResult[] }>(
-                deps.em,
-                'xf_batch',
-                `select xf_batch($1::jsonb) as r`,
-                [payload],
-              )
-            )[0]!.r,
-        ),
-    },
-    deps.batching,
-  );
-
-  /** Calls one ledger function, counting it by kind and outcome for the metrics. */
-  async function call(fn: string, payload: Record<string, unknown>, em?: Em): Promise<DbResult> {
-    const kind = fn.slice(3);
-    try {
-      const result = await callDb(fn, payload, em);
-      countLedgerOperation(kind, result.replayed ? 'replayed' : 'ok');
-      return result;
-    } catch (err) {
-      countLedgerOperation(kind, err instanceof DomainError ? err.code : 'error');
-      throw err;
-    }
-  }
-
-  /** Calls one ledger function; standalone calls get their own retried transaction. */
-  async function callDb(fn: string, payload: Record<string, unknown>, em?: Em): Promise<DbResult> {
-    const payloadJson = JSON.stringify(payload);
-    let result: DbResult;
-    try {
-      if (em)
-        result = (await queryOne<{ r: DbResult }>(em, `select ${fn}(?::jsonb) as r`, [
-          payloadJson,
-        ]))!.r;
-      else if (fn === 'xf_transfer' || fn === 'xf_hold_reserve')
-        result = await batcher.submit(fn, payloadJson);
-      else
-        result = await withRetry(
-          async () =>
-            (
-              await execPrepared<{ r: DbResult }>(deps.em, fn, `select ${fn}($1::jsonb) as r`, [
-                payloadJson,
-              ])
-            )[0]!.r,
-        );
-    } catch (err) {
-      if (pgErrorCode(err) !== CLOSED_ACCOUNT) throw err;
-      throw closedError(em);
-    }
-    if (result.status === 'failed' && result.sqlstate === CLOSED_ACCOUNT) throw closedError(em);
-    if (result.status === 'failed') {
-      throw new Error(
-        `ledger operation failed in the database (${String(result.sqlstate)}): ${String(result.message)}`,
-      );
-    }
-    if (result.status !== 'ok') {
-      throw new DomainError(
-        (result.code ?? 'conflict') as ErrorCode,
-        result.message ?? 'ledger error',
-        result.details,
-      );
-    }
-    return result;
-  }
-
-  async function systemAccountIds(em: Em = deps.em): Promise<Record<SystemAccount, number>> {
-    if (!systemIds) {
-      const rows = await query<{ id: string; code: SystemAccount }>(
-        em,
-        `select id, code from ledger_account where kind = 'system'`,
-      );
-      systemIds = Object.fromEntries(rows.map((r) => [r.code, Number(r.id)])) as Record<
-        SystemAccount,
-        number
-      >;
-    }
-    return systemIds;
-  }
-
-  async function systemAccount(code: SystemAccount, em?: Em): Promise<number> {
-    return (await systemAccountIds(em))[code];
-  }
-
-  // Account ids never change once created, so they are safe to remember.
-  const accountIds = new Map<string, number>();
-
-  /** The user's account of a kind, created on first use. */
-  async function userAccount(
-    userId: number,
-    kind: UserAccountKind = 'wallet',
-    em: Em = deps.em,
-  ): Promise<number> {
-    const cacheKey = `${kind}:${userId}`;
-    const cached = accountIds.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const id = await findOrCreateAccount(userId, kind, em);
-    if (!em.isInTransaction()) accountIds.set(cacheKey, id);
-    return id;
-  }
-
-  async function findOrCreateAccount(
-    userId: number,
-    kind: UserAccountKind,
-    em: Em,
-  ): Promise<number> {
-    const found = await queryOne<{ id: string }>(
-      em,
-      `select id from ledger_account where user_id = ? and kind = ?`,
-      [userId, kind],
-    );
-    if (found) return Number(found.id);
-    // An account made for a merged user is born closed: no point can land in it.
-    const created = await queryOne<{ id: string }>(
-      em,
-      `insert into ledger_account (code, kind, user_id, closed_at)
-       select ?, ?, id, case when merged_into_id is null then null else now() end from app_user where id = ?
-       on conflict (user_id, kind) do update set kind = excluded.kind returning id`,
-      [`${kind}:${userId}`, kind, userId],
-    );
-    if (!created) throw new DomainError('user_not_found', `no user with id ${userId}`);
-    return Number(created.id);
-  }
+  const accounts = createLedgerAccounts(deps);
+  const { systemAccount, systemAccountIds, userAccount } = accounts;
+  const { call } = createLedgerCalls({ em: deps.em, batching: deps.batching, closedError });
+  const holds = createHoldOps({ em: deps.em, expiry, call, accounts, onUser, assertAmount });
 
   function toEntryResult(r: DbResult): EntryResult {
     return {
@@ -309,108 +156,6 @@ export function createLedgerService(deps: LedgerDeps) {
   const userBalance = (r: EntryResult, account: number) =>
     (r.accounts[String(account)] ?? Object.values(r.accounts)[0])?.balance ?? 0;
 
-  async function reserve(
-    req: {
-      key: string;
-      userId: number;
-      amount: number;
-      ttlSeconds: number;
-      reason: string;
-      actor: string;
-      kind?: string;
-      metadata?: Record<string, unknown>;
-    },
-    em?: Em,
-  ) {
-    assertAmount(req.amount);
-    return onUser(req.userId, em, async (userId) => {
-      const account = await userAccount(userId, 'wallet', em);
-      const body = {
-        account,
-        amount: req.amount,
-        ttlSeconds: req.ttlSeconds,
-        kind: req.kind ?? 'deduct.hold',
-        actor: req.actor,
-        reason: req.reason,
-        metadata: req.metadata ?? {},
-      };
-      const hash = requestHash('hold', { ...body, account: undefined, userId: req.userId });
-      const r = await call('xf_hold_reserve', { ...body, key: req.key, hash }, em);
-      const wallet = toEntryResult(r).accounts[String(account)];
-      return {
-        holdId: Number(r.holdId),
-        userId,
-        expiresAt: new Date(String(r.expiresAt)).toISOString(),
-        replayed: Boolean(r.replayed),
-        /** The wallet with this hold: its balance and all it holds. */
-        balance: Number(wallet?.balance ?? 0),
-        held: Number(wallet?.held ?? 0),
-      };
-    });
-  }
-
-  async function postHold(
-    req: {
-      holdId: number;
-      amount?: number;
-      key?: string;
-      kind?: string;
-      actor?: string;
-      reason?: string;
-      metadata?: Record<string, unknown>;
-      creditTo?: SystemAccount;
-    },
-    em?: Em,
-  ) {
-    if (req.amount !== undefined && (!Number.isSafeInteger(req.amount) || req.amount < 0)) {
-      throw new DomainError('invalid_input', 'amount must be a non-negative integer');
-    }
-    const creditAccount = await systemAccount(req.creditTo ?? 'redemption', em);
-    const body = {
-      holdId: req.holdId,
-      amount: req.amount ?? null,
-      creditAccount,
-      kind: req.kind,
-      actor: req.actor,
-      reason: req.reason,
-      metadata: req.metadata,
-    };
-    const hash = requestHash('hold.post', body);
-    const key = req.key ?? (await implicitHoldKey(req.holdId, `post:${hash.slice(0, 24)}`, em));
-    const r = await call('xf_hold_post', { ...body, key, hash, expiry }, em);
-    return {
-      holdId: req.holdId,
-      entryId: r.entryId == null ? null : Number(r.entryId),
-      postedAmount: Number(r.postedAmount),
-      replayed: Boolean(r.replayed),
-      /** The balance of the hold's wallet after the posting. */
-      balance: userBalance(toEntryResult(r), 0),
-    };
-  }
-
-  async function voidHold(req: { holdId: number; key?: string }, em?: Em) {
-    const body = { holdId: req.holdId };
-    const key = req.key ?? (await implicitHoldKey(req.holdId, 'void', em));
-    const r = await call(
-      'xf_hold_void',
-      { ...body, key, hash: requestHash('hold.void', body) },
-      em,
-    );
-    return { holdId: req.holdId, replayed: Boolean(r.replayed) };
-  }
-
-  /**
-   * The key of a post or void sent without one: the hold and the request itself, so a retry
-   * replays the outcome while a different request (another amount after a refused one) is
-   * answered on its own. A hold that does not exist (yet) is refused before any key is stored:
-   * that refusal must not stick to the hold once it exists.
-   */
-  async function implicitHoldKey(holdId: number, what: string, em?: Em) {
-    const hold = await queryOne(em ?? deps.em, `select 1 from ledger_hold where id = ?`, [holdId]);
-    if (!hold) throw new DomainError('hold_not_found', 'no such hold');
-    return `hold:${holdId}:${what}`;
-  }
-
   async function reverse(
     req: {
       entryId: number;
@@ -473,9 +218,7 @@ export function createLedgerService(deps: LedgerDeps) {
     postEntry,
     credit,
     debit,
-    reserve,
-    postHold,
-    voidHold,
+    ...holds,
     reverse,
     runExpiry,
   };

@@ -1,9 +1,9 @@
 // Read views of a user's points for every channel: balance with expiring points, history
 // (including accounts merged into this one) and the points-expiry summary.
 import type { Em } from '../db/sql.js';
-import { balanceOf, type BalanceView, type EntryView } from '../ledger/ledger.queries.js';
+import type { BalanceView, EntryView } from '../ledger/ledger.queries.js';
 import { DAY, type Clock } from '../shared/clock.js';
-import { historyOf, walletLotsByExpiry } from '../ledger/ledger.history.js';
+import { historyOf, walletView } from '../ledger/ledger.history.js';
 import { mergeFamily, resolveUserId } from './user.lock.js';
 
 export interface ExpirySummary {
@@ -20,7 +20,8 @@ export type AccountService = ReturnType<typeof createAccountService>;
 export function createAccountService(deps: { em: Em; clock: Clock }) {
   async function balance(userId: number): Promise<BalanceView & { userId: number }> {
     const id = await resolveUserId(deps.em, userId);
-    return { userId: id, ...(await balanceOf(deps.em, id)) };
+    const { lots: _lots, ...view } = await walletView(deps.em, id);
+    return { userId: id, ...view };
   }
 
   /** Points history, newest first; entries of accounts merged into this one are included. */
@@ -34,8 +35,7 @@ export function createAccountService(deps: { em: Em; clock: Clock }) {
 
   async function expirySummary(userId: number): Promise<ExpirySummary> {
     const id = await resolveUserId(deps.em, userId);
-    const b = await balanceOf(deps.em, id);
-    const lots = await walletLotsByExpiry(deps.em, id);
+    const { lots, ...b } = await walletView(deps.em, id);
     const horizon = deps.clock.now().getTime() + 30 * DAY;
     const dated = lots.flatMap((l) =>
       l.expiresAt ? [{ amount: l.amount, expiresAt: l.expiresAt }] : [],

@@ -4,7 +4,7 @@ import { DomainError } from '../shared/errors.js';
 import { addDays, daysBetween, localDate, startOfLocalDay, type Clock } from '../shared/clock.js';
 import { walletBalance } from '../ledger/ledger.history.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
-import { lockUser, resolveUserId } from '../membership/user.lock.js';
+import { lockUser, resolveUserId, userInfo } from '../membership/user.lock.js';
 import { basePoints, nextStreak } from './rewards.rules.js';
 import type { RewardsService } from './rewards.service.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
@@ -36,24 +36,43 @@ export function createCheckinService(deps: {
   ledger: LedgerService;
   onInteraction?: (userId: number) => Promise<void>;
 }) {
+  const lastCheckin = (em: Em, userId: number) =>
+    queryOne<{ local_date: string; streak: number }>(
+      em,
+      `select local_date, streak from checkin where user_id = ? order by local_date desc limit 1`,
+      [userId],
+    );
+
+  function refuseIfDone(
+    prev: { local_date: string; streak: number } | null | undefined,
+    today: string,
+    timeZone: string,
+  ) {
+    if (prev && prev.local_date >= today) {
+      throw new DomainError('already_checked_in', 'already checked in today; come back tomorrow', {
+        streak: prev.streak,
+        nextCheckinAt: startOfLocalDay(addDays(today, 1), timeZone).toISOString(),
+      });
+    }
+  }
+
   async function checkin(userId: number): Promise<CheckinResult> {
+    // Most check-ins are a second one the same day: a committed row for today refuses it without
+    // a transaction or a lock. Without one, the transaction below looks again under the user's
+    // lock (and the unique (user, date) key stands behind it), so two at once still award once.
+    const seen = await userInfo(deps.em, userId);
+    refuseIfDone(
+      await lastCheckin(deps.em, seen.id),
+      localDate(deps.clock.now(), seen.timeZone),
+      seen.timeZone,
+    );
     const result = await inTransaction(deps.em, async (tx) => {
       const user = await lockUser(tx, userId);
       const now = deps.clock.now();
       const today = localDate(now, user.timeZone);
-      const prev = await queryOne<{ local_date: string; streak: number }>(
-        tx,
-        `select local_date, streak from checkin where user_id = ? order by local_date desc limit 1`,
-        [user.id],
-      );
+      const prev = await lastCheckin(tx, user.id);
       const nextAt = startOfLocalDay(addDays(today, 1), user.timeZone).toISOString();
-      if (prev && prev.local_date >= today) {
-        throw new DomainError(
-          'already_checked_in',
-          'already checked in today; come back tomorrow',
-          { streak: prev.streak, nextCheckinAt: nextAt },
-        );
-      }
+      refuseIfDone(prev, today, user.timeZone);
       const streak = nextStreak(
         prev ? { date: prev.local_date, streak: prev.streak } : null,
         today,
@@ -93,11 +112,7 @@ export function createCheckinService(deps: {
   async function status(requestedId: number, tz: string): Promise<CheckinStatus> {
     const userId = await resolveUserId(deps.em, requestedId);
     const today = localDate(deps.clock.now(), tz);
-    const prev = await queryOne<{ local_date: string; streak: number }>(
-      deps.em,
-      `select local_date, streak from checkin where user_id = ? order by local_date desc limit 1`,
-      [userId],
-    );
+    const prev = await lastCheckin(deps.em, userId);
     const alive = prev && (prev.local_date === today || prev.local_date === addDays(today, -1));
     return {
       checkedInToday: prev?.local_date === today,
