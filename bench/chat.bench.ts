@@ -1,6 +1,8 @@
 // The /v1/chat round trip of npm run bench:nlu: the real service on a port in this process, with
 // every service call timed, and CHAT_USERS concurrent users in a closed loop from a load generator
 // in a process of its own (bench/http-load.ts), so its event loop is not counted as the server's.
+import { readFileSync } from 'node:fs';
+import { timeStatements } from './chat.statements.js';
 import type { HttpLoadRun, HttpLoadSetup } from './http-load.js';
 import type { LoadResult } from './bench-kit.js';
 
@@ -91,6 +93,8 @@ export async function benchChat(): Promise<{
   ops: number;
   errors: number;
   phases: string;
+  statements: string;
+  cpu: string;
 }> {
   const [
     { serve },
@@ -130,6 +134,7 @@ export async function benchChat(): Promise<{
     logger: createLogger({ level: 'silent', pretty: false }),
   });
   const phases = timePhases(s as unknown as Record<string, unknown>);
+  const statements = timeStatements();
   await s.catalog.seedDemo();
   await s.support.seedFaq();
   const server = serve({ fetch: createApp(s).fetch, port: 0, hostname: '127.0.0.1' });
@@ -149,8 +154,16 @@ export async function benchChat(): Promise<{
     // turn creates it.
     await load.run({ clients: CHAT_USERS, ms: 1500, hot: false });
     phases.start();
+    statements.start();
+    const backends = db.url ? await backendPids(orm) : [];
+    const cpu0 = cpuNow(load.pid, backends);
     const r = await load.run({ clients: CHAT_USERS, ms: CHAT_SECONDS * 1000, hot: false });
+    const cpu1 = cpuNow(load.pid, backends);
+    const perTurn = (a: number, b: number) => ((b - a) / Math.max(1, r.ops)).toFixed(2);
     return {
+      cpu:
+        `server ${perTurn(cpu0.server, cpu1.server)} ms, PostgreSQL backends ` +
+        `${perTurn(cpu0.db, cpu1.db)} ms, load generator ${perTurn(cpu0.loader, cpu1.loader)} ms`,
       db: db.kind,
       pool: config.DATABASE_POOL_MAX,
       p50: r.p50,
@@ -159,6 +172,7 @@ export async function benchChat(): Promise<{
       ops: r.ops,
       errors: r.errors,
       phases: phases.report(r.ops, r.p50),
+      statements: statements.report(r.ops),
     };
   } finally {
     await load.stop();
@@ -181,6 +195,7 @@ async function startLoader(setup: HttpLoadSetup) {
   gone.catch(() => {});
   await Promise.race([new Promise((resolve) => loader.once('message', resolve)), gone]);
   return {
+    pid: loader.pid!,
     run: (run: HttpLoadRun) =>
       Promise.race([
         new Promise<LoadResult>((resolve) => {
@@ -194,5 +209,36 @@ async function startLoader(setup: HttpLoadSetup) {
         loader.once('exit', () => resolve());
         loader.disconnect();
       }),
+  };
+}
+
+/** The pool's PostgreSQL backends: the bench's database is its own, so all of its sessions. */
+async function backendPids(orm: {
+  em: { getConnection(): { execute(q: string): Promise<unknown> } };
+}) {
+  const rows = (await orm.em
+    .getConnection()
+    .execute(`select pid from pg_stat_activity where datname = current_database()`)) as {
+    pid: number;
+  }[];
+  return rows.map((r) => r.pid);
+}
+
+/** CPU time (ms) used so far by this process, the load generator and the given backends, from
+ * /proc (0 where it cannot be read: another OS, or a backend on another machine). */
+function cpuNow(loaderPid: number, backends: number[]) {
+  const ticks = (pid: number) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, at USER_HZ 100
+    } catch {
+      return 0;
+    }
+  };
+  const own = process.cpuUsage();
+  return {
+    server: (own.user + own.system) / 1000,
+    loader: ticks(loaderPid),
+    db: backends.reduce((n, pid) => n + ticks(pid), 0),
   };
 }

@@ -92,6 +92,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `p50 ${chat.p50} ms, p99 ${chat.p99} ms, ${chat.rps} requests/s (${chat.ops} requests, ${chat.errors} errors); total ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   console.log(`/v1/chat time in services ${chat.phases}`);
+  console.log(`/v1/chat statements: ${chat.statements}`);
+  console.log(`/v1/chat CPU per turn: ${chat.cpu}`);
   // Others' work on the machine changes the figures: say how busy it was.
   console.log(
     `load average (1/5/15 min): ${loadavg()

@@ -207,7 +207,7 @@ export function createAssistantOver(
   const assistant = createAssistant({
     services: {
       ...pick(core, 'clock', 'users', 'account', 'membership', 'roles', 'link', 'catalog'),
-      ...pick(core, 'rewards', 'referrals', 'grants', 'leaderboard', 'checkout', 'ledger'),
+      ...pick(core, 'rewards', 'referrals', 'grants', 'leaderboard', 'checkout'),
       ...forTheTurn(core),
       identities: createIdentityLookup({ em }),
       enrollments: createEnrollmentCounts({ em }),

@@ -7,7 +7,8 @@ import { ADMIN_KEY, createHarness, http, SERVICE_KEY, type Harness } from './sup
 import { createServices } from '../src/app.services.js';
 import { createApp } from '../src/http/app.js';
 import { createManualClock, HOUR, MINUTE } from '../src/shared/clock.js';
-import { query, queryOne } from '../src/db/sql.js';
+import { queryOne } from '../src/db/sql.js';
+import { claimSetting, getSetting } from '../src/settings/settings.js';
 
 let h: Harness;
 const clock = createManualClock('2026-06-01T00:00:00Z');
@@ -159,17 +160,9 @@ it('keeps the web user when the answer that carried a rotated secret never arriv
 
 it('adopts a cookie signed by an earlier version once, keeping its web user', async () => {
   const secret =
-    (
-      await queryOne<{ value: string }>(
-        h.services.em,
-        `select value from app_setting where key = 'web.session_secret'`,
-      )
-    )?.value ?? 'an-earlier-secret-0123456789';
-  await query(
-    h.services.em,
-    `insert into app_setting (key, value) values ('web.session_secret', ?::jsonb) on conflict (key) do nothing`,
-    [JSON.stringify(secret)],
-  );
+    (await getSetting<string>(h.services.em, 'web.session_secret')) ??
+    'an-earlier-secret-0123456789';
+  await claimSetting(h.services.em, 'web.session_secret', secret);
   // An app started after that secret exists, as after an upgrade.
   const app = createApp(
     createServices({

@@ -18,7 +18,6 @@ import type { LeaderboardService } from '../rewards/leaderboard.service.js';
 import type { OrdersService } from '../orders/orders.service.js';
 import type { CheckoutService } from '../orders/checkout.service.js';
 import type { EnrollmentCounts } from '../orders/enrollment.counts.js';
-import type { LedgerService } from '../ledger/ledger.service.js';
 import type { SupportService } from './support.service.js';
 import type { AssistantStore } from './assistant.store.js';
 
@@ -40,7 +39,6 @@ export interface AssistantServices {
   orders: OrdersService;
   enrollments: EnrollmentCounts;
   checkout: Pick<CheckoutService, 'checkoutQuote' | 'createOrder' | 'refund'>;
-  ledger: LedgerService;
   settings: AssistantSettings;
 }
 

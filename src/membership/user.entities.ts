@@ -1,5 +1,5 @@
 // Users and their channel identities (telegram:<id>, discord:<id>, web:<session>).
-import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { defineEntity } from '@mikro-orm/core';
 import { foreignKey } from '../db/foreign-key.js';
 
 export const User = defineEntity({
@@ -24,7 +24,6 @@ export const User = defineEntity({
     createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
   }),
 });
-export type IUser = InferEntity<typeof User>;
 
 export const UserIdentity = defineEntity({
   name: 'UserIdentity',
@@ -40,4 +39,3 @@ export const UserIdentity = defineEntity({
     createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
   }),
 });
-export type IUserIdentity = InferEntity<typeof UserIdentity>;

@@ -76,10 +76,6 @@ export async function userInfo(em: Em, userId: number): Promise<LockedUser> {
   return { id: Number(row!.id), timeZone: row!.time_zone, languageCode: row!.language_code };
 }
 
-export async function exists(em: Em, userId: number): Promise<boolean> {
-  return (await query(em, `select 1 from app_user where id = ?`, [userId])).length > 0;
-}
-
 /** Every user merged into another. */
 export async function mergedUserIds(em: Em): Promise<number[]> {
   const rows = await query<{ id: string }>(

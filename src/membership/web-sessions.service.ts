@@ -25,8 +25,6 @@ export interface WebSessionUse {
   token?: string;
 }
 
-export type WebSessionsService = ReturnType<typeof createWebSessionsService>;
-
 export function createWebSessionsService(deps: {
   em: Em;
   clock: Clock;

@@ -16,8 +16,6 @@ import { checkoutTools, type CheckoutDeps, type PaidOrderRow } from './checkout.
 import { createWebhookHandler } from './checkout.webhook.js';
 import { createRefunds } from './checkout.refunds.js';
 
-export { REFUND_WINDOW_MS } from './checkout.webhook.js';
-export type { RefundResultView } from './checkout.refunds.js';
 export const PAYMENT_TIMEOUT_MS = 15 * MINUTE;
 
 /** Holds outlive the payment timeout so that our timeout job, not the hold's TTL, releases them. */

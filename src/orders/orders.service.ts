@@ -13,13 +13,7 @@ import { isEnrolled } from './redemption.price.js';
 import { createRedemptionService } from './redemption.service.js';
 import type { RedemptionDeps } from './redemption.types.js';
 
-export type {
-  Address,
-  QuoteView,
-  RedeemInput,
-  RedeemResult,
-  StartInput,
-} from './redemption.types.js';
+export type { Address } from './redemption.types.js';
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
 

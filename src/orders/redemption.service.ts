@@ -23,8 +23,6 @@ import type {
   StartInput,
 } from './redemption.types.js';
 
-export type RedemptionService = ReturnType<typeof createRedemptionService>;
-
 export function createRedemptionService(deps: RedemptionDeps) {
   const survivor = (em: Em, userId: number) =>
     deps.survivorIds ? Promise.resolve(userId) : resolveUserId(em, userId);

@@ -16,8 +16,6 @@ export interface ReviewView {
   createdAt: string;
 }
 
-export type ReviewsService = ReturnType<typeof createReviewsService>;
-
 export function createReviewsService(deps: {
   em: Em;
   clock: Clock;

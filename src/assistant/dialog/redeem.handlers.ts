@@ -21,7 +21,7 @@ export async function askCourse(
   ctx: DialogContext,
   intent: 'redeem_course' | 'buy_course' | 'course_detail',
 ): Promise<Reply[]> {
-  const { s, t, lang } = ctx;
+  const { s, t } = ctx;
   ctx.session.slot = { intent, need: 'course' };
   const courses = (await s.catalog.listCourses()).slice(0, 8);
   const action = intent === 'buy_course' ? 'buy' : intent === 'course_detail' ? 'detail' : 'redeem';
@@ -35,7 +35,7 @@ export async function askCourse(
             : intent === 'course_detail'
               ? ids.course(c.slug)
               : ids.redeemCourse(c.slug),
-          lang === 'zh' ? c.titleZh : c.titleEn,
+          t.pick(c.titleZh, c.titleEn),
         ),
       ),
     },
@@ -43,13 +43,13 @@ export async function askCourse(
 }
 
 export async function askItem(ctx: DialogContext): Promise<Reply[]> {
-  const { s, t, lang } = ctx;
+  const { s, t } = ctx;
   ctx.session.slot = { intent: 'redeem_item', need: 'item' };
   const items = (await s.catalog.listItems()).filter((i) => i.stock === null || i.stock > 0);
   return [
     {
       text: t.askWhichItem(),
-      buttons: items.map((i) => button(ids.item(i.slug), lang === 'zh' ? i.titleZh : i.titleEn)),
+      buttons: items.map((i) => button(ids.item(i.slug), t.pick(i.titleZh, i.titleEn))),
     },
   ];
 }
@@ -64,12 +64,12 @@ export async function quoteRedemption(
     address?: PendingRedemption['address'];
   },
 ): Promise<Reply[]> {
-  const { s, t, lang, userId, session } = ctx;
+  const { s, t, userId, session } = ctx;
   const quantity = req.quantity ?? 1;
   // A course needs nothing asked first: its title comes with the quote.
   if (req.kind === 'item') {
     const item = await s.catalog.getItem(req.slug);
-    const title = lang === 'zh' ? item.titleZh : item.titleEn;
+    const title = t.pick(item.titleZh, item.titleEn);
     const limit = item.perUserLimit ?? 99;
     if (req.quantity === undefined && limit > 1 && item.kind === 'physical') {
       session.slot = { intent: 'redeem_item', need: 'quantity', slug: req.slug };
@@ -97,14 +97,12 @@ export async function quoteRedemption(
     hold: true,
   });
   if (q.blocked) return [{ text: t.error(q.blocked.code, q.blocked.message), private: true }];
-  const title = lang === 'zh' ? q.titleZh : q.titleEn;
+  const title = t.pick(q.titleZh, q.titleEn);
   if (!q.affordable || !q.quoteId)
     return [
       {
         text: t.quoteInsufficient({ title, cost: q.pointsTotal, available: q.available }),
-        buttons: [
-          button(ids.intent('earn_points'), lang === 'zh' ? '怎么赚积分' : 'How to earn points'),
-        ],
+        buttons: [button(ids.intent('earn_points'), t.buttons.howToEarn)],
         private: true,
       },
     ];
@@ -143,7 +141,7 @@ export async function quoteRedemption(
 }
 
 export async function confirm(ctx: DialogContext, token: string): Promise<Reply[]> {
-  const { s, t, lang, userId, session } = ctx;
+  const { s, t, userId, session } = ctx;
   const p = session.pending;
   if (!p || p.token !== token) {
     const done = session.done?.find((d) => d.token === token);
@@ -153,11 +151,7 @@ export async function confirm(ctx: DialogContext, token: string): Promise<Reply[
   try {
     if (!p.quoteId) throw new DomainError('quote_expired', 'no quote behind this confirmation');
     const r = await s.orders.confirm({ userId, quoteId: p.quoteId });
-    const extra = r.trialUntil
-      ? lang === 'zh'
-        ? `VIP 体验至 ${t.date(r.trialUntil)}`
-        : `VIP until ${t.date(r.trialUntil)}`
-      : null;
+    const extra = r.trialUntil ? t.vipTrialUntil(r.trialUntil) : null;
     const text = t.redeemed({
       title: p.title,
       pointsCharged: r.pointsCharged,
