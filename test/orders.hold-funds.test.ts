@@ -78,6 +78,32 @@ describe('a two-step quote shows the wallet as it was before its hold', () => {
   });
 });
 
+describe('a Confirm after points expired during its quote', () => {
+  it('reports the balance without them, as the balance route does', async () => {
+    const u = await newUser(st, { balance: 20_000 });
+    const late = await st.s.ledger.credit({
+      key: uniqueKey('late'),
+      userId: u.id,
+      amount: 30_000,
+      reason: 'expires during the quote',
+      actor: 'test',
+    });
+    const quote = await start(u.id, 'python-basics');
+    expect(quote.status, quote.text).toBe(201);
+    // The second grant's points expire while the quote waits for its Confirm.
+    await query(
+      st.s.em,
+      `update ledger_lot set expires_at = now() - interval '1 second' where entry_id = ?`,
+      [late.entryId],
+    );
+    const done = await st.api('POST', `/v1/users/${u.id}/quotes/${quote.body.quoteId}/confirm`);
+    expect(done.status, done.text).toBe(201);
+    const after = await funds(u.id);
+    expect(after.held).toBe(0);
+    expect(done.body.balance).toBe(after.balance);
+  });
+});
+
 describe('in the chat', () => {
   async function say(ext: string, msg: { text: string } | { action: string }) {
     const r = await http(st.app, { key: SERVICE_KEY })('POST', '/v1/chat', {

@@ -113,6 +113,9 @@ begin
   end if;
   update ledger_hold set status = 'posted', posted_amount = v_amt, entry_id = v_entry, resolved_at = now()
     where id = v_hold.id;
+  -- The hold no longer covers the account's due points: they expire now, like at any debit, so
+  -- the balance this returns is the one the balance route shows.
+  perform xf_expire_due(array[v_hold.account_id]);
   return xf_idem_finish(p_key, jsonb_build_object('status', 'ok', 'holdId', v_hold.id, 'entryId', v_entry,
     'postedAmount', v_amt, 'accounts', xf_balances(array[v_hold.account_id])));
 end $$;

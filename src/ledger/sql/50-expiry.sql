@@ -1,6 +1,6 @@
 -- Expiry: what is left of expired lots goes to the breakage account. Points still covered by
 -- an active hold stay until the hold resolves. Run by the expiry job (runExpiry), and by any
--- debit or reversal that meets due points, so a balance never spends points that expired.
+-- debit, reversal or posted hold that meets due points, so a balance never spends points that expired.
 --
 -- Example:
 --   select xf_expire_account(6, (select id from ledger_account where code = 'breakage'));
