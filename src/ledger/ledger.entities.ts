@@ -1,6 +1,6 @@
 // Ledger tables. The invariants (balanced, append-only, non-negative wallets) are enforced
 // in the database by the constraints below and the triggers of the ledger migration.
-import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { defineEntity } from '@mikro-orm/core';
 import { foreignKey } from '../db/foreign-key.js';
 import { User } from '../membership/user.entities.js';
 
@@ -33,7 +33,6 @@ export const LedgerAccount = defineEntity({
     createdAt: ts(p),
   }),
 });
-export type ILedgerAccount = InferEntity<typeof LedgerAccount>;
 
 export const LedgerEntry = defineEntity({
   name: 'LedgerEntry',
@@ -54,7 +53,6 @@ export const LedgerEntry = defineEntity({
     createdAt: ts(p),
   }),
 });
-export type ILedgerEntry = InferEntity<typeof LedgerEntry>;
 
 export const LedgerPosting = defineEntity({
   name: 'LedgerPosting',
@@ -72,7 +70,6 @@ export const LedgerPosting = defineEntity({
     createdAt: ts(p),
   }),
 });
-export type ILedgerPosting = InferEntity<typeof LedgerPosting>;
 
 export const LedgerLot = defineEntity({
   name: 'LedgerLot',
@@ -101,7 +98,6 @@ export const LedgerLot = defineEntity({
     createdAt: ts(p),
   }),
 });
-export type ILedgerLot = InferEntity<typeof LedgerLot>;
 
 /** Which lots a debit consumed, so a reversal can give the points back to the same lots. */
 export const LedgerLotUse = defineEntity({
@@ -157,7 +153,6 @@ export const LedgerHold = defineEntity({
     resolvedAt: p.datetime().columnType('timestamptz').nullable(),
   }),
 });
-export type ILedgerHold = InferEntity<typeof LedgerHold>;
 
 /** Stored outcomes of mutating requests, keyed by the caller's idempotency key. */
 export const IdempotencyRecord = defineEntity({

@@ -15,7 +15,7 @@ import { createLedgerCalls, type DbResult } from './ledger.calls.js';
 import { createHoldOps } from './ledger.holds.js';
 import type { Logger } from '../shared/logger.js';
 
-export { SYSTEM_ACCOUNTS, type SystemAccount, type UserAccountKind } from './ledger.accounts.js';
+export { type SystemAccount, type UserAccountKind } from './ledger.accounts.js';
 
 export interface LedgerDeps {
   em: Em;
