@@ -240,6 +240,11 @@ describe('ledger model-based property', () => {
                 break;
               }
               const postAmt = o.t === 'post' && o.partial ? Math.floor(hold.amt / 2) : hold.amt;
+              // Due points of the hold's wallet, before a post spends the earliest lots first.
+              const dueBefore =
+                o.t === 'post' && hold.status === 'active'
+                  ? ((await dueLots()).find((x) => x.u === hold.u)?.due ?? 0)
+                  : 0;
               const p =
                 o.t === 'post'
                   ? ledger.postHold({ holdId: hold.id, amount: postAmt, key: uniqueKey('p') })
@@ -266,6 +271,8 @@ describe('ledger model-based property', () => {
                   });
                   await expectEarliestLotsSpent(entryId!);
                 }
+                // Once posted, the hold covers nothing: the due points it left go, as at a debit.
+                expireModel([{ u: hold.u, due: Math.max(0, dueBefore - postAmt) }]);
               }
               break;
             }
