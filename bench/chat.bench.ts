@@ -27,7 +27,12 @@ const CHAT_MIX = [
 ];
 
 /** PostgreSQL (BENCH_DATABASE_URL, or the local default) when it answers, else embedded PGlite. */
-async function chatDatabase(): Promise<{ kind: 'postgres' | 'pglite'; url?: string }> {
+async function chatDatabase(): Promise<{
+  kind: 'postgres' | 'pglite';
+  url?: string;
+  /** Drops the bench's database again (nothing to do on PGlite, which lives in memory). */
+  drop: () => Promise<void>;
+}> {
   const base = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const { default: pg } = await import('pg');
   const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 2000 });
@@ -38,9 +43,15 @@ async function chatDatabase(): Promise<{ kind: 'postgres' | 'pglite'; url?: stri
     return {
       kind: 'postgres',
       url: Object.assign(new URL(base), { pathname: '/xuefen_bench_chat' }).toString(),
+      drop: async () => {
+        const end = new pg.Client({ connectionString: base, connectionTimeoutMillis: 2000 });
+        await end.connect();
+        await end.query('drop database if exists xuefen_bench_chat with (force)');
+        await end.end();
+      },
     };
   } catch {
-    return { kind: 'pglite' };
+    return { kind: 'pglite', drop: async () => undefined };
   } finally {
     await admin.end().catch(() => undefined);
   }
@@ -178,6 +189,7 @@ export async function benchChat(): Promise<{
     await load.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await orm.close(true);
+    await db.drop();
   }
 }
 
