@@ -2,7 +2,7 @@
 // pending points and the wallet's lots by expiry date, read together in one statement that the
 // balance answer shares.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { balanceOf } from '../src/ledger/ledger.queries.js';
+import { balanceOf } from '../src/ledger/ledger.wallet.js';
 import { createHarness, newUser, uniqueKey, type Harness } from './support/harness.js';
 
 let h: Harness;

@@ -1,9 +1,10 @@
 // Read views of a user's points for every channel: balance with expiring points, history
 // (including accounts merged into this one) and the points-expiry summary.
 import type { Em } from '../db/sql.js';
-import type { BalanceView, EntryView } from '../ledger/ledger.queries.js';
+import type { EntryView } from '../ledger/ledger.queries.js';
+import { walletView, type BalanceView } from '../ledger/ledger.wallet.js';
 import { DAY, type Clock } from '../shared/clock.js';
-import { historyOf, walletView } from '../ledger/ledger.history.js';
+import { historyOf } from '../ledger/ledger.history.js';
 import { mergeFamily, resolveUserId } from './user.lock.js';
 
 export interface ExpirySummary {

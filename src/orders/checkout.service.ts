@@ -6,7 +6,7 @@ import { DomainError } from '../shared/errors.js';
 import { MINUTE } from '../shared/clock.js';
 import { scopedKey, withIdempotency } from '../shared/with-idempotency.js';
 import { requestHash } from '../ledger/idempotency.js';
-import { walletFunds } from '../ledger/ledger.holds-read.js';
+import { walletFunds } from '../ledger/ledger.wallet.js';
 import { inTransaction, query, queryOne } from '../db/sql.js';
 import { lockUser, resolveUserId } from '../membership/user.lock.js';
 import { atLeast, TIER_NAMES } from '../membership/membership.rules.js';

@@ -8,7 +8,7 @@ import { randomCode } from '../shared/codes.js';
 import { pgErrorCode, query, queryOne, type Em } from '../db/sql.js';
 import type { MallItemView } from '../catalog/catalog.service.js';
 import { takeStock } from '../catalog/catalog.stock.js';
-import { walletFunds } from '../ledger/ledger.holds-read.js';
+import { walletFunds } from '../ledger/ledger.wallet.js';
 import type { Address, RedeemKind, RedeemResult, RedemptionDeps } from './redemption.types.js';
 
 export interface Fulfilment {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, isDomainError } from '../shared/errors.js';
 import { scopedKey, withIdempotency } from '../shared/with-idempotency.js';
 import { requestHash } from '../ledger/idempotency.js';
-import { walletFunds, type WalletFunds } from '../ledger/ledger.holds-read.js';
+import { walletFunds, type WalletFunds } from '../ledger/ledger.wallet.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { lockUser, resolveUserId } from '../membership/user.lock.js';
 import { QUOTE_TTL_MS } from './orders.rules.js';

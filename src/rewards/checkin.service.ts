@@ -2,7 +2,7 @@
 // only from yesterday. Points come from the 'checkin.daily' rule (10, +10 a day, up to 70).
 import { DomainError } from '../shared/errors.js';
 import { addDays, daysBetween, localDate, startOfLocalDay, type Clock } from '../shared/clock.js';
-import { walletBalance } from '../ledger/ledger.history.js';
+import { walletBalance } from '../ledger/ledger.wallet.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { lockUser, resolveUserId, userInfo } from '../membership/user.lock.js';
 import { basePoints, nextStreak } from './rewards.rules.js';

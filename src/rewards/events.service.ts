@@ -3,7 +3,7 @@
 // per occasion (lesson, quiz, course review, purchase) keeps a repeated event from earning
 // twice even under a new key.
 import { DomainError } from '../shared/errors.js';
-import { walletBalance } from '../ledger/ledger.history.js';
+import { walletBalance } from '../ledger/ledger.wallet.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { requestHash } from '../ledger/idempotency.js';
 import { lockUser, resolveUserId } from '../membership/user.lock.js';
