@@ -21,12 +21,12 @@ import { createAccountService } from './membership/account.service.js';
 import { createCatalogService } from './catalog/catalog.service.js';
 import { createRewardsService } from './rewards/rewards.service.js';
 import { pointsEarned } from './rewards/rewards.earned.js';
-import { createCheckinService } from './rewards/checkin.service.js';
+import { createCheckinService, type CheckinService } from './rewards/checkin.service.js';
 import { createEventsService } from './rewards/events.service.js';
 import { createReferralsService } from './rewards/referrals.service.js';
 import { createGrantsService } from './rewards/grants.service.js';
 import { createLeaderboardService } from './rewards/leaderboard.service.js';
-import { createOrdersService } from './orders/orders.service.js';
+import { createOrdersService, type OrdersService } from './orders/orders.service.js';
 import { createPaymentProvider } from './orders/payment.factory.js';
 import { courseRating, hasOrders, isOrderPaid } from './orders/orders.facts.js';
 import { createCheckoutService } from './orders/checkout.service.js';
@@ -125,21 +125,11 @@ export function createCoreServices(deps: {
   // Check-ins and redemptions are limited per (merge-resolved) user here, the one place the
   // HTTP routes and every chat channel pass, before the services write anything.
   const limits = createRateLimits(config, countRateLimited);
-  const perUser = (limit: RateLimit) => async (userId: number) =>
-    limit.consume(await resolveUserId(em, userId));
-  const checkinLimit = perUser(limits.checkinUser);
-  const redeemLimit = perUser(limits.redeemUser);
-  const { checkin, ...checkinRest } = checkins;
-  const { redeem, confirm, ...ordersRest } = orders;
-  const limitedCheckins: typeof checkins = {
-    ...checkinRest,
-    checkin: async (userId) => (await checkinLimit(userId), checkin(userId)),
-  };
-  const limitedOrders: typeof orders = {
-    ...ordersRest,
-    redeem: async (input) => (await redeemLimit(input.userId), redeem(input)),
-    confirm: async (input) => (await redeemLimit(input.userId), confirm(input)),
-  };
+  const { checkins: limitedCheckins, orders: limitedOrders } = withUserLimits(
+    { checkins, orders },
+    limits,
+    (userId) => resolveUserId(em, userId),
+  );
   const webSessions = createWebSessionsService({
     em,
     clock,
@@ -236,17 +226,30 @@ function forTheTurn(core: ReturnType<typeof createCoreServices>) {
     ...pick(core, 'catalog', 'membership'),
     survivorIds: true,
   });
-  const { checkinUser, redeemUser } = core.limits;
+  // The turn's id is already the survivor: the limits count against it as it is.
+  return withUserLimits({ checkins, orders }, core.limits, (userId) => userId);
+}
+
+/** Check-ins and redemptions count against the per-user limits (keyed by `userKey`) before
+ * the services write anything. */
+function withUserLimits(
+  s: { checkins: CheckinService; orders: OrdersService },
+  limits: { checkinUser: RateLimit; redeemUser: RateLimit },
+  userKey: (userId: number) => number | Promise<number>,
+) {
+  const take = (limit: RateLimit) => async (userId: number) => limit.consume(await userKey(userId));
+  const checkinLimit = take(limits.checkinUser);
+  const redeemLimit = take(limits.redeemUser);
   return {
     checkins: {
-      ...checkins,
-      checkin: async (userId) => (await checkinUser.consume(userId), checkins.checkin(userId)),
-    } satisfies typeof checkins,
+      ...s.checkins,
+      checkin: async (userId) => (await checkinLimit(userId), s.checkins.checkin(userId)),
+    } satisfies CheckinService,
     orders: {
-      ...orders,
-      redeem: async (input) => (await redeemUser.consume(input.userId), orders.redeem(input)),
-      confirm: async (input) => (await redeemUser.consume(input.userId), orders.confirm(input)),
-    } satisfies typeof orders,
+      ...s.orders,
+      redeem: async (input) => (await redeemLimit(input.userId), s.orders.redeem(input)),
+      confirm: async (input) => (await redeemLimit(input.userId), s.orders.confirm(input)),
+    } satisfies OrdersService,
   };
 }
 
