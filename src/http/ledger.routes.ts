@@ -13,7 +13,7 @@ import {
   security,
 } from './common.schemas.js';
 import type { AppServices } from '../app.services.js';
-import { scopedKey } from '../shared/with-idempotency.js';
+import { scopedKey } from '../ledger/idempotency.js';
 
 const Move = z.object({ userId: Id, amount: Points, reason: Reason }).strict();
 // userId: the user acted on; for a merged user, the user it was merged into.

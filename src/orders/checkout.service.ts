@@ -4,8 +4,7 @@
 // payment, released on failure or timeout).
 import { DomainError } from '../shared/errors.js';
 import { MINUTE } from '../shared/clock.js';
-import { scopedKey, withIdempotency } from '../shared/with-idempotency.js';
-import { requestHash } from '../ledger/idempotency.js';
+import { requestHash, scopedKey, withIdempotency } from '../ledger/idempotency.js';
 import { walletFunds } from '../ledger/ledger.wallet.js';
 import { inTransaction, query, queryOne } from '../db/sql.js';
 import { lockUser, resolveUserId } from '../membership/user.lock.js';

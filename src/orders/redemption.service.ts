@@ -5,8 +5,7 @@
 // transaction, optionally at a price quoted earlier without a hold. Chat and HTTP both use it.
 import { randomUUID } from 'node:crypto';
 import { DomainError, isDomainError } from '../shared/errors.js';
-import { scopedKey, withIdempotency } from '../shared/with-idempotency.js';
-import { requestHash } from '../ledger/idempotency.js';
+import { requestHash, scopedKey, withIdempotency } from '../ledger/idempotency.js';
 import { walletFunds, type WalletFunds } from '../ledger/ledger.wallet.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { lockUser, resolveUserId } from '../membership/user.lock.js';

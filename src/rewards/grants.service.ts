@@ -4,7 +4,7 @@
 import { DomainError } from '../shared/errors.js';
 import { audit } from '../shared/audit.js';
 import { localDate, type Clock } from '../shared/clock.js';
-import { scopedKey } from '../shared/with-idempotency.js';
+import { scopedKey } from '../ledger/idempotency.js';
 import { inTransaction, query, queryOne, type Em } from '../db/sql.js';
 import { lockUsers, resolveUserId } from '../membership/user.lock.js';
 import type { RolesService } from '../membership/roles.service.js';

@@ -3,7 +3,7 @@
 // window), record the award and recompute the tier. Plus reversals; rule edits and the earn
 // guide live in earning-rules.ts, the pending-release job in rewards.release.ts.
 import { DAY, localDate, type Clock } from '../shared/clock.js';
-import { scopedKey } from '../shared/with-idempotency.js';
+import { scopedKey } from '../ledger/idempotency.js';
 import { query, queryOne, type Em } from '../db/sql.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
 import type { MembershipService } from '../membership/membership.service.js';
