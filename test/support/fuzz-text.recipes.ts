@@ -6,6 +6,17 @@ import { uniqueKey } from './harness.js';
 import { ADDRESS, COMMUNITY, ITEM, type Fixtures, type Res } from './fuzz-text.fixtures.js';
 import type { Json } from './openapi-walk.js';
 
+/** The text fields of a course that a create or an edit stores and reads back. */
+const COURSE_TEXT = [
+  'body.titleZh',
+  'body.titleEn',
+  'body.descriptionZh',
+  'body.descriptionEn',
+  'body.category',
+  'body.tags[]',
+  'body.aliases[]',
+];
+
 export interface Built {
   path?: Record<string, string | number>;
   query?: Record<string, string>;
@@ -226,15 +237,7 @@ export const RECIPES: Record<string, Recipe> = {
   },
   'POST /v1/admin/courses': {
     bases: [async () => ({ body: { slug: slug(), ...courseBody({ membersOnlyTier: null }) } })],
-    stored: [
-      'body.titleZh',
-      'body.titleEn',
-      'body.descriptionZh',
-      'body.descriptionEn',
-      'body.category',
-      'body.tags[]',
-      'body.aliases[]',
-    ],
+    stored: COURSE_TEXT,
     readBack: async (f, req) =>
       (await get(f, '/v1/admin/courses')).items.find(
         (c: { slug: string }) => c.slug === (req.body as { slug: string }).slug,
@@ -249,15 +252,7 @@ export const RECIPES: Record<string, Recipe> = {
       },
     ],
     lookup: ['path.slug'],
-    stored: [
-      'body.titleZh',
-      'body.titleEn',
-      'body.descriptionZh',
-      'body.descriptionEn',
-      'body.category',
-      'body.tags[]',
-      'body.aliases[]',
-    ],
+    stored: COURSE_TEXT,
     readBack: async (f, req) =>
       (await get(f, '/v1/admin/courses')).items.find(
         (c: { slug: string }) => c.slug === req.path!.slug,
